@@ -1,0 +1,53 @@
+# Doorstep: `make run` starts everything with demo data; `make test` runs every check.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test lint pytest pytest-pg bench install install-dev clean-db
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installs are stamped so a second `make run` starts in seconds.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml constraints.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py demo
+	@PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy doorstep config
+	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
+
+pytest: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Runs the same suite on PostgreSQL when TEST_DATABASE_URL is set or a server answers locally.
+pytest-pg: install-dev
+	@if [ -n "$$TEST_DATABASE_URL" ]; then url="$$TEST_DATABASE_URL"; \
+	elif $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then url="$(PG_URL)"; \
+	else echo "PostgreSQL not reachable: skipping the PostgreSQL run"; exit 0; fi; \
+	echo "== PostgreSQL: $$url"; TEST_DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint pytest pytest-pg
+
+bench: install-dev
+	$(BIN)/python manage.py bench
+
+clean-db:
+	rm -f var/doorstep.sqlite3 var/doorstep.sqlite3-wal var/doorstep.sqlite3-shm

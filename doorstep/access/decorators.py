@@ -1,0 +1,67 @@
+"""`portal_view`: the one gate every portal page goes through.
+
+It resolves the company from the URL slug, refuses politely when the portal is off, and
+requires a live portal session of *that* company. Views then read `request.portal`
+(PortalIdentity) and pass `company=` and `customer=` to selectors explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from doorstep.tenancy.selectors import company_by_slug
+
+from .portal_sessions import portal_session_resolve
+
+View = Callable[..., HttpResponseBase]
+
+
+def portal_unavailable(request: HttpRequest, company: Any) -> HttpResponse:
+    return render(request, "portal/unavailable.html", {"company": company}, status=503)
+
+
+def company_portal(view: View) -> View:
+    """Company from the slug, portal switched on; no session required (sign-in pages)."""
+
+    @wraps(view)
+    def wrapper(
+        request: HttpRequest, company_slug: str, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        company = company_by_slug(slug=company_slug)
+        if company is None:
+            raise Http404("No such portal.")
+        request.company = company  # type: ignore[attr-defined]
+        if not company.settings.portal_enabled:
+            return portal_unavailable(request, company)
+        return view(request, company_slug, *args, **kwargs)
+
+    return wrapper
+
+
+def portal_view(*, invoice_scope_ok: bool = False) -> Callable[[View], View]:
+    """Require a signed-in customer. `invoice_scope_ok` lets an invoice-link session in
+    (the view must then check `request.portal.may_see_invoice(id)`)."""
+
+    def decorate(view: View) -> View:
+        @company_portal
+        @wraps(view)
+        def wrapper(
+            request: HttpRequest, company_slug: str, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
+            company = request.company  # type: ignore[attr-defined]
+            identity = portal_session_resolve(request=request, company=company)
+            if identity is None or not (identity.is_full or invoice_scope_ok):
+                return redirect(reverse("access:sign_in", args=[company.slug]))
+            request.portal = identity  # type: ignore[attr-defined]
+            return view(request, company_slug, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

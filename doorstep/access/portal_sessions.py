@@ -1,0 +1,153 @@
+"""Portal sessions: created at sign-in, checked on every portal request, ended on sign-out.
+
+The cookie is per company (its path is the company's portal prefix), holds 256 random bits,
+and the database keeps only a SHA-256 of it. Idle and absolute limits come from settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from doorstep.tenancy.models import Company
+
+from .models import PortalAccount, PortalAccountState, PortalSession, SessionScope
+
+TOUCH_EVERY = timedelta(seconds=60)  # write last_seen_at at most once a minute
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def portal_cookie_path(company: Company) -> str:
+    return f"/p/{company.slug}/"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@dataclass
+class PortalIdentity:
+    """Who is looking at the portal right now, and how far they may look."""
+
+    session: PortalSession
+    account: PortalAccount
+    company: Company
+    customer: Any
+
+    @property
+    def is_full(self) -> bool:
+        return self.session.scope == SessionScope.FULL
+
+    def may_see_invoice(self, invoice_id: int) -> bool:
+        return self.is_full or self.session.invoice_id == invoice_id
+
+
+def portal_session_create(
+    *,
+    account: PortalAccount,
+    scope: str = SessionScope.FULL,
+    invoice: Any = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> tuple[PortalSession, str]:
+    """A new session row and its raw key (which goes only into the cookie)."""
+    raw = secrets.token_urlsafe(32)
+    session = PortalSession.objects.create(
+        company=account.company,
+        account=account,
+        key_hash=token_hash(raw),
+        scope=scope,
+        invoice=invoice,
+        ip_address=ip_address,
+        user_agent=user_agent[:300],
+    )
+    return session, raw
+
+
+def portal_session_start(
+    *,
+    request: HttpRequest,
+    response: HttpResponse,
+    account: PortalAccount,
+    scope: str = SessionScope.FULL,
+    invoice: Any = None,
+) -> PortalSession:
+    """Sign in: always a brand-new key (no fixation), replacing this browser's old session."""
+    old = request.COOKIES.get(settings.PORTAL_SESSION_COOKIE)
+    if old:
+        PortalSession.objects.filter(key_hash=token_hash(old), ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
+    session, raw = portal_session_create(
+        account=account,
+        scope=scope,
+        invoice=invoice,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    response.set_cookie(
+        settings.PORTAL_SESSION_COOKIE,
+        raw,
+        path=portal_cookie_path(account.company),
+        max_age=settings.PORTAL_SESSION_ABSOLUTE_HOURS * 3600,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
+    return session
+
+
+def portal_session_resolve(*, request: HttpRequest, company: Company) -> PortalIdentity | None:
+    """The live session for this company's portal, or None. One query (plus a rare touch)."""
+    raw = request.COOKIES.get(settings.PORTAL_SESSION_COOKIE)
+    if not raw or len(raw) > 100:
+        return None
+    session = (
+        PortalSession.objects.select_related("account", "account__customer")
+        .filter(key_hash=token_hash(raw), company=company, ended_at__isnull=True)
+        .first()
+    )
+    if session is None:
+        return None
+    now = timezone.now()
+    idle = timedelta(minutes=settings.PORTAL_SESSION_IDLE_MINUTES)
+    absolute = timedelta(hours=settings.PORTAL_SESSION_ABSOLUTE_HOURS)
+    account = session.account
+    if (
+        now - session.last_seen_at > idle
+        or now - session.created_at > absolute
+        or account.state == PortalAccountState.DEACTIVATED
+    ):
+        PortalSession.objects.filter(pk=session.pk).update(ended_at=now)
+        return None
+    if now - session.last_seen_at > TOUCH_EVERY:
+        PortalSession.objects.filter(pk=session.pk).update(last_seen_at=now)
+    return PortalIdentity(
+        session=session, account=account, company=company, customer=account.customer
+    )
+
+
+def portal_session_end(*, request: HttpRequest, response: HttpResponse, company: Company) -> None:
+    raw = request.COOKIES.get(settings.PORTAL_SESSION_COOKIE)
+    if raw:
+        PortalSession.objects.filter(key_hash=token_hash(raw), company=company).update(
+            ended_at=timezone.now()
+        )
+    response.delete_cookie(settings.PORTAL_SESSION_COOKIE, path=portal_cookie_path(company))
+
+
+def portal_sessions_end_all(*, account: PortalAccount) -> int:
+    """Sign out everywhere: every live session of this account ends now."""
+    return PortalSession.objects.filter(account=account, ended_at__isnull=True).update(
+        ended_at=timezone.now()
+    )

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class BackofficeConfig(AppConfig):
+    default = True
+    name = "doorstep.backoffice"
+    label = "backoffice"
+
+
+class DoorstepAdminConfig(admin_apps.AdminConfig):
+    default = False
+    """Django admin, branded as the Doorstep back office and mounted at /office/."""
+
+    default_site = "doorstep.backoffice.site.BackOfficeSite"

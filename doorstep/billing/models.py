@@ -1,0 +1,270 @@
+"""Invoices and estimates with their line items. Money in integer minor units."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from doorstep.core import money
+from doorstep.core.models import TenantModel
+
+
+class LineBase(TenantModel):
+    """A priced line; amount and tax are computed by the rounding rule in core.money."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(max_length=300)
+    quantity = models.DecimalField(
+        max_digits=10,
+        decimal_places=3,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    unit_price = models.BigIntegerField(help_text="In cents. Negative for a discount line.")
+    tax_rate = models.DecimalField(
+        "Tax rate (%)",
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    amount = models.BigIntegerField(default=0, editable=False)
+    tax_amount = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def compute(self) -> None:
+        self.amount = money.line_amount(self.quantity, self.unit_price)
+        self.tax_amount = money.line_tax(self.amount, self.tax_rate)
+
+    def __str__(self) -> str:
+        return self.description
+
+
+def positive_line_checks(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(condition=Q(quantity__gt=0), name=f"{prefix}_quantity_positive"),
+        models.CheckConstraint(
+            condition=Q(tax_rate__gte=0), name=f"{prefix}_tax_rate_not_negative"
+        ),
+    ]
+
+
+def document_total_checks(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=Q(subtotal__gte=0), name=f"{prefix}_subtotal_not_negative"
+        ),
+        models.CheckConstraint(condition=Q(tax__gte=0), name=f"{prefix}_tax_not_negative"),
+        models.CheckConstraint(
+            condition=Q(total=F("subtotal") + F("tax")), name=f"{prefix}_total_adds_up"
+        ),
+    ]
+
+
+class InvoiceState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    VOID = "void", "Void"
+
+
+class InvoiceKind(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    SERVICE_AGREEMENT = "service_agreement", "Service agreement"
+
+
+class CustomerStatus(models.TextChoices):
+    """What the customer sees; derived, never stored."""
+
+    DRAFT = "draft", "Draft"
+    UNPAID = "unpaid", "Unpaid"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
+    PAYMENT_PENDING = "payment_pending", "Payment pending"
+    OVERDUE = "overdue", "Overdue"
+    PAID = "paid", "Paid"
+    VOID = "void", "Void"
+
+
+class Invoice(TenantModel):
+    number = models.PositiveIntegerField(editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="invoices"
+    )
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
+    )
+    kind = models.CharField(
+        max_length=20, choices=InvoiceKind.choices, default=InvoiceKind.STANDARD
+    )
+    issue_date = models.DateField(default=date.today)
+    due_date = models.DateField()
+    currency = models.CharField(max_length=3)
+    state = models.CharField(
+        max_length=10, choices=InvoiceState.choices, default=InvoiceState.DRAFT, editable=False
+    )
+    notes = models.TextField(blank=True, help_text="Printed on the invoice.")
+    # Totals are recomputed from the lines by billing.services.invoice_recalculate.
+    subtotal = models.BigIntegerField(default=0, editable=False)
+    tax = models.BigIntegerField(default=0, editable=False)
+    total = models.BigIntegerField(default=0, editable=False)
+    # Changed only by payment services, under a row lock (net of refunds).
+    amount_paid = models.BigIntegerField(default=0, editable=False)
+    balance_due = models.BigIntegerField(default=0, editable=False)
+    # Money the bank has not confirmed yet (ACH): shown as "Payment pending".
+    amount_pending = models.BigIntegerField(default=0, editable=False)
+    partial_payments = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Allow partial payments for this invoice. Empty: the company setting.",
+    )
+    action_needed = models.BooleanField(
+        default=False, editable=False, help_text="Autopay failed; the customer must pay."
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    paid_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_viewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_viewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-issue_date", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="uniq_invoice_number"),
+            *document_total_checks("invoice"),
+            models.CheckConstraint(
+                condition=Q(amount_paid__gte=0), name="invoice_paid_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_paid__lte=F("total")), name="invoice_not_overpaid"
+            ),
+            models.CheckConstraint(
+                condition=Q(balance_due=F("total") - F("amount_paid")),
+                name="invoice_balance_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_pending__gte=0) & Q(amount_pending__lte=F("balance_due")),
+                name="invoice_pending_within_balance",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["company", "customer", "-issue_date", "-number"]),
+            models.Index(fields=["company", "customer", "state", "due_date"]),
+            models.Index(fields=["company", "state", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"INV-{self.number:04d}"
+
+    def customer_status(self, today: date) -> CustomerStatus:
+        """Paid, Payment pending, Overdue, Partially paid or Unpaid, in that order of precedence.
+
+        `today` is the date in the company's timezone (tenancy.time.company_today): an invoice
+        due on the 3rd becomes overdue at midnight where the company is, not in UTC.
+        """
+        if self.state == InvoiceState.VOID:
+            return CustomerStatus.VOID
+        if self.state == InvoiceState.DRAFT:
+            return CustomerStatus.DRAFT
+        if self.balance_due <= 0:
+            return CustomerStatus.PAID
+        if self.amount_pending > 0:
+            return CustomerStatus.PAYMENT_PENDING
+        if self.due_date < today:
+            return CustomerStatus.OVERDUE
+        if self.amount_paid > 0:
+            return CustomerStatus.PARTIALLY_PAID
+        return CustomerStatus.UNPAID
+
+
+class LineItem(LineBase):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(LineBase.Meta):
+        constraints = positive_line_checks("invoice_line")
+
+
+class EstimateState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+
+
+class Estimate(TenantModel):
+    number = models.PositiveIntegerField(editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="estimates"
+    )
+    location = models.ForeignKey(
+        "customers.Location",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="estimates",
+    )
+    title = models.CharField(max_length=200, blank=True)
+    issue_date = models.DateField(default=date.today)
+    expiry_date = models.DateField()
+    currency = models.CharField(max_length=3)
+    state = models.CharField(
+        max_length=10, choices=EstimateState.choices, default=EstimateState.DRAFT, editable=False
+    )
+    notes = models.TextField(blank=True)
+    subtotal = models.BigIntegerField(default=0, editable=False)
+    tax = models.BigIntegerField(default=0, editable=False)
+    total = models.BigIntegerField(default=0, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signature_name = models.CharField(max_length=200, blank=True, editable=False)
+    signature_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    decline_reason = models.TextField(blank=True, editable=False)
+    job = models.ForeignKey(
+        "jobs.Job",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="estimates",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-issue_date", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="uniq_estimate_number"),
+            *document_total_checks("estimate"),
+            models.CheckConstraint(
+                condition=Q(expiry_date__gte=F("issue_date")), name="estimate_expires_after_issue"
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "customer", "-issue_date"])]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"EST-{self.number:04d}"
+
+
+class EstimateLineItem(LineBase):
+    estimate = models.ForeignKey(Estimate, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(LineBase.Meta):
+        constraints = positive_line_checks("estimate_line")

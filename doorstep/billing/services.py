@@ -1,0 +1,246 @@
+"""Writes on invoices and estimates: creation with numbering, totals, state changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from doorstep.core.audit import Actor, audit_record
+from doorstep.core.errors import DomainError
+from doorstep.core.numbering import number_next
+
+from .models import (
+    Estimate,
+    EstimateLineItem,
+    EstimateState,
+    Invoice,
+    InvoiceState,
+    LineItem,
+)
+
+
+@dataclass(frozen=True)
+class LineInput:
+    description: str
+    unit_price: int  # cents
+    quantity: Decimal = Decimal("1")
+    tax_rate: Decimal = Decimal("0")
+
+
+def _check_dates(issue_date: date, due_date: date, field: str) -> None:
+    if due_date < issue_date:
+        raise DomainError("The due date cannot be before the issue date.", field=field)
+
+
+@transaction.atomic
+def invoice_create(
+    *,
+    company: Any,
+    customer: Any,
+    due_date: date,
+    actor: Actor,
+    lines: Iterable[LineInput] = (),
+    issue_date: date | None = None,
+    job: Any = None,
+    kind: str = "standard",
+    notes: str = "",
+) -> Invoice:
+    issue_date = issue_date or timezone.localdate()
+    _check_dates(issue_date, due_date, "due_date")
+    if customer.company_id != company.pk:
+        raise DomainError("Choose one of your own customers.", field="customer")
+    if job is not None and (job.company_id != company.pk or job.customer_id != customer.pk):
+        raise DomainError("That job belongs to another customer.", field="job")
+    invoice = Invoice.objects.create(
+        company=company,
+        number=number_next(company=company, kind="invoice"),
+        customer=customer,
+        job=job,
+        kind=kind,
+        issue_date=issue_date,
+        due_date=due_date,
+        currency=company.currency,
+        notes=notes,
+    )
+    for position, line in enumerate(lines):
+        item = LineItem(
+            company=company,
+            invoice=invoice,
+            position=position,
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            tax_rate=line.tax_rate,
+        )
+        if item.quantity <= 0:
+            raise DomainError("Quantity must be more than zero.", field="quantity")
+        item.compute()
+        item.save()
+    invoice_recalculate(invoice=invoice)
+    audit_record(
+        company=company,
+        target=invoice,
+        verb="invoice.created",
+        actor=actor,
+        message=f"Invoice {invoice.display_number} created",
+    )
+    return invoice
+
+
+def invoice_recalculate(*, invoice: Invoice) -> Invoice:
+    """Recompute every line and the totals from the lines; keep what was paid.
+
+    A change that would make the total less than what the customer already paid is refused:
+    refund first.
+    """
+    lines = list(LineItem.objects.filter(invoice=invoice))
+    for line in lines:
+        line.compute()
+    LineItem.objects.bulk_update(lines, ["amount", "tax_amount"])
+    subtotal = sum(line.amount for line in lines)
+    tax = sum(line.tax_amount for line in lines)
+    if subtotal < 0:
+        raise DomainError("Discounts cannot make the invoice negative.")
+    if subtotal + tax < invoice.amount_paid:
+        raise DomainError(
+            "The new total is less than what the customer already paid; "
+            "refund the difference first."
+        )
+    invoice.subtotal, invoice.tax, invoice.total = subtotal, tax, subtotal + tax
+    invoice.balance_due = invoice.total - invoice.amount_paid
+    invoice.save(update_fields=["subtotal", "tax", "total", "balance_due", "updated_at"])
+    return invoice
+
+
+@transaction.atomic
+def invoice_open(*, company: Any, invoice: Invoice, actor: Actor) -> Invoice:
+    """Draft -> open, which happens on first send. An empty invoice cannot be sent."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk, company=company)
+    if invoice.state == InvoiceState.VOID:
+        raise DomainError(f"{invoice.display_number} is void and cannot be sent.")
+    if not LineItem.objects.filter(invoice=invoice).exists():
+        raise DomainError(f"{invoice.display_number} has no lines; add what you charge first.")
+    if invoice.state == InvoiceState.DRAFT:
+        invoice.state = InvoiceState.OPEN
+        invoice.save(update_fields=["state", "updated_at"])
+        audit_record(company=company, target=invoice, verb="invoice.opened", actor=actor)
+    return invoice
+
+
+@transaction.atomic
+def invoice_void(*, company: Any, invoice: Invoice, actor: Actor, reason: str = "") -> Invoice:
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk, company=company)
+    if invoice.state == InvoiceState.VOID:
+        return invoice
+    if invoice.amount_paid > 0 or invoice.amount_pending > 0:
+        raise DomainError("Refund the payments on this invoice before voiding it.")
+    invoice.state = InvoiceState.VOID
+    invoice.save(update_fields=["state", "updated_at"])
+    audit_record(
+        company=company, target=invoice, verb="invoice.voided", actor=actor, message=reason
+    )
+    return invoice
+
+
+def estimate_recalculate(*, estimate: Estimate) -> Estimate:
+    lines = list(EstimateLineItem.objects.filter(estimate=estimate))
+    for line in lines:
+        line.compute()
+    EstimateLineItem.objects.bulk_update(lines, ["amount", "tax_amount"])
+    estimate.subtotal = sum(line.amount for line in lines)
+    estimate.tax = sum(line.tax_amount for line in lines)
+    if estimate.subtotal < 0:
+        raise DomainError("Discounts cannot make the estimate negative.")
+    estimate.total = estimate.subtotal + estimate.tax
+    estimate.save(update_fields=["subtotal", "tax", "total", "updated_at"])
+    return estimate
+
+
+@transaction.atomic
+def estimate_create(
+    *,
+    company: Any,
+    customer: Any,
+    expiry_date: date,
+    actor: Actor,
+    lines: Iterable[LineInput] = (),
+    location: Any = None,
+    title: str = "",
+    issue_date: date | None = None,
+) -> Estimate:
+    issue_date = issue_date or timezone.localdate()
+    if expiry_date < issue_date:
+        raise DomainError("The expiry date cannot be before the issue date.", field="expiry_date")
+    if location is not None and location.customer_id != customer.pk:
+        raise DomainError("That location belongs to another customer.", field="location")
+    estimate = Estimate.objects.create(
+        company=company,
+        number=number_next(company=company, kind="estimate"),
+        customer=customer,
+        location=location,
+        title=title,
+        issue_date=issue_date,
+        expiry_date=expiry_date,
+        currency=company.currency,
+    )
+    EstimateLineItem.objects.bulk_create(
+        [
+            EstimateLineItem(
+                company=company,
+                estimate=estimate,
+                position=i,
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                tax_rate=line.tax_rate,
+            )
+            for i, line in enumerate(lines)
+        ]
+    )
+    estimate_recalculate(estimate=estimate)
+    audit_record(company=company, target=estimate, verb="estimate.created", actor=actor)
+    return estimate
+
+
+ESTIMATE_TRANSITIONS: dict[str, set[str]] = {
+    EstimateState.DRAFT: {EstimateState.SENT},
+    EstimateState.SENT: {EstimateState.ACCEPTED, EstimateState.DECLINED, EstimateState.EXPIRED},
+    EstimateState.ACCEPTED: set(),
+    EstimateState.DECLINED: set(),
+    EstimateState.EXPIRED: {EstimateState.SENT},
+}
+
+
+@transaction.atomic
+def estimate_change_state(
+    *, company: Any, estimate: Estimate, new_state: str, actor: Actor, message: str = ""
+) -> Estimate:
+    estimate = Estimate.objects.select_for_update().get(pk=estimate.pk, company=company)
+    if estimate.state == new_state:
+        return estimate
+    if new_state not in ESTIMATE_TRANSITIONS[EstimateState(estimate.state)]:
+        raise DomainError(
+            f"This estimate is {estimate.get_state_display().lower()} and cannot "
+            f"become {EstimateState(new_state).label.lower()}."
+        )
+    if new_state == EstimateState.SENT:
+        if not EstimateLineItem.objects.filter(estimate=estimate).exists():
+            raise DomainError("Add at least one line before sending the estimate.")
+        estimate.sent_at = timezone.now()
+    old = estimate.state
+    estimate.state = new_state
+    estimate.save()
+    audit_record(
+        company=company,
+        target=estimate,
+        verb=f"estimate.{new_state}",
+        actor=actor,
+        message=message or f"{EstimateState(old).label} → {EstimateState(new_state).label}",
+    )
+    return estimate

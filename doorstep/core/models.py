@@ -1,0 +1,94 @@
+"""The tenant base every company-owned model inherits, and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from django.conf import settings
+from django.db import models
+
+
+class TenantQuerySet(models.QuerySet):
+    def for_company(self, company: Any) -> Self:
+        """The only way to read tenant rows: the company is always explicit."""
+        return self.filter(company=company)
+
+
+class TenantModel(models.Model):
+    """A row owned by one company. The FK is indexed and belongs in every unique constraint."""
+
+    company = models.ForeignKey("tenancy.Company", on_delete=models.CASCADE, db_index=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ActorType(models.TextChoices):
+    STAFF = "staff", "Staff"
+    PORTAL = "portal", "Customer"
+    WEBHOOK = "webhook", "Payment provider"
+    SYSTEM = "system", "System"
+
+
+class AuditEvent(TenantModel):
+    """Who did what, to which record, when. Readable by staff on the record itself.
+
+    `target_type`/`target_id` name the record ("invoice", 42) so any app can write events
+    without a generic foreign key. Never store tokens, codes or card data in `data`.
+    """
+
+    target_type = models.CharField(max_length=40)
+    target_id = models.BigIntegerField()
+    verb = models.CharField(max_length=60)
+    message = models.CharField(max_length=500, blank=True)
+    actor_type = models.CharField(max_length=10, choices=ActorType.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["company", "target_type", "target_id", "-created_at"])]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or self.actor_type}: {self.verb}"
+        )
+
+
+class NumberSequence(TenantModel):
+    """Per-company counters for human numbers (INV-0042, JOB-0007, EST-0003).
+
+    Incremented under a row lock so two documents created at once never share a number.
+    """
+
+    kind = models.CharField(max_length=20)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "kind"], name="uniq_sequence_per_company")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.last_value}"
+
+
+class ScheduledRun(models.Model):
+    """One row per (periodic job, time slot): the scheduler enqueues a slot only once."""
+
+    name = models.CharField(max_length=80)
+    slot = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="uniq_scheduled_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M:%S}"

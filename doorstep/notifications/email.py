@@ -1,0 +1,51 @@
+"""The email channel: render the company-branded HTML + text email and send it over SMTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from .models import Notification
+
+# kind -> function(company, id) returning (filename, bytes, mimetype). Apps register builders
+# (e.g. billing registers "invoice_pdf") in their AppConfig.ready().
+ATTACHMENT_BUILDERS: dict[str, Callable[[Any, int], tuple[str, bytes, str]]] = {}
+
+
+def render_email(notification: Notification) -> tuple[str, str, str]:
+    company = notification.company
+    context = {**notification.context, "company": company, "base_url": settings.BASE_URL}
+    name = f"emails/{notification.template}"
+    subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())
+    text = render_to_string(f"{name}.txt", context)
+    html = render_to_string(f"{name}.html", context)
+    return subject, text, html
+
+
+def from_address(company: Any) -> str:
+    # The company's name as the display name; the platform's address as the sender.
+    address = settings.DEFAULT_FROM_EMAIL.split("<")[-1].rstrip(">").strip()
+    return f'"{company.name}" <{address}>'
+
+
+def send_email(notification: Notification) -> None:
+    subject, text, html = render_email(notification)
+    company = notification.company
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=from_address(company),
+        to=[notification.recipient],
+        reply_to=[company.support_email] if company.support_email else None,
+        headers={"X-Doorstep-Notification": str(notification.pk)},
+    )
+    message.attach_alternative(html, "text/html")
+    for item in notification.attachments:
+        filename, content, mimetype = ATTACHMENT_BUILDERS[item["kind"]](company, item["id"])
+        message.attach(filename, content, mimetype)
+    message.send(fail_silently=False)
+    notification.subject = subject[:300]
