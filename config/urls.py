@@ -11,5 +11,6 @@ urlpatterns = [
     path("office/", admin.site.urls),
     path("p/<slug:company_slug>/", include("doorstep.access.urls")),
     path("p/<slug:company_slug>/", include("doorstep.portal.urls")),
+    path("p/<slug:company_slug>/", include("doorstep.payments.urls")),
     path("healthz", healthz),
 ]

@@ -56,3 +56,6 @@ def other_company(db: Any) -> Any:
     from .factories import CompanyFactory
 
     return CompanyFactory()
+
+
+from .browser import chromium, page  # noqa: E402, F401  (fixtures for browser tests)

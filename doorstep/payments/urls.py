@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "payments"
+
+urlpatterns = [
+    # GET ?invoice=<id>&invoice=<id>: the checkout page for the chosen invoices.
+    path("pay", views.checkout, name="checkout"),
+]
