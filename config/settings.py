@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "doorstep.payments",
     "doorstep.access",
     "doorstep.portal",
+    "doorstep.documents",
     "doorstep.notifications",
     "doorstep.backoffice",
 ]

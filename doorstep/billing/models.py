@@ -268,3 +268,44 @@ class EstimateLineItem(LineBase):
 
     class Meta(LineBase.Meta):
         constraints = positive_line_checks("estimate_line")
+
+
+class EstimateComment(TenantModel):
+    """A question or remark on an estimate, from the customer (portal) or staff."""
+
+    estimate = models.ForeignKey(Estimate, on_delete=models.CASCADE, related_name="comments")
+    body = models.TextField(max_length=2000)
+    author_label = models.CharField(max_length=200)
+    from_customer = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author_label}"
+
+
+class InvoicePdf(TenantModel):
+    """A rendered invoice PDF, reused until the invoice's data or the template changes.
+
+    Keyed by (invoice, template_version, checksum of everything printed on the page), so a
+    paid invoice, a new line or a new logo makes a new file and an unchanged invoice is
+    rendered once however often it is downloaded or emailed.
+    """
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="pdfs")
+    template_version = models.PositiveSmallIntegerField()
+    checksum = models.CharField(max_length=64)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "template_version", "checksum"], name="uniq_invoice_pdf"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"PDF of invoice {self.invoice_id} v{self.template_version}"

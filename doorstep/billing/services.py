@@ -244,3 +244,203 @@ def estimate_change_state(
         message=message or f"{EstimateState(old).label} → {EstimateState(new_state).label}",
     )
     return estimate
+
+
+# --- Estimates: the customer's decision (portal) and turning a yes into a job (staff) --------
+
+
+def _estimate_for_decision(*, company: Any, customer: Any, estimate: Estimate) -> Estimate:
+    """The estimate, locked, if this customer may still decide on it; else a DomainError."""
+    from doorstep.tenancy.time import company_today
+
+    locked = (
+        Estimate.objects.select_for_update()
+        .filter(pk=estimate.pk, company=company, customer=customer)
+        .first()
+    )
+    if locked is None:
+        raise DomainError("We couldn't find that estimate.")
+    if locked.state == EstimateState.ACCEPTED:
+        raise DomainError(f"You already accepted {locked.display_number}. Nothing was changed.")
+    if locked.state == EstimateState.DECLINED:
+        raise DomainError(f"You already declined {locked.display_number}. Nothing was changed.")
+    if locked.state == EstimateState.EXPIRED or locked.expiry_date < company_today(company):
+        raise DomainError(
+            f"{locked.display_number} expired and can no longer be accepted or declined. "
+            "Contact us for an updated estimate."
+        )
+    if locked.state != EstimateState.SENT:
+        raise DomainError("This estimate is not open for a decision.")
+    return locked
+
+
+def _estimate_notify_staff(*, company: Any, estimate: Estimate, heading: str, body: str) -> None:
+    from django.conf import settings
+
+    from doorstep.notifications.services import notification_enqueue
+
+    recipient = company.billing_email or company.support_email
+    if not recipient:
+        return
+    notification_enqueue(
+        company=company,
+        recipient=recipient,
+        template="notice",
+        context={
+            "subject": heading,
+            "heading": heading,
+            "body": body,
+            "button_url": f"{settings.BASE_URL}/office/billing/estimate/{estimate.pk}/change/",
+            "button_label": f"Open {estimate.display_number}",
+        },
+    )
+
+
+@transaction.atomic
+def estimate_accept(
+    *, company: Any, customer: Any, estimate: Estimate, signature_name: str, actor: Actor
+) -> Estimate:
+    """The customer says yes by typing their name; name, time and IP are kept as the signature.
+
+    Refused (nothing changed) when already decided or past its expiry date.
+    """
+    name = " ".join((signature_name or "").split())
+    if len(name) < 2:
+        raise DomainError("Type your full name to sign.", field="signature_name")
+    if len(name) > 200:
+        raise DomainError("That name is too long.", field="signature_name")
+    locked = _estimate_for_decision(company=company, customer=customer, estimate=estimate)
+    locked.signature_name = name
+    locked.signature_ip = actor.ip_address
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["signature_name", "signature_ip", "decided_at", "updated_at"])
+    locked = estimate_change_state(
+        company=company,
+        estimate=locked,
+        new_state=EstimateState.ACCEPTED,
+        actor=actor,
+        message=f"Accepted and signed by {name}",
+    )
+    _estimate_notify_staff(
+        company=company,
+        estimate=locked,
+        heading=f"{customer.name} accepted {locked.display_number}",
+        body=f"{locked.title or locked.display_number}\nSigned by {name}.\n"
+        "Turn it into a job from the estimate in the back office.",
+    )
+    return locked
+
+
+@transaction.atomic
+def estimate_decline(
+    *, company: Any, customer: Any, estimate: Estimate, reason: str, actor: Actor
+) -> Estimate:
+    """The customer says no, optionally saying why."""
+    reason = (reason or "").strip()
+    if len(reason) > 2000:
+        raise DomainError("Please keep the reason under 2000 characters.", field="reason")
+    locked = _estimate_for_decision(company=company, customer=customer, estimate=estimate)
+    locked.decline_reason = reason
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["decline_reason", "decided_at", "updated_at"])
+    locked = estimate_change_state(
+        company=company,
+        estimate=locked,
+        new_state=EstimateState.DECLINED,
+        actor=actor,
+        message=f"Declined: {reason}" if reason else "Declined",
+    )
+    _estimate_notify_staff(
+        company=company,
+        estimate=locked,
+        heading=f"{customer.name} declined {locked.display_number}",
+        body=f"Reason: {reason}" if reason else "No reason given.",
+    )
+    return locked
+
+
+@transaction.atomic
+def estimate_comment_add(
+    *, company: Any, customer: Any, estimate: Estimate, body: str, actor: Actor
+) -> Any:
+    """A question from the customer about an estimate; staff are emailed."""
+    from .models import EstimateComment
+
+    body = (body or "").strip()
+    if not body:
+        raise DomainError("Write your comment first.", field="body")
+    if len(body) > 2000:
+        raise DomainError("Please keep comments under 2000 characters.", field="body")
+    if not Estimate.objects.filter(pk=estimate.pk, company=company, customer=customer).exists():
+        raise DomainError("We couldn't find that estimate.")
+    comment = EstimateComment.objects.create(
+        company=company, estimate=estimate, body=body, author_label=actor.label[:200]
+    )
+    audit_record(
+        company=company,
+        target=estimate,
+        verb="estimate.commented",
+        actor=actor,
+        message=body[:200],
+    )
+    _estimate_notify_staff(
+        company=company,
+        estimate=estimate,
+        heading=f"{customer.name} commented on {estimate.display_number}",
+        body=body,
+    )
+    return comment
+
+
+@transaction.atomic
+def estimate_convert_to_job(
+    *, company: Any, estimate: Estimate, actor: Actor, location: Any = None
+) -> Any:
+    """Staff turn an accepted estimate into an unscheduled job at the estimate's location
+    (or the customer's only/first address). Once per estimate."""
+    from doorstep.customers.models import Location
+    from doorstep.jobs.services import job_create
+
+    locked = (
+        Estimate.objects.select_for_update()
+        .select_related("customer", "location")
+        .get(pk=estimate.pk, company=company)
+    )
+    if locked.state != EstimateState.ACCEPTED:
+        raise DomainError(
+            f"{locked.display_number} is {locked.get_state_display().lower()}; "
+            "only an accepted estimate becomes a job."
+        )
+    if locked.job_id is not None:
+        raise DomainError(f"{locked.display_number} is already a job.")
+    location = (
+        location
+        or locked.location
+        or Location.objects.for_company(company)
+        .filter(customer=locked.customer)
+        .order_by("id")
+        .first()
+    )
+    if location is None:
+        raise DomainError(f"Add a service address for {locked.customer.name} first.")
+    lines = "\n".join(
+        f"- {line.description}" for line in EstimateLineItem.objects.filter(estimate=locked)
+    )
+    job = job_create(
+        company=company,
+        customer=locked.customer,
+        location=location,
+        title=(locked.title or f"Work from {locked.display_number}")[:200],
+        description=f"From estimate {locked.display_number}:\n{lines}",
+        actor=actor,
+    )
+    locked.job = job
+    locked.save(update_fields=["job", "updated_at"])
+    audit_record(
+        company=company,
+        target=locked,
+        verb="estimate.converted",
+        actor=actor,
+        message=f"Became job {job.display_number}",
+    )
+    return job

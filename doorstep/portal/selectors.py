@@ -1,0 +1,243 @@
+"""Reads for the customer portal. Every function takes company= and customer= explicitly.
+
+Each returns a bounded amount of data in a fixed number of queries, so a customer with ten
+years of history costs the same per page as a new one (tests pin the counts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from doorstep.billing.models import Estimate, EstimateState, Invoice, InvoiceState
+from doorstep.customers.models import Location
+from doorstep.jobs.models import ACTIVE_STATUSES, Job, JobEvent, JobStatus
+from doorstep.payments.models import Payment, PaymentAllocation, PaymentState
+
+INVOICE_FILTERS = ("all", "unpaid", "overdue", "paid")
+# Jobs the customer can follow on the Active tab: booked or under way, plus those waiting for
+# a time (shown last: their activity_rank is 99).
+OPEN_JOB_STATUSES = [*ACTIVE_STATUSES, JobStatus.UNSCHEDULED]
+
+
+# --- Invoices ---------------------------------------------------------------------------------
+def _customer_invoices(*, company: Any, customer: Any) -> QuerySet[Invoice]:
+    """Invoices the customer may see: never drafts."""
+    return (
+        Invoice.objects.for_company(company)
+        .filter(customer=customer)
+        .exclude(state=InvoiceState.DRAFT)
+    )
+
+
+def _unpaid() -> Q:
+    return Q(state=InvoiceState.OPEN, balance_due__gt=0)
+
+
+@dataclass(frozen=True)
+class Balance:
+    due: int
+    overdue: int
+    unpaid_count: int
+    overdue_count: int
+
+
+def balance_for_customer(*, company: Any, customer: Any, today: date) -> Balance:
+    """Balance due and what of it is overdue, in one aggregate query."""
+    overdue = _unpaid() & Q(due_date__lt=today)
+    row = _customer_invoices(company=company, customer=customer).aggregate(
+        due=Coalesce(Sum("balance_due", filter=_unpaid()), 0),
+        overdue=Coalesce(Sum("balance_due", filter=overdue), 0),
+        unpaid_count=Count("id", filter=_unpaid()),
+        overdue_count=Count("id", filter=overdue),
+    )
+    return Balance(**row)
+
+
+def invoices_for_customer(
+    *, company: Any, customer: Any, status: str = "all", today: date
+) -> QuerySet[Invoice]:
+    """Newest first; `status` is one of INVOICE_FILTERS (anything else means all)."""
+    qs = _customer_invoices(company=company, customer=customer)
+    if status == "unpaid":
+        qs = qs.filter(_unpaid())
+    elif status == "overdue":
+        qs = qs.filter(_unpaid(), due_date__lt=today)
+    elif status == "paid":
+        qs = qs.filter(state=InvoiceState.OPEN, balance_due__lte=0)
+    return qs.order_by("-issue_date", "-number")
+
+
+def invoice_for_customer(*, company: Any, customer: Any, invoice_id: int) -> Invoice | None:
+    """One invoice with its lines and the payments applied to it (3 queries), or None."""
+    allocations = PaymentAllocation.objects.select_related("payment").order_by(
+        "-payment__created_at", "-id"
+    )
+    return (
+        _customer_invoices(company=company, customer=customer)
+        .filter(pk=invoice_id)
+        .prefetch_related("lines", Prefetch("allocations", queryset=allocations))
+        .first()
+    )
+
+
+def invoice_mark_viewed(*, company: Any, invoice: Invoice) -> None:
+    """Staff see when the customer first and last opened the invoice page (one UPDATE)."""
+    now = timezone.now()
+    Invoice.objects.filter(pk=invoice.pk, company=company).update(
+        first_viewed_at=Coalesce("first_viewed_at", now), last_viewed_at=now
+    )
+
+
+# --- Payments ---------------------------------------------------------------------------------
+def payments_for_customer(*, company: Any, customer: Any) -> QuerySet[Payment]:
+    """Payment history, newest first, with the invoices each paid (prefetched)."""
+    allocations = PaymentAllocation.objects.select_related("invoice").order_by("invoice__number")
+    return (
+        Payment.objects.for_company(company)
+        .filter(customer=customer)
+        .exclude(state=PaymentState.CANCELLED)
+        .prefetch_related(Prefetch("allocations", queryset=allocations))
+        .order_by("-created_at", "-id")
+    )
+
+
+# --- Jobs -------------------------------------------------------------------------------------
+def _customer_jobs(*, company: Any, customer: Any) -> QuerySet[Job]:
+    return (
+        Job.objects.for_company(company)
+        .filter(customer=customer)
+        .select_related("technician", "location")
+    )
+
+
+def jobs_active_for_customer(*, company: Any, customer: Any, limit: int = 50) -> list[Job]:
+    """Most active first (in progress ... scheduled, then waiting), then by visit time."""
+    qs = _customer_jobs(company=company, customer=customer).filter(status__in=OPEN_JOB_STATUSES)
+    return list(qs.order_by("activity_rank", "scheduled_start", "id")[:limit])
+
+
+def next_visit_for_customer(*, company: Any, customer: Any) -> Job | None:
+    """The next booked visit that has not started yet."""
+    return (
+        _customer_jobs(company=company, customer=customer)
+        .filter(
+            status__in=[
+                JobStatus.SCHEDULED,
+                JobStatus.TECHNICIAN_ASSIGNED,
+                JobStatus.ON_THE_WAY,
+            ],
+            scheduled_start__isnull=False,
+        )
+        .order_by("scheduled_start", "id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    jobs: list[Job]
+    next_cursor: str | None
+
+
+def history_cursor(job: Job) -> str:
+    assert job.completed_at is not None
+    return f"{int(job.completed_at.timestamp() * 1_000_000)}.{job.pk}"
+
+
+def parse_history_cursor(raw: str | None) -> tuple[datetime, int] | None:
+    """'<epoch microseconds>.<id>' -> (completed_at, id); anything malformed -> None."""
+    if not raw or len(raw) > 40:
+        return None
+    micros, _, pk = raw.partition(".")
+    if not (micros.isdigit() and pk.isdigit()):
+        return None
+    try:
+        when = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return when, int(pk)
+
+
+def jobs_history_for_customer(
+    *, company: Any, customer: Any, after: tuple[datetime, int] | None = None, limit: int = 10
+) -> HistoryPage:
+    """Completed jobs, newest first, keyset-paginated on (completed_at, id): page 100 costs
+    what page 1 costs (no OFFSET)."""
+    qs = _customer_jobs(company=company, customer=customer).filter(
+        status=JobStatus.COMPLETED, completed_at__isnull=False
+    )
+    if after is not None:
+        when, pk = after
+        qs = qs.filter(Q(completed_at__lt=when) | Q(completed_at=when, id__lt=pk))
+    rows = list(qs.order_by("-completed_at", "-id")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return HistoryPage(rows, history_cursor(rows[-1]) if more and rows else None)
+
+
+def job_for_customer(*, company: Any, customer: Any, job_id: int) -> Job | None:
+    """One job with its status timeline and invoices (3 queries), or None."""
+    return (
+        _customer_jobs(company=company, customer=customer)
+        .filter(pk=job_id)
+        .prefetch_related(
+            Prefetch("events", queryset=JobEvent.objects.order_by("-created_at", "-id")),
+            Prefetch(
+                "invoices",
+                queryset=Invoice.objects.exclude(state=InvoiceState.DRAFT).order_by("-number"),
+            ),
+        )
+        .first()
+    )
+
+
+# --- Estimates --------------------------------------------------------------------------------
+def _customer_estimates(*, company: Any, customer: Any) -> QuerySet[Estimate]:
+    return (
+        Estimate.objects.for_company(company)
+        .filter(customer=customer)
+        .exclude(state=EstimateState.DRAFT)
+    )
+
+
+def estimates_for_customer(*, company: Any, customer: Any) -> QuerySet[Estimate]:
+    return _customer_estimates(company=company, customer=customer).order_by(
+        "-issue_date", "-number"
+    )
+
+
+def estimate_for_customer(*, company: Any, customer: Any, estimate_id: int) -> Estimate | None:
+    from doorstep.billing.models import EstimateComment
+
+    comments = EstimateComment.objects.order_by("created_at", "id")
+    return (
+        _customer_estimates(company=company, customer=customer)
+        .filter(pk=estimate_id)
+        .select_related("location")
+        .prefetch_related("lines", Prefetch("comments", queryset=comments))
+        .first()
+    )
+
+
+# --- Locations --------------------------------------------------------------------------------
+def locations_for_customer(
+    *, company: Any, customer: Any, jobs_per_location: int = 5
+) -> list[Location]:
+    """Service addresses with a job count and their most relevant jobs: 2 queries whatever
+    the counts (the prefetch is sliced per location with a window function)."""
+    jobs = Job.objects.select_related("technician").order_by("activity_rank", "-created_at", "-id")
+    return list(
+        Location.objects.for_company(company)
+        .filter(customer=customer)
+        .annotate(job_count=Count("jobs"))
+        .prefetch_related(
+            Prefetch("jobs", queryset=jobs[:jobs_per_location], to_attr="recent_jobs")
+        )
+        .order_by("label", "street")[:50]
+    )

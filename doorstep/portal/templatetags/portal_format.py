@@ -1,0 +1,109 @@
+"""Dates, times and money the way the company's customers read them.
+
+Everything is shown in the company's timezone and locale (Babel), never the server's: a visit
+at 9:00 in Denver reads "9:00 AM" to a customer in Denver, whatever the server's clock says.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from babel.dates import format_date, format_time
+from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from doorstep.core.money import format_money
+from doorstep.tenancy.time import company_zone
+
+register = template.Library()
+
+
+def _locale(company: Any) -> str:
+    return getattr(company, "locale", "") or "en_US"
+
+
+@register.simple_tag(takes_context=True)
+def money(context: Any, amount: int | None, currency: str = "") -> str:
+    """{% money invoice.total invoice.currency %}: the company's locale decides the format."""
+    company = context.get("company")
+    currency = currency or getattr(company, "currency", "USD")
+    return format_money(int(amount or 0), currency, _locale(company))
+
+
+@register.filter
+def company_date(value: date | datetime | None, company: Any) -> str:
+    """Nov 21, 2026 (medium date in the company's locale; datetimes moved to its zone)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(company_zone(company)).date()
+    return format_date(value, format="medium", locale=_locale(company))
+
+
+@register.filter
+def company_datetime(value: datetime | None, company: Any) -> str:
+    """Sat, Nov 21 · 9:00 AM in the company's zone."""
+    if value is None:
+        return ""
+    local = value.astimezone(company_zone(company))
+    day = format_date(local.date(), format="EEE, MMM d", locale=_locale(company))
+    return f"{day} · {format_time(local.time(), format='short', locale=_locale(company))}"
+
+
+@register.simple_tag(takes_context=True)
+def visit_window(context: Any, start: datetime | None, end: datetime | None) -> str:
+    """'Tue, Nov 24 · 9:00 AM to 11:00 AM' (en dash), or 'Not scheduled yet'."""
+    company = context.get("company")
+    if start is None:
+        return "Not scheduled yet"
+    zone = company_zone(company)
+    locale = _locale(company)
+    s = start.astimezone(zone)
+    text = company_datetime(start, company)
+    if end is not None:
+        e = end.astimezone(zone)
+        if e.date() == s.date():
+            text += f" – {format_time(e.time(), format='short', locale=locale)}"
+        else:
+            text += f" – {company_datetime(end, company)}"
+    return text
+
+
+@register.filter
+def ago(value: datetime | None) -> str:
+    """'5 minutes ago' / 'just now': for "updated ..." on job cards."""
+    if value is None:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(value, depth=1)} ago"
+
+
+@register.filter
+def iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+@register.filter
+def invoice_status(invoice: Any, today: date) -> Any:
+    """The customer's word for the invoice (Paid, Overdue ...), measured by the company's day."""
+    return invoice.customer_status(today)
+
+
+@register.simple_tag
+def job_status(job: Any) -> dict[str, str]:
+    """{% job_status job as words %}: plain-language label, explanation and badge class."""
+    from doorstep.portal.status_words import job_words
+
+    tech = job.technician.first_name if job.technician_id and job.technician else ""
+    label, explain, css = job_words(job.status, tech)
+    return {"label": label, "explain": explain, "css": css}
+
+
+@register.filter
+def job_words_for(status: str) -> str:
+    from doorstep.portal.status_words import job_words
+
+    return job_words(status)[0]
