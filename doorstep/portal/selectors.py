@@ -81,6 +81,7 @@ def invoice_for_customer(*, company: Any, customer: Any, invoice_id: int) -> Inv
     return (
         _customer_invoices(company=company, customer=customer)
         .filter(pk=invoice_id)
+        .select_related("customer")
         .prefetch_related("lines", Prefetch("allocations", queryset=allocations))
         .first()
     )

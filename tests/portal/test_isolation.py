@@ -1,0 +1,118 @@
+"""SECURITY.md 12: every portal URL, walked from the resolver, answers another customer of the
+same company and a customer of another company with a 404 that shows none of the object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, get_resolver, reverse
+
+from doorstep.access.models import SessionScope
+
+from ..portal_helpers import sign_in
+from .conftest import customer_with_one_of_each
+
+pytestmark = pytest.mark.django_db
+
+# URL parameter -> which of the customer's objects fills it.
+OBJECT_PARAMS = {
+    "invoice_id": "invoice",
+    "job_id": "job",
+    "estimate_id": "estimate",
+    "document_id": "document",
+}
+PUBLIC = {"logo"}  # the company's logo is on every invoice: not a customer's object
+
+
+def portal_patterns() -> list[URLPattern]:
+    _, resolver = get_resolver().namespace_dict["portal"]
+    patterns = [p for p in resolver.url_patterns if isinstance(p, URLPattern)]
+    assert len(patterns) >= 14
+    return patterns
+
+
+def params_of(pattern: URLPattern) -> list[str]:
+    return list(pattern.pattern.converters)
+
+
+def url_for(pattern: URLPattern, slug: str, owner: dict[str, Any]) -> str:
+    kwargs: dict[str, Any] = {"company_slug": slug}
+    for param in params_of(pattern):
+        assert param in OBJECT_PARAMS, f"New URL parameter {param}: add it to the matrix"
+        kwargs[param] = owner[OBJECT_PARAMS[param]].pk
+    return reverse(f"portal:{pattern.name}", kwargs=kwargs)
+
+
+def missing_url(pattern: URLPattern, slug: str) -> str:
+    kwargs: dict[str, Any] = {"company_slug": slug}
+    kwargs.update({param: 999_999 for param in params_of(pattern)})
+    return reverse(f"portal:{pattern.name}", kwargs=kwargs)
+
+
+def assert_hides(body: str, owner: dict[str, Any]) -> None:
+    for secret in owner["secrets"]:
+        assert secret not in body, secret
+
+
+def test_every_portal_url_is_private_to_its_customer(company, other_company, alice):
+    bob = customer_with_one_of_each(company, "Bob", cents=1717)
+    carol = customer_with_one_of_each(other_company, "Carol", cents=2929)
+    as_alice, as_bob, as_carol = Client(), Client(), Client()
+    sign_in(as_alice, alice["account"])
+    sign_in(as_bob, bob["account"])
+    sign_in(as_carol, carol["account"])
+    checked = 0
+    for pattern in portal_patterns():
+        if pattern.name in PUBLIC:
+            continue
+        own = as_alice.get(url_for(pattern, company.slug, alice))
+        assert own.status_code == 200, pattern.name
+        if params_of(pattern):
+            missing = as_bob.get(missing_url(pattern, company.slug))
+            assert missing.status_code == 404
+            # Bob (same company) and Carol (her own portal) ask for Alice's objects.
+            for client, slug in ((as_bob, company.slug), (as_carol, other_company.slug)):
+                response = client.get(url_for(pattern, slug, alice))
+                assert response.status_code == 404, (pattern.name, slug)
+                assert response.content == missing.content  # indistinguishable from missing
+                assert_hides(response.content.decode(), alice)
+            # A POST (the estimate page's actions) is refused the same way.
+            post = as_bob.post(url_for(pattern, company.slug, alice), {"action": "comment"})
+            assert post.status_code in (403, 404, 405)
+        else:
+            for client, slug in ((as_bob, company.slug), (as_carol, other_company.slug)):
+                response = client.get(url_for(pattern, slug, alice))
+                assert response.status_code == 200, (pattern.name, slug)
+                assert_hides(response.content.decode(), alice)
+        # Carol's session is bound to her company: Alice's portal does not let her in at all.
+        foreign = as_carol.get(url_for(pattern, company.slug, alice))
+        assert foreign.status_code == 302 and "/sign-in" in foreign["Location"]
+        checked += 1
+    assert checked >= 13
+
+
+def test_an_invoice_link_session_sees_only_its_invoice(company, alice):
+    second = customer_with_one_of_each(company, "Alice2", cents=555)  # noqa: F841  (other objects exist)
+    client = Client()
+    sign_in(client, alice["account"], scope=SessionScope.INVOICE, invoice=alice["invoice"])
+    slug = company.slug
+    invoice = alice["invoice"]
+    page = client.get(reverse("portal:invoice_detail", args=[slug, invoice.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'class="main-nav"' not in body and "All invoices" not in body
+    assert client.get(reverse("portal:invoice_pdf", args=[slug, invoice.pk])).status_code == 200
+    from ..factories import make_invoice
+
+    other_invoice = make_invoice(alice["customer"])
+    assert (
+        client.get(reverse("portal:invoice_detail", args=[slug, other_invoice.pk])).status_code
+        == 404
+    )
+    for pattern in portal_patterns():
+        if pattern.name in PUBLIC | {"invoice_detail", "invoice_pdf"}:
+            continue
+        response = client.get(url_for(pattern, slug, alice))
+        assert response.status_code == 302, pattern.name

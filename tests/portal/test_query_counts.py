@@ -1,0 +1,135 @@
+"""Every portal page costs the same, exact number of queries for a customer with one record
+of each kind and for one with thirty (DESIGN 7): no N+1, no history-sized work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from doorstep.billing import services as billing
+from doorstep.documents.services import document_share
+from doorstep.jobs.models import JobStatus
+from doorstep.payments.services import payment_record_manual
+
+from ..factories import (
+    SYSTEM,
+    LocationFactory,
+    TechnicianFactory,
+    make_estimate,
+    make_invoice,
+    make_job,
+)
+from ..portal_helpers import sign_in
+from .conftest import customer_with_one_of_each
+from .story import TINY_PDF, job_to
+
+pytestmark = pytest.mark.django_db
+
+# Page -> exact query count (2 of them are the gate: company by slug + session).
+EXPECTED = {
+    "home": 6,
+    "invoices": 5,
+    "invoice_detail": 6,
+    "invoice_pdf": 6,
+    "payments": 5,
+    "jobs": 3,
+    "jobs_history": 3,
+    "jobs_live": 3,
+    "job_detail": 5,
+    "estimates": 4,
+    "estimate_detail": 5,
+    "documents": 4,
+    "document_download": 3,
+    "locations": 4,
+}
+
+
+def grow(owner: dict[str, Any], n: int) -> None:
+    """Give a customer n more of everything."""
+    customer = owner["customer"]
+    company = customer.company
+    tech = TechnicianFactory(company=company)
+    for i in range(n):
+        invoice = make_invoice(customer, lines=[(f"Line {i}", 1000 + i, "1", "8.25")] * 2)
+        if i % 3 == 0:
+            payment_record_manual(
+                company=company, invoice=invoice, amount=500, method="cash", actor=SYSTEM
+            )
+        location = LocationFactory(customer=customer) if i % 10 == 0 else owner["location"]
+        job = make_job(
+            customer,
+            location=location,
+            technician=tech,
+            title=f"Job {i}",
+            scheduled_start=owner["invoice"].created_at,
+        )
+        job_to(job, JobStatus.COMPLETED if i % 2 else JobStatus.ON_THE_WAY)
+        estimate = make_estimate(customer, title=f"Estimate {i}")
+        billing.estimate_change_state(
+            company=company, estimate=estimate, new_state="sent", actor=SYSTEM
+        )
+        if i % 5 == 0:
+            document_share(
+                company=company,
+                customer=customer,
+                title=f"Doc {i}",
+                upload=SimpleUploadedFile("d.pdf", TINY_PDF),
+                actor=SYSTEM,
+            )
+
+
+def page_urls(slug: str, owner: dict[str, Any]) -> dict[str, str]:
+    def url(name: str, *args: Any) -> str:
+        return reverse(f"portal:{name}", args=[slug, *args])
+
+    return {
+        "home": url("home"),
+        "invoices": url("invoices"),
+        "invoice_detail": url("invoice_detail", owner["invoice"].pk),
+        "invoice_pdf": url("invoice_pdf", owner["invoice"].pk),
+        "payments": url("payments"),
+        "jobs": url("jobs"),
+        "jobs_history": url("jobs") + "?tab=history",
+        "jobs_live": url("jobs_live"),
+        "job_detail": url("job_detail", owner["job"].pk),
+        "estimates": url("estimates"),
+        "estimate_detail": url("estimate_detail", owner["estimate"].pk),
+        "documents": url("documents"),
+        "document_download": url("document_download", owner["document"].pk),
+        "locations": url("locations"),
+    }
+
+
+def counts_for(owner: dict[str, Any]) -> dict[str, int]:
+    client = Client()
+    sign_in(client, owner["account"])
+    urls = page_urls(owner["customer"].company.slug, owner)
+    client.get(urls["invoice_pdf"])  # the PDF is rendered once; measure the reuse
+    counts = {}
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, name
+        counts[name] = len(queries)
+    return counts
+
+
+def test_every_page_has_a_fixed_query_count(company):
+    one = customer_with_one_of_each(company, "Uno", cents=1111)
+    many = customer_with_one_of_each(company, "Muchos", cents=2222)
+    grow(many, 30)
+    assert counts_for(one) == EXPECTED
+    assert counts_for(many) == EXPECTED
+
+
+def test_query_counts_cover_every_portal_page():
+    from .test_isolation import PUBLIC, portal_patterns
+
+    names = {p.name for p in portal_patterns()} - PUBLIC
+    assert names <= set(EXPECTED), names - set(EXPECTED)
