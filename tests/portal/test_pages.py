@@ -160,7 +160,7 @@ def test_money_and_dates_follow_the_company(company):
     start = datetime(2030, 11, 24, 16, 0, tzinfo=UTC)  # 9:00 in Denver
     make_job(
         customer, title="Visite", scheduled_start=start, scheduled_end=start + timedelta(hours=2)
-    ).pk
+    )
     home = client.get(reverse("portal:home", args=[company.slug])).content.decode()
     assert "1\u00a0234,56\u00a0$" in home  # fr_CA: space groups, comma decimals, $ after
     jobs = client.get(reverse("portal:jobs", args=[company.slug])).content.decode()
