@@ -1,0 +1,109 @@
+"""The main portal pages in real Chromium at phone and desktop widths.
+
+Screenshots go to var/screenshots/ for a person to look at; the test itself checks what can
+be checked mechanically: nothing overflows sideways on a 390 px phone, one h1 and the
+landmarks on every page, keyboard focus is visible, and htmx refreshes the jobs in place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from doorstep.access.portal_sessions import portal_session_create
+from doorstep.jobs.models import JobStatus
+from doorstep.jobs.services import job_change_status
+
+from ..factories import SYSTEM
+from .story import build_story
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
+
+
+def pages(story: dict[str, Any]) -> dict[str, str]:
+    return {
+        "home": "",
+        "invoices": "invoices/",
+        "invoice": f"invoices/{story['invoices']['partly'].pk}/",
+        "payments": "payments/",
+        "jobs": "jobs/",
+        "history": "jobs/?tab=history",
+        "job": f"jobs/{story['jobs']['on_the_way'].pk}/",
+        "estimates": "estimates/",
+        "estimate": f"estimates/{story['estimates']['open'].pk}/",
+        "documents": "documents/",
+        "locations": "locations/",
+    }
+
+
+def signed_in_context(chromium: Any, live_server: Any, story: dict[str, Any], size: str) -> Any:
+    width, height = WIDTHS[size]
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    _, raw = portal_session_create(account=story["account"])
+    base = f"{live_server.url}/p/{story['company'].slug}/"
+    context.add_cookies([{"name": settings.PORTAL_SESSION_COOKIE, "value": raw, "url": base}])
+    return context, base
+
+
+def test_main_pages_at_phone_and_desktop_width(chromium, live_server):
+    story = build_story()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for size in WIDTHS:
+        context, base = signed_in_context(chromium, live_server, story, size)
+        page = context.new_page()
+        for name, path in pages(story).items():
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, name
+            page.screenshot(path=str(SHOTS / f"{name}-{size}.png"), full_page=True)
+            assert page.locator("h1").count() == 1, name
+            assert page.locator("main#main").count() == 1, name
+            assert page.locator("nav[aria-label=Main]").count() == 1, name
+            overflow = page.evaluate(
+                "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
+            )
+            assert overflow <= 0, f"{name} scrolls sideways at {size} width"
+        context.close()
+
+
+def test_keyboard_focus_is_visible(chromium, live_server):
+    story = build_story(history=0)
+    context, base = signed_in_context(chromium, live_server, story, "phone")
+    page = context.new_page()
+    page.goto(base)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    context.close()
+
+
+def test_jobs_refresh_in_place_and_history_loads_more(chromium, live_server):
+    story = build_story(history=12)
+    context, base = signed_in_context(chromium, live_server, story, "phone")
+    page = context.new_page()
+    page.goto(base + "jobs/")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("window.sameDocument = true")
+    job = story["jobs"]["on_the_way"]
+    job_change_status(
+        company=job.company, job=job, new_status=JobStatus.TECHNICIAN_ARRIVED, actor=SYSTEM
+    )
+    page.evaluate("htmx.trigger('#active-jobs', 'refresh')")
+    page.get_by_text("Dev has arrived.").wait_for(timeout=5000)
+    assert page.evaluate("window.sameDocument") is True  # no reload happened
+    page.goto(base + "jobs/?tab=history")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("window.sameDocument = true")
+    assert page.locator(".history-row").count() == 10
+    page.get_by_role("link", name="Load more").click()
+    page.wait_for_function("document.querySelectorAll('.history-row').length === 12")
+    assert page.evaluate("window.sameDocument") is True
+    assert page.get_by_role("link", name="Load more").count() == 0
+    context.close()
