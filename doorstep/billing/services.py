@@ -402,7 +402,7 @@ def estimate_convert_to_job(
     from doorstep.jobs.services import job_create
 
     locked = (
-        Estimate.objects.select_for_update()
+        Estimate.objects.select_for_update(of=("self",))
         .select_related("customer", "location")
         .get(pk=estimate.pk, company=company)
     )
