@@ -262,3 +262,10 @@ def test_locations_list_addresses_with_their_jobs(me):
     make_job(me["customer"], location=home, title="Winterize pipes")
     page = get(me, "locations")
     assert "Cabin" in page and "1 Lake Road" in page and "Winterize pipes" in page
+
+
+def test_any_brand_colour_stays_readable(me):
+    me["company"].accent_color = "#ffd700"  # yellow: white text on it would be unreadable
+    me["company"].save()
+    page = get(me, "home")
+    assert "--accent:#ffd700;--on-accent:#1c2430;--accent-ink:#836e00;" in page

@@ -107,3 +107,22 @@ def test_jobs_refresh_in_place_and_history_loads_more(chromium, live_server):
     assert page.evaluate("window.sameDocument") is True
     assert page.get_by_role("link", name="Load more").count() == 0
     context.close()
+
+
+def test_forms_post_from_a_real_browser(chromium, live_server):
+    """Real browsers send an Origin header on POST; the page's referrer policy must keep it
+    a real origin (not "null") or CSRF refuses every form. Accept an estimate, then sign out."""
+    story = build_story(history=0)
+    context, base = signed_in_context(chromium, live_server, story, "phone")
+    page = context.new_page()
+    estimate = story["estimates"]["open"]
+    page.goto(base + f"estimates/{estimate.pk}/")
+    page.get_by_label("Type your full name to sign").fill("Jordan Rivera")
+    page.get_by_role("button", name="Accept and sign").click()
+    page.get_by_text(f"You accepted {estimate.display_number}").wait_for(timeout=5000)
+    estimate.refresh_from_db()
+    assert estimate.state == "accepted" and estimate.signature_ip == "127.0.0.1"
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/sign-in")
+    assert page.goto(base + "invoices/").url.endswith("/sign-in")
+    context.close()
