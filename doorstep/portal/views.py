@@ -74,6 +74,7 @@ def home(request: HttpRequest, company_slug: str) -> HttpResponse:
         next_visit=selectors.next_visit_for_customer(**scope),
         active_jobs=selectors.jobs_active_for_customer(**scope, limit=3),
         recent_invoices=list(selectors.invoices_for_customer(**scope, today=today)[:5]),
+        estimates_awaiting=selectors.estimates_awaiting_count(**scope, today=today),
         today=today,
     )
 

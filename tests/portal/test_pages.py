@@ -248,6 +248,14 @@ def test_home_shows_balance_overdue_next_visit_and_recent(me):
     assert "$300.00" in page  # balance: 100 overdue + 200 unpaid
     assert "$100.00 overdue" in page and "Next visit" in page and "Tune-up" in page
     assert "INV-0001" in page
+    assert "awaiting your decision" not in page
+    from doorstep.billing.services import estimate_change_state
+
+    from ..factories import make_estimate
+
+    estimate = make_estimate(me["customer"])
+    estimate_change_state(company=me["company"], estimate=estimate, new_state="sent", actor=SYSTEM)
+    assert "1 estimate awaiting your decision" in get(me, "home")
 
 
 def test_payment_history_lists_method_invoices_and_receipt(me):

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 # Page -> exact query count (2 of them are the gate: company by slug + session).
 EXPECTED = {
-    "home": 6,
+    "home": 7,
     "invoices": 5,
     "invoice_detail": 6,
     "invoice_pdf": 6,
