@@ -50,6 +50,7 @@ class DocumentAdmin(TenantAdmin):
     form = DocumentForm
     list_display = ("title", "customer", "kind", "location", "job", "created_at")
     list_filter = ("kind",)
+    list_select_related = ("customer", "location", "job")
     search_fields = ("title", "customer__name")
     readonly_fields = ("extension", "size", "created_at")
 

@@ -7,7 +7,7 @@ years of history costs the same per page as a new one (tests pin the counts).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -146,9 +146,14 @@ class HistoryPage:
     next_cursor: str | None
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
 def history_cursor(job: Job) -> str:
+    """Exact integer microseconds (a float timestamp could be off by one and skip a job)."""
     assert job.completed_at is not None
-    return f"{int(job.completed_at.timestamp() * 1_000_000)}.{job.pk}"
+    return f"{(job.completed_at - EPOCH) // MICROSECOND}.{job.pk}"
 
 
 def parse_history_cursor(raw: str | None) -> tuple[datetime, int] | None:
@@ -159,8 +164,8 @@ def parse_history_cursor(raw: str | None) -> tuple[datetime, int] | None:
     if not (micros.isdigit() and pk.isdigit()):
         return None
     try:
-        when = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
-    except (OverflowError, OSError, ValueError):
+        when = EPOCH + int(micros) * MICROSECOND
+    except OverflowError:
         return None
     return when, int(pk)
 
