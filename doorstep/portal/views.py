@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from doorstep.access.decorators import company_portal, portal_view
 from doorstep.access.portal_sessions import client_ip
@@ -62,6 +63,7 @@ def _scope(request: HttpRequest) -> dict[str, Any]:
 
 
 # --- Home -------------------------------------------------------------------------------------
+@require_safe
 @portal_view()
 def home(request: HttpRequest, company_slug: str) -> HttpResponse:
     scope = _scope(request)
@@ -80,6 +82,7 @@ def home(request: HttpRequest, company_slug: str) -> HttpResponse:
 
 
 # --- Invoices and payments --------------------------------------------------------------------
+@require_safe
 @portal_view()
 def invoices(request: HttpRequest, company_slug: str) -> HttpResponse:
     scope = _scope(request)
@@ -114,6 +117,7 @@ def _invoice_or_404(request: HttpRequest, invoice_id: int) -> Any:
     return invoice
 
 
+@require_safe
 @portal_view(invoice_scope_ok=True)
 def invoice_detail(request: HttpRequest, company_slug: str, invoice_id: int) -> HttpResponse:
     invoice = _invoice_or_404(request, invoice_id)
@@ -132,6 +136,7 @@ def invoice_detail(request: HttpRequest, company_slug: str, invoice_id: int) -> 
     )
 
 
+@require_safe
 @portal_view(invoice_scope_ok=True)
 def invoice_pdf(request: HttpRequest, company_slug: str, invoice_id: int) -> HttpResponse:
     invoice = _invoice_or_404(request, invoice_id)
@@ -145,6 +150,7 @@ def invoice_pdf(request: HttpRequest, company_slug: str, invoice_id: int) -> Htt
     return response
 
 
+@require_safe
 @portal_view()
 def payments(request: HttpRequest, company_slug: str) -> HttpResponse:
     page = _page(request, selectors.payments_for_customer(**_scope(request)), PAYMENTS_PER_PAGE)
@@ -152,6 +158,7 @@ def payments(request: HttpRequest, company_slug: str) -> HttpResponse:
 
 
 # --- Jobs -------------------------------------------------------------------------------------
+@require_safe
 @portal_view()
 def jobs(request: HttpRequest, company_slug: str) -> HttpResponse:
     scope = _scope(request)
@@ -170,6 +177,7 @@ def jobs(request: HttpRequest, company_slug: str) -> HttpResponse:
     return _render(request, "portal/jobs.html", "jobs", **context)
 
 
+@require_safe
 @portal_view()
 def jobs_live(request: HttpRequest, company_slug: str) -> HttpResponse:
     """The Active tab's cards alone: htmx polls this and swaps it in place."""
@@ -177,6 +185,7 @@ def jobs_live(request: HttpRequest, company_slug: str) -> HttpResponse:
     return _render(request, "portal/_active_jobs.html", "jobs", active_jobs=active)
 
 
+@require_safe
 @portal_view()
 def job_detail(request: HttpRequest, company_slug: str, job_id: int) -> HttpResponse:
     job = selectors.job_for_customer(**_scope(request), job_id=job_id)
@@ -186,6 +195,7 @@ def job_detail(request: HttpRequest, company_slug: str, job_id: int) -> HttpResp
 
 
 # --- Estimates --------------------------------------------------------------------------------
+@require_safe
 @portal_view()
 def estimates(request: HttpRequest, company_slug: str) -> HttpResponse:
     page = _page(request, selectors.estimates_for_customer(**_scope(request)), ESTIMATES_PER_PAGE)
@@ -201,6 +211,7 @@ def estimates(request: HttpRequest, company_slug: str) -> HttpResponse:
 ESTIMATE_ACTIONS = {"accept", "decline", "comment"}
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @portal_view()
 def estimate_detail(request: HttpRequest, company_slug: str, estimate_id: int) -> HttpResponse:
     scope = _scope(request)
@@ -254,12 +265,14 @@ def estimate_detail(request: HttpRequest, company_slug: str, estimate_id: int) -
 
 
 # --- Documents and locations ------------------------------------------------------------------
+@require_safe
 @portal_view()
 def documents(request: HttpRequest, company_slug: str) -> HttpResponse:
     page = _page(request, documents_for_customer(**_scope(request)), DOCUMENTS_PER_PAGE)
     return _render(request, "portal/documents.html", "documents", page=page)
 
 
+@require_safe
 @portal_view()
 def document_download(request: HttpRequest, company_slug: str, document_id: int) -> FileResponse:
     document = document_for_customer(**_scope(request), document_id=document_id)
@@ -271,6 +284,7 @@ def document_download(request: HttpRequest, company_slug: str, document_id: int)
         raise Http404("No such document.") from exc
 
 
+@require_safe
 @portal_view()
 def locations(request: HttpRequest, company_slug: str) -> HttpResponse:
     return _render(
