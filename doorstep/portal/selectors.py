@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -246,7 +246,10 @@ def locations_for_customer(
 ) -> list[Location]:
     """Service addresses with a job count and their most relevant jobs: 2 queries whatever
     the counts (the prefetch is sliced per location with a window function)."""
-    jobs = Job.objects.select_related("technician").order_by("activity_rank", "-created_at", "-id")
+    # Open jobs first (most active first), then the most recently completed.
+    jobs = Job.objects.select_related("technician").order_by(
+        "activity_rank", F("completed_at").desc(nulls_first=True), "-created_at", "-id"
+    )
     return list(
         Location.objects.for_company(company)
         .filter(customer=customer)
