@@ -73,7 +73,7 @@ class ServiceRequestAdmin(TenantAdmin):
     list_filter = [StatusFilter, "service_type", "urgency"]
     search_fields = ["customer__name", "description"]
     list_select_related = ["customer", "service_type"]
-    fields: list[str] = [
+    fields = (
         "customer",
         "location",
         "service_type",
@@ -87,7 +87,7 @@ class ServiceRequestAdmin(TenantAdmin):
         "photo_links",
         "review_actions",
         "history",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
