@@ -111,7 +111,7 @@ def test_a_retry_that_falls_in_quiet_hours_waits_again(texting_customer, twilio)
     assert len(twilio.texts) == 1
 
 
-def signed_post(client, company, params, token="test-auth-token"):
+def signed_post(client, company, params, token="test-auth-token"):  # noqa: S107
     path = f"/hooks/twilio/{company.slug}/sms"
     url = "https://portal.example.test" + path
     signature = RequestValidator(token).compute_signature(url, params)
