@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import serve_private_file
+from doorstep.servicerequests.staff_roles import OfficeRolePermissions
 
 from .forms import ReplyForm
 from .models import Conversation, MessageAttachment, Side
@@ -33,7 +34,7 @@ class UnreadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(TenantAdmin):
+class ConversationAdmin(OfficeRolePermissions, TenantAdmin):
     list_display = ["subject", "customer", "topic", "staff_unread", "last_message_at"]
     list_filter = [UnreadFilter, "topic"]
     search_fields = ["subject", "customer__name", "messages__body"]

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 
 from doorstep.backoffice.tenant_admin import TenantAdmin, staff_companies
+from doorstep.servicerequests.staff_roles import OfficeRolePermissions
 
 from .customer_notices import message_render
 from .events import EVENTS, SAMPLE_VALUES
@@ -60,7 +61,7 @@ class MessageTemplateForm(forms.ModelForm):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(TenantAdmin):
+class MessageTemplateAdmin(OfficeRolePermissions, TenantAdmin):
     form = MessageTemplateForm
     list_display = ["event", "email_subject", "updated_at"]
     readonly_fields = ["event", "placeholders", "preview"]
@@ -107,7 +108,7 @@ class MessageTemplateAdmin(TenantAdmin):
 
 
 @admin.register(CustomerPhone)
-class CustomerPhoneAdmin(TenantAdmin):
+class CustomerPhoneAdmin(OfficeRolePermissions, TenantAdmin):
     list_display = ["customer", "phone", "verified_at", "opted_out_at"]
     search_fields = ["phone", "customer__name"]
     readonly_fields = ["customer", "phone", "verified_at", "opted_out_at", "code_sent_at"]
@@ -118,7 +119,7 @@ class CustomerPhoneAdmin(TenantAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(TenantAdmin):
+class NotificationPreferenceAdmin(OfficeRolePermissions, TenantAdmin):
     list_display = ["customer", "event", "email", "sms", "updated_at"]
     list_filter = ["event"]
     readonly_fields = ["customer", "event", "email", "sms"]

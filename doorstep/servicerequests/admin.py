@@ -19,13 +19,20 @@ from doorstep.core.audit import audit_for
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import serve_private_file
 from doorstep.customers.models import Location
+from doorstep.servicerequests.staff_roles import OfficeRolePermissions
 
 from .models import RequestStatus, ServiceRequest, ServiceRequestPhoto, ServiceType
 from .services import service_request_approve, service_request_decline
 
 
 @admin.register(ServiceType)
-class ServiceTypeAdmin(TenantAdmin):
+class ServiceTypeAdmin(OfficeRolePermissions, TenantAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_change_permission(request, obj)
+
     list_display = ["name", "is_active", "position"]
     list_editable = ["is_active", "position"]
     search_fields = ["name"]
@@ -68,7 +75,7 @@ class DeclineForm(forms.Form):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(TenantAdmin):
+class ServiceRequestAdmin(OfficeRolePermissions, TenantAdmin):
     list_display = ["number_label", "customer", "service_type", "urgency", "status", "created_at"]
     list_filter = [StatusFilter, "service_type", "urgency"]
     search_fields = ["customer__name", "description"]

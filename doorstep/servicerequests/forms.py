@@ -24,7 +24,13 @@ class MultiplePhotoField(forms.FileField):
 
 
 class ServiceRequestForm(forms.Form):
-    location = forms.ChoiceField(label="Where", error_messages={"required": "Choose an address."})
+    location = forms.ChoiceField(
+        label="Where",
+        error_messages={
+            "required": "Choose an address.",
+            "invalid_choice": "Choose one of your addresses.",
+        },
+    )
     street = forms.CharField(label="Street address", required=False, max_length=200)
     city = forms.CharField(required=False, max_length=100)
     region = forms.CharField(label="State / province", required=False, max_length=100)
@@ -32,7 +38,10 @@ class ServiceRequestForm(forms.Form):
     service_type = forms.TypedChoiceField(
         label="Type of service",
         coerce=int,
-        error_messages={"required": "Choose a type of service."},
+        error_messages={
+            "required": "Choose a type of service.",
+            "invalid_choice": "Choose a type of service from the list.",
+        },
     )
     description = forms.CharField(
         label="What do you need?",
@@ -47,9 +56,17 @@ class ServiceRequestForm(forms.Form):
         error_messages={"invalid": "Enter a date like 2026-05-31."},
     )
     preferred_window = forms.ChoiceField(
-        label="Preferred time (optional)", choices=TimeWindow.choices, required=False
+        label="Preferred time (optional)",
+        choices=TimeWindow.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the times offered."},
     )
-    urgency = forms.ChoiceField(label="Urgency (optional)", choices=Urgency.choices, required=False)
+    urgency = forms.ChoiceField(
+        label="Urgency (optional)",
+        choices=Urgency.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the options offered."},
+    )
     photos = MultiplePhotoField(
         label=f"Photos (optional, up to {MAX_PHOTOS})",
         required=False,
