@@ -19,7 +19,7 @@ def is_office_staff(request: HttpRequest) -> bool:
         return False
     if user.is_superuser:
         return True
-    return bool(user.is_staff and user.memberships.filter(role__in=OFFICE_ROLES).exists())  # type: ignore[union-attr]
+    return bool(user.is_staff and user.memberships.filter(role__in=OFFICE_ROLES).exists())
 
 
 class OfficeRolePermissions:
