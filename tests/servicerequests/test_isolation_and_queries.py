@@ -28,7 +28,7 @@ from .helpers import png
 pytestmark = pytest.mark.django_db
 
 
-def world(customer, n=1, secret="SECRET"):
+def world(customer, n=1, secret="SECRET"):  # noqa: S107
     """n requests (each with a photo) and n conversations (each with a photo), plus jobs,
     invoices and locations, for one customer."""
     # Service types are the company's list (shared by its customers): no secret in the name.
