@@ -11,11 +11,13 @@ import re
 from collections.abc import Iterable, Mapping
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Anything in braces, to refuse look-alikes ({customer.email}, {{ x }}, {% tag %}) when saving.
+BRACED = re.compile(r"\{([^{}]*)\}")
 
 
 def placeholders_unknown(text: str, allowed: Iterable[str]) -> list[str]:
     allowed_set = set(allowed)
-    return sorted({name for name in PLACEHOLDER.findall(text) if name not in allowed_set})
+    return sorted({name for name in BRACED.findall(text) if name not in allowed_set})
 
 
 def placeholders_fill(text: str, values: Mapping[str, object], allowed: Iterable[str]) -> str:
