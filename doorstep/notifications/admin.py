@@ -43,6 +43,8 @@ class MessageTemplateForm(forms.ModelForm):
     class Meta:
         model = MessageTemplate
         fields = ["email_subject", "email_body", "sms_body"]
+        labels = {"sms_body": "Text message"}
+        help_texts = {"sms_body": "Keep it short: about 160 characters is one text."}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

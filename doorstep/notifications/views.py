@@ -41,10 +41,19 @@ def preferences_page(request: HttpRequest, company_slug: str) -> HttpResponse:
         action = request.POST.get("action", "save")
         try:
             if action == "save":
+                texts_possible = phone is not None and phone.can_receive_texts
+                current = {
+                    row.event: row
+                    for row in prefs.preferences_for_customer(company=company, customer=customer)
+                }
                 choices = {
                     event: (
                         request.POST.get(f"{event}-email") == "on",
-                        request.POST.get(f"{event}-sms") == "on",
+                        # Without a verified number the text boxes are disabled (not sent):
+                        # keep what was chosen so verifying later brings it back.
+                        request.POST.get(f"{event}-sms") == "on"
+                        if texts_possible
+                        else current[event].sms,
                     )
                     for event in prefs.choosable_events()
                 }
