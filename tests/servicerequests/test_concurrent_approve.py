@@ -33,7 +33,7 @@ def test_concurrent_approvals_create_one_job(mailbox):
                 location_id=sr.location_id,
                 actor=SYSTEM,
             )
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
