@@ -11,15 +11,16 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor
+from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor, staff_companies
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import serve_private_file
+from doorstep.customers.models import Customer
 from doorstep.servicerequests.staff_roles import OfficeRolePermissions
 
-from .forms import ReplyForm
+from .forms import ReplyForm, StartForm
 from .models import Conversation, MessageAttachment, Side
 from .selectors import messages_in
-from .services import conversation_mark_read, message_post
+from .services import conversation_mark_read, conversation_start, message_post
 
 
 class UnreadFilter(admin.SimpleListFilter):
@@ -41,7 +42,47 @@ class ConversationAdmin(OfficeRolePermissions, TenantAdmin):
     list_select_related = ["customer"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+        return self.has_change_permission(request)
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """Staff start a conversation with a customer (the customer is told as usual)."""
+        if not self.has_add_permission(request):
+            raise Http404("Not allowed.")
+        form = StartForm(request.POST or None, request.FILES or None)
+        form.fields["customer"].queryset = Customer.objects.filter(  # type: ignore[attr-defined]
+            company__in=staff_companies(request)
+        )
+        if request.method == "POST" and form.is_valid():
+            customer = form.cleaned_data["customer"]
+            try:
+                conversation = conversation_start(
+                    company=customer.company,
+                    customer=customer,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    photos=form.cleaned_data["photos"],
+                    side=Side.STAFF,
+                    actor=staff_actor(request),
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, "Sent. The customer has been told.")
+                return redirect(
+                    reverse("admin:messaging_conversation_change", args=[conversation.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": "New conversation",
+        }
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(
+            request, "admin/messaging/conversation/start.html", context, status=status
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

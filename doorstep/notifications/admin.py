@@ -10,7 +10,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 
-from doorstep.backoffice.tenant_admin import TenantAdmin, staff_companies
+from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor, staff_companies
+from doorstep.core.audit import audit_record
 from doorstep.servicerequests.staff_roles import OfficeRolePermissions
 
 from .customer_notices import message_render
@@ -71,6 +72,17 @@ class MessageTemplateAdmin(OfficeRolePermissions, TenantAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # one row per event, created from the defaults
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            company=obj.company,
+            target=obj,
+            verb="message_template.changed",
+            actor=staff_actor(request),
+            message=f"Wording changed: {obj.get_event_display()}",
+            data={"fields": list(form.changed_data)},
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

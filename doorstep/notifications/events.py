@@ -35,6 +35,7 @@ EVENTS: dict[str, EventSpec] = {
         "{company_name}: your request {request_number} is approved (job {job_number}). "
         "We'll be in touch to schedule it.",
         REQUEST,
+        button_label="See your request",
     ),
     E.REQUEST_DECLINED: EventSpec(
         "About your service request {request_number}",
@@ -44,6 +45,7 @@ EVENTS: dict[str, EventSpec] = {
         "\n\n{company_name}",
         "{company_name}: we can't take on request {request_number}. Reason: {reason}",
         REQUEST,
+        button_label="See your request",
     ),
     E.JOB_TECHNICIAN_ASSIGNED: EventSpec(
         "{technician_name} will take care of job {job_number}",

@@ -122,3 +122,27 @@ def test_a_script_in_a_message_is_shown_as_text(account, office, mailbox):
         assert "&lt;script&gt;" in page or "&lt;b&gt;hi" in page
     [to_office] = mailbox.messages
     assert "<script>alert(" not in mailbox.html(to_office)
+
+
+def test_staff_start_a_conversation_with_their_own_customers_only(account, office, mailbox):
+    from ..factories import CustomerFactory
+
+    stranger = CustomerFactory()  # another company
+    form = office.get("/office/messaging/conversation/add/").content.decode()
+    assert account.customer.name in form and stranger.name not in form
+    refused = csrf_post(
+        office,
+        "/office/messaging/conversation/add/",
+        {"customer": str(stranger.pk), "subject": "Hi", "body": "Hello"},
+    )
+    assert refused.status_code == 400 and not Conversation.objects.exists()
+    sent = csrf_post(
+        office,
+        "/office/messaging/conversation/add/",
+        {"customer": str(account.customer.pk), "subject": "Your filter", "body": "Due soon."},
+    )
+    assert sent.status_code == 302
+    conversation = Conversation.objects.get()
+    assert conversation.customer_unread == 1 and conversation.staff_unread == 0
+    [email] = mailbox.to(account.email)
+    assert "Your filter" in email["Subject"]

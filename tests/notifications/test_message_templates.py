@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from doorstep.core.models import AuditEvent
 from doorstep.jobs.models import JobStatus
 from doorstep.jobs.services import job_change_status
 from doorstep.notifications.models import MessageTemplate
@@ -68,6 +69,8 @@ def test_company_starts_from_friendly_defaults_and_edits_with_preview(
     preview = office.get(url).content.decode()
     assert "Sam from " in preview and "is heading to you now." in preview
     assert "&lt;b&gt;Sam&lt;/b&gt;" in preview  # shown as text, not markup
+    [changed] = AuditEvent.objects.filter(company=company, verb="message_template.changed")
+    assert changed.actor_type == "staff" and "Technician on the way" in changed.message
 
     sms_ready(company)
     verified_phone(contact.customer)

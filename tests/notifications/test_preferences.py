@@ -150,3 +150,14 @@ def test_verification_codes_stop_after_five_wrong_guesses(account, twilio):
     locked = csrf_post(client, url, {"action": "verify", "code": code})
     assert locked.status_code == 400 and "Too many wrong codes" in locked.content.decode()
     assert CustomerPhone.objects.get().verified_at is None
+
+
+def test_unsubscribe_page_query_count(account, django_assert_num_queries):
+    from doorstep.notifications.customer_notices import unsubscribe_token
+
+    token = unsubscribe_token(
+        company=account.company, customer=account.customer, event="job_completed"
+    )
+    client = Client()
+    with django_assert_num_queries(2):  # company (+settings), customer
+        assert client.get(f"/p/{account.company.slug}/unsubscribe/{token}").status_code == 200
