@@ -32,7 +32,15 @@ def on_job_status_changed(
     sender: Any, *, job_id: int, company_id: int, to_status: str, **kwargs: Any
 ) -> None:
     """Runs after the job's change committed; queues the customer's email/text in its own
-    transaction (the outbox then delivers it)."""
+    transaction (the outbox then delivers it). A failure here must not turn the staff member's
+    already-saved status change into an error page: it is logged instead."""
+    try:
+        _notify(job_id=job_id, company_id=company_id, to_status=to_status)
+    except Exception:
+        log.exception("job %s: could not queue the %s notification", job_id, to_status)
+
+
+def _notify(*, job_id: int, company_id: int, to_status: str) -> None:
     event = STATUS_EVENTS.get(JobStatus(to_status)) if to_status in JobStatus.values else None
     if event is None:
         return
