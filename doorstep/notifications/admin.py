@@ -16,7 +16,7 @@ from doorstep.servicerequests.staff_roles import OfficeRolePermissions
 
 from .customer_notices import message_render
 from .events import EVENTS, SAMPLE_VALUES
-from .models import CustomerPhone, MessageTemplate, NotificationPreference
+from .models import CustomerPhone, MessageTemplate, NotificationEvent, NotificationPreference
 from .templating import placeholders_unknown
 
 
@@ -50,6 +50,10 @@ class MessageTemplateForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         spec = EVENTS[self.instance.event]
+        if self.instance.event == NotificationEvent.PHONE_VERIFICATION and "{code}" not in (
+            data.get("sms_body") or "{code}"
+        ):
+            self.add_error("sms_body", "The text must include {code}: it is the code itself.")
         for field in self.Meta.fields:
             unknown = placeholders_unknown(data.get(field) or "", spec.placeholders)
             if unknown:

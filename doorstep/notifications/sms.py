@@ -35,6 +35,8 @@ class ApiBaseHttpClient(TwilioHttpClient):
     def __init__(self, api_base: str = "") -> None:
         super().__init__(timeout=10)
         self.api_base = api_base.rstrip("/")
+        # The SDK logs every request at INFO; keep our logs to what we choose to write.
+        self.logger.setLevel(logging.WARNING)
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         if self.api_base and url.startswith(TWILIO_API):

@@ -126,3 +126,13 @@ def test_another_companys_templates_are_not_reachable(office, contact):
         contact.company.name
         not in stranger.get("/office/notifications/messagetemplate/").content.decode()
     )
+
+
+def test_the_verification_text_must_keep_the_code(office, contact):
+    url = template_url_after_listing(office, contact.company, "phone_verification")
+    response = csrf_post(
+        office, url, {"email_subject": "", "email_body": "", "sms_body": "Your code is ready"}
+    )
+    assert "must include {code}" in response.content.decode()
+    row = MessageTemplate.objects.get(company=contact.company, event="phone_verification")
+    assert "{code}" in row.sms_body
