@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor
+from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor, staff_companies
 from doorstep.core.audit import audit_for
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import serve_private_file
@@ -22,11 +22,20 @@ from doorstep.customers.models import Location
 from doorstep.servicerequests.staff_roles import OfficeRolePermissions
 
 from .models import RequestStatus, ServiceRequest, ServiceRequestPhoto, ServiceType
-from .services import service_request_approve, service_request_decline
+from .services import (
+    service_request_approve,
+    service_request_decline,
+    service_types_seed_defaults,
+)
 
 
 @admin.register(ServiceType)
 class ServiceTypeAdmin(OfficeRolePermissions, TenantAdmin):
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        for company in staff_companies(request):
+            service_types_seed_defaults(company=company)
+        return super().changelist_view(request, extra_context)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return self.has_change_permission(request)
 

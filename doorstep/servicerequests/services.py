@@ -41,6 +41,24 @@ class NewAddress:
     postal_code: str = ""
 
 
+DEFAULT_SERVICE_TYPES = ("Repair", "Maintenance", "Installation", "Inspection", "Something else")
+
+
+@transaction.atomic
+def service_types_seed_defaults(*, company: Any) -> None:
+    """A company that has not set up its list yet starts from a plain default one (the
+    request form needs at least one choice). Never runs again once the company has any."""
+    if ServiceType.objects.for_company(company).exists():
+        return
+    ServiceType.objects.bulk_create(
+        [
+            ServiceType(company=company, name=name, position=position)
+            for position, name in enumerate(DEFAULT_SERVICE_TYPES)
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def service_requests_accepted(company: Any) -> bool:
     return bool(company.settings.portal_enabled and company.settings.service_requests_enabled)
 
@@ -77,6 +95,8 @@ def service_request_submit(
     description = (description or "").strip()
     if not description:
         raise DomainError("Please describe what you need.", field="description")
+    if len(description) > 4000:
+        raise DomainError("Please keep it under 4,000 characters.", field="description")
     if preferred_date is not None and preferred_date < company_today(company):
         raise DomainError("Choose today or a later date.", field="preferred_date")
     if preferred_window not in TimeWindow.values or urgency not in Urgency.values:

@@ -15,7 +15,12 @@ from doorstep.core.uploads import serve_private_file
 
 from . import selectors
 from .forms import NEW_ADDRESS, ServiceRequestForm
-from .services import NewAddress, service_request_submit, service_requests_accepted
+from .services import (
+    NewAddress,
+    service_request_submit,
+    service_requests_accepted,
+    service_types_seed_defaults,
+)
 
 
 def _page(
@@ -63,11 +68,15 @@ def request_new(request: HttpRequest, company_slug: str) -> HttpResponseBase:
     company, customer = portal.company, portal.customer
     if not service_requests_accepted(company):
         return _page(request, "servicerequests/closed.html", status=403)
+    service_types = list(selectors.service_types_offered(company=company))
+    if not service_types:
+        service_types_seed_defaults(company=company)
+        service_types = list(selectors.service_types_offered(company=company))
     form = ServiceRequestForm(
         request.POST or None,
         request.FILES or None,
         locations=selectors.locations_for_customer(company=company, customer=customer),
-        service_types=selectors.service_types_offered(company=company),
+        service_types=service_types,
     )
     if request.method == "POST":
         if form.is_valid():

@@ -215,3 +215,9 @@ def test_switching_requests_off_hides_the_form_but_keeps_history(
     assert f'href="/p/{company.slug}/requests/new"' in listing
     assert existing.display_number in listing
     assert csrf_post(csrf_client, url(company, "new"), form(home, plumbing)).status_code == 302
+
+
+def test_a_company_without_a_list_starts_from_plain_defaults(csrf_client, account, home):
+    sign_in(csrf_client, account)
+    page = csrf_client.get(url(account.company, "new")).content.decode()
+    assert ">Repair</option>" in page and ">Something else</option>" in page
