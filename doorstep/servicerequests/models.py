@@ -67,11 +67,12 @@ class ServiceRequest(TenantModel):
         max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING, editable=False
     )
     decline_reason = models.TextField(blank=True, editable=False)
+    # PROTECT: an approved request must keep its job (see the check constraint below).
     job = models.OneToOneField(
         "jobs.Job",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="service_request",
         editable=False,
     )
