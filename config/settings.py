@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "doorstep.portal",
     "doorstep.documents",
     "doorstep.notifications",
+    "doorstep.servicerequests",
+    "doorstep.messaging",
     "doorstep.backoffice",
 ]
 
@@ -230,6 +232,9 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # e.g. localstripe in tests
 STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 0)
+
+# --- Text messages (Twilio; credentials are per company in CompanySettings) ----------------
+TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")  # a local stand-in for api.twilio.com
 
 # --- Logging: never tokens or card data (see doorstep.core.logging) ------------------------
 LOGGING = {

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from doorstep.notifications.urls import webhook_urlpatterns as notification_webhooks
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
@@ -12,5 +14,9 @@ urlpatterns = [
     path("p/<slug:company_slug>/", include("doorstep.access.urls")),
     path("p/<slug:company_slug>/", include("doorstep.portal.urls")),
     path("p/<slug:company_slug>/", include("doorstep.payments.urls")),
+    path("p/<slug:company_slug>/", include("doorstep.servicerequests.urls")),
+    path("p/<slug:company_slug>/", include("doorstep.messaging.urls")),
+    path("p/<slug:company_slug>/", include("doorstep.notifications.urls")),
+    path("", include((notification_webhooks, "notification_hooks"))),
     path("healthz", healthz),
 ]

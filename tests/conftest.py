@@ -59,3 +59,4 @@ def other_company(db: Any) -> Any:
 
 
 from .browser import chromium, page  # noqa: E402, F401  (fixtures for browser tests)
+from .twilio_fake import twilio  # noqa: E402, F401  (fake api.twilio.com for SMS tests)

@@ -164,3 +164,51 @@ def make_portal_account(contact: Contact, **kwargs: Any) -> PortalAccount:
         state=kwargs.pop("state", PortalAccountState.ACTIVE),
         **kwargs,
     )
+
+
+# --- Service requests, messaging, notifications (branch `requests`) --------------------------
+
+
+def make_service_type(company: Company, name: str = "Plumbing repair", **kwargs: Any) -> Any:
+    from doorstep.servicerequests.models import ServiceType
+
+    return ServiceType.objects.create(company=company, name=name, **kwargs)
+
+
+def make_service_request(
+    customer: Customer, *, location: Location | None = None, **kwargs: Any
+) -> Any:
+    from doorstep.servicerequests.services import service_request_submit
+
+    company = customer.company
+    location = location or LocationFactory(customer=customer)
+    service_type = kwargs.pop("service_type", None) or make_service_type(
+        company, name=f"Repair {Customer.objects.count()}-{location.pk}"
+    )
+    return service_request_submit(
+        company=company,
+        customer=customer,
+        location_id=location.pk,
+        service_type_id=service_type.pk,
+        description=kwargs.pop("description", "The kitchen tap drips."),
+        actor=SYSTEM,
+        **kwargs,
+    )
+
+
+def sms_ready(company: Company, *, api_base: str = "") -> None:
+    """Switch text messages on with test Twilio credentials."""
+    s = company.settings
+    s.sms_enabled = True
+    s.twilio_account_sid = "AC" + "1" * 32
+    s.twilio_auth_token = "test-auth-token"
+    s.twilio_from_number = "+15005550006"
+    s.save()
+
+
+def verified_phone(customer: Customer, phone: str = "+15551234567") -> Any:
+    from doorstep.notifications.models import CustomerPhone
+
+    return CustomerPhone.objects.create(
+        company=customer.company, customer=customer, phone=phone, verified_at=timezone.now()
+    )

@@ -12,6 +12,16 @@ class NotificationsConfig(AppConfig):
 
         register_channel(Channel.EMAIL, send_email)
 
+        from .sms import send_sms
+
+        register_channel(Channel.SMS, send_sms)
+
+        from doorstep.jobs.signals import job_status_changed
+
+        from .job_updates import on_job_status_changed
+
+        job_status_changed.connect(on_job_status_changed, dispatch_uid="notify_job_status")
+
         from doorstep.core.scheduler import register_periodic
 
         from .tasks import deliver_due_notifications

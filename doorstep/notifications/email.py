@@ -35,13 +35,19 @@ def from_address(company: Any) -> str:
 def send_email(notification: Notification) -> None:
     subject, text, html = render_email(notification)
     company = notification.company
+    headers = {"X-Doorstep-Notification": str(notification.pk)}
+    unsubscribe_url = notification.context.get("unsubscribe_url")
+    if unsubscribe_url:
+        # RFC 8058 one-click unsubscribe: mail providers POST to the URL themselves.
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=from_address(company),
         to=[notification.recipient],
         reply_to=[company.support_email] if company.support_email else None,
-        headers={"X-Doorstep-Notification": str(notification.pk)},
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     for item in notification.attachments:

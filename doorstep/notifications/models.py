@@ -17,6 +17,7 @@ class NotificationState(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"  # gave up after the last attempt
+    SKIPPED = "skipped", "Not sent"  # e.g. the customer texted STOP after it was queued
 
 
 class Notification(TenantModel):
@@ -49,3 +50,87 @@ class Notification(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.template} to {self.recipient} ({self.state})"
+
+
+class NotificationEvent(models.TextChoices):
+    """Things that happen that a customer hears about. Each has an editable message template."""
+
+    REQUEST_APPROVED = "request_approved", "Service request approved"
+    REQUEST_DECLINED = "request_declined", "Service request declined"
+    JOB_TECHNICIAN_ASSIGNED = "job_technician_assigned", "Technician assigned"
+    JOB_ON_THE_WAY = "job_on_the_way", "Technician on the way"
+    JOB_TECHNICIAN_ARRIVED = "job_technician_arrived", "Technician arrived"
+    JOB_IN_PROGRESS = "job_in_progress", "Work in progress"
+    JOB_COMPLETED = "job_completed", "Job completed"
+    MESSAGE_RECEIVED = "message_received", "New message from the office"
+    PHONE_VERIFICATION = "phone_verification", "Phone verification code"
+
+
+class MessageTemplate(TenantModel):
+    """A company's own wording for one event. Company text is never Django template code:
+    only `{placeholder}` names from the event's allow-list are replaced (see templating.py)."""
+
+    event = models.CharField(max_length=40, choices=NotificationEvent.choices)
+    email_subject = models.CharField(max_length=200, blank=True)
+    email_body = models.TextField(blank=True)
+    sms_body = models.CharField(max_length=480, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "event"], name="uniq_message_template")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_event_display()
+
+
+class NotificationPreference(TenantModel):
+    """A customer's choice of channels for one kind of event (no row: the event's default)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    event = models.CharField(max_length=40, choices=NotificationEvent.choices)
+    email = models.BooleanField(default=True)
+    sms = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "customer", "event"], name="uniq_notification_preference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.event}: email={self.email} sms={self.sms}"
+
+
+class CustomerPhone(TenantModel):
+    """The mobile number a customer proved is theirs with a code. Texts go only here.
+
+    `opted_out_at` is set by STOP (Twilio's inbound webhook) and cleared by START.
+    """
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, related_name="notification_phone"
+    )
+    phone = models.CharField(max_length=20, help_text="E.164, e.g. +15551234567")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["company", "phone"])]
+
+    def __str__(self) -> str:
+        return self.phone
+
+    @property
+    def can_receive_texts(self) -> bool:
+        return self.verified_at is not None and self.opted_out_at is None

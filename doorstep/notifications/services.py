@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +22,20 @@ log = logging.getLogger(__name__)
 
 # channel name -> function(notification) that sends it or raises.
 CHANNELS: dict[str, Callable[[Notification], None]] = {}
+
+
+class NotificationSkipped(Exception):
+    """Raised by a channel when the message must not go out at all (the customer texted STOP,
+    text messages were switched off). The row is kept, marked "not sent", never retried."""
+
+
+class NotificationDeferred(Exception):
+    """Raised by a channel when the message must wait (quiet hours): tried again at `until`,
+    without counting as a failed attempt."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"deferred until {until.isoformat()}")
+        self.until = until
 
 
 def register_channel(name: str, sender: Callable[[Notification], None]) -> None:
@@ -37,7 +51,9 @@ def notification_enqueue(
     channel: str = Channel.EMAIL,
     secret_keys: list[str] | None = None,
     attachments: list[dict[str, Any]] | None = None,
+    not_before: datetime | None = None,
 ) -> Notification:
+    """`not_before` holds a message back (texts during quiet hours wait until morning)."""
     notification = Notification.objects.create(
         company=company,
         recipient=recipient,
@@ -46,6 +62,7 @@ def notification_enqueue(
         context=context or {},
         secret_keys=secret_keys or [],
         attachments=attachments or [],
+        next_attempt_at=not_before or timezone.now(),
     )
     from .tasks import deliver_notification
 
@@ -79,6 +96,12 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
         notification.attempts += 1
         try:
             CHANNELS[notification.channel](notification)
+        except NotificationDeferred as deferred:
+            notification.attempts -= 1
+            notification.next_attempt_at = deferred.until
+        except NotificationSkipped as skipped:
+            notification.state = NotificationState.SKIPPED
+            notification.last_error = str(skipped)[:2000]
         except Exception as exc:  # any delivery failure is retried later, never lost
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:

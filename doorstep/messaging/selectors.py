@@ -1,0 +1,79 @@
+"""Reads of conversations, scoped by company and, in the portal, by customer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from doorstep.billing.models import Invoice
+from doorstep.jobs.models import Job
+from doorstep.servicerequests.models import ServiceRequest
+
+from .models import Conversation, Message, MessageAttachment
+
+
+def conversations_for_customer(*, company: Any, customer: Any) -> QuerySet[Conversation]:
+    return (
+        Conversation.objects.for_company(company)
+        .filter(customer=customer)
+        .select_related("job", "invoice", "service_request")
+        .order_by("-last_message_at", "-id")
+    )
+
+
+def conversation_for_customer(
+    *, company: Any, customer: Any, conversation_id: int
+) -> Conversation | None:
+    return (
+        conversations_for_customer(company=company, customer=customer)
+        .filter(pk=conversation_id)
+        .first()
+    )
+
+
+def messages_in(*, company: Any, conversation: Conversation) -> list[Message]:
+    return list(
+        Message.objects.for_company(company)
+        .filter(conversation=conversation)
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def attachment_for_customer(
+    *, company: Any, customer: Any, conversation_id: int, attachment_id: int
+) -> MessageAttachment | None:
+    return (
+        MessageAttachment.objects.for_company(company)
+        .filter(
+            pk=attachment_id,
+            message__conversation_id=conversation_id,
+            message__conversation__customer=customer,
+        )
+        .first()
+    )
+
+
+def topics_for_customer(*, company: Any, customer: Any) -> list[tuple[str, str]]:
+    """The "about" choices: general, or one of the customer's recent jobs/invoices/requests."""
+    choices = [("general", "General question")]
+    jobs = Job.objects.for_company(company).filter(customer=customer).order_by("-created_at")[:20]
+    choices += [(f"job:{j.pk}", f"Job {j.display_number} · {j.title}") for j in jobs]
+    invoices = (
+        Invoice.objects.for_company(company)
+        .filter(customer=customer)
+        .exclude(state="draft")
+        .order_by("-id")[:20]
+    )
+    choices += [(f"invoice:{i.pk}", f"Invoice {i.display_number}") for i in invoices]
+    requests = (
+        ServiceRequest.objects.for_company(company)
+        .filter(customer=customer)
+        .select_related("service_type")
+        .order_by("-id")[:20]
+    )
+    choices += [
+        (f"request:{r.pk}", f"Request {r.display_number} · {r.service_type}") for r in requests
+    ]
+    return choices

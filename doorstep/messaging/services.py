@@ -1,0 +1,211 @@
+"""Writes on conversations: start one, post a message (either side), mark read.
+
+A new message bumps the other side's unread count and emails them (the customer according to
+their notification preferences; the office at its support address)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from doorstep.billing.models import Invoice
+from doorstep.core.audit import Actor, audit_record
+from doorstep.core.errors import DomainError
+from doorstep.core.uploads import MAX_PHOTO_BYTES, PHOTO_KINDS, private_name, upload_check
+from doorstep.jobs.models import Job
+from doorstep.notifications.customer_notices import customer_notify, portal_url
+from doorstep.notifications.models import NotificationEvent
+from doorstep.notifications.services import notification_enqueue
+from doorstep.servicerequests.models import ServiceRequest
+
+from .models import (
+    MAX_ATTACHMENTS,
+    MAX_BODY,
+    Conversation,
+    Message,
+    MessageAttachment,
+    Side,
+    Topic,
+)
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise DomainError("Write a message first.", field="body")
+    if len(body) > MAX_BODY:
+        raise DomainError(f"Keep it under {MAX_BODY} characters.", field="body")
+    return body
+
+
+def _check_photos(photos: list[UploadedFile]) -> None:
+    if len(photos) > MAX_ATTACHMENTS:
+        raise DomainError(f"You can attach up to {MAX_ATTACHMENTS} photos.", field="photos")
+    for photo in photos:
+        try:
+            upload_check(photo, kinds=PHOTO_KINDS, max_bytes=MAX_PHOTO_BYTES)
+        except DomainError as error:
+            raise DomainError(error.message, field="photos") from error
+
+
+def _about(company: Any, customer: Any, topic: str, about_id: int | None) -> dict[str, Any]:
+    """The job/invoice/request a conversation is about: only the customer's own."""
+    if topic == Topic.GENERAL:
+        return {}
+    model: Any = {Topic.JOB: Job, Topic.INVOICE: Invoice, Topic.REQUEST: ServiceRequest}.get(
+        Topic(topic) if topic in Topic.values else None  # type: ignore[arg-type]
+    )
+    found = None
+    if model is not None:
+        rows = model.objects.for_company(company).filter(customer=customer, pk=about_id)
+        if model is Invoice:
+            rows = rows.exclude(state="draft")  # customers never see drafts
+        found = rows.first()
+    if found is None:
+        raise DomainError("Choose one of your own jobs, invoices or requests.", field="about")
+    field = {Topic.JOB: "job", Topic.INVOICE: "invoice", Topic.REQUEST: "service_request"}
+    return {field[Topic(topic)]: found}
+
+
+@transaction.atomic
+def conversation_start(
+    *,
+    company: Any,
+    customer: Any,
+    subject: str,
+    body: str,
+    actor: Actor,
+    side: str = Side.CUSTOMER,
+    topic: str = Topic.GENERAL,
+    about_id: int | None = None,
+    photos: list[UploadedFile] | None = None,
+    portal_account: Any = None,
+) -> Conversation:
+    subject = (subject or "").strip()
+    if not subject:
+        raise DomainError("Give your message a subject.", field="subject")
+    body = _check_body(body)
+    _check_photos(photos or [])
+    if customer.company_id != company.pk:
+        raise DomainError("Choose one of your customers.", field="customer")
+    conversation = Conversation.objects.create(
+        company=company,
+        customer=customer,
+        subject=subject[:200],
+        topic=topic if topic in Topic.values else Topic.GENERAL,
+        **_about(company, customer, topic, about_id),
+    )
+    audit_record(
+        company=company,
+        target=conversation,
+        verb="conversation.started",
+        actor=actor,
+        message=f"Conversation started: {conversation.subject}",
+    )
+    message_post(
+        company=company,
+        conversation_id=conversation.pk,
+        side=side,
+        body=body,
+        photos=photos,
+        actor=actor,
+        portal_account=portal_account,
+    )
+    conversation.refresh_from_db()
+    return conversation
+
+
+@transaction.atomic
+def message_post(
+    *,
+    company: Any,
+    conversation_id: int,
+    side: str,
+    body: str,
+    actor: Actor,
+    photos: list[UploadedFile] | None = None,
+    portal_account: Any = None,
+) -> Message:
+    body = _check_body(body)
+    photos = photos or []
+    _check_photos(photos)
+    conversation = (
+        Conversation.objects.select_for_update()
+        .select_related("customer")
+        .get(company=company, pk=conversation_id)
+    )
+    message = Message.objects.create(
+        company=company,
+        conversation=conversation,
+        side=side,
+        author_label=actor.label if side == Side.STAFF else conversation.customer.name,
+        portal_account=portal_account,
+        staff_user=actor.user if side == Side.STAFF else None,
+        body=body,
+    )
+    for upload in photos:
+        kind = upload_check(upload, kinds=PHOTO_KINDS, max_bytes=MAX_PHOTO_BYTES)
+        attachment = MessageAttachment(
+            company=company, message=message, extension=kind.extension, size=upload.size or 0
+        )
+        name = private_name(company_id=company.pk, folder="messages", extension=kind.extension)
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+    other_unread = "customer_unread" if side == Side.STAFF else "staff_unread"
+    Conversation.objects.filter(pk=conversation.pk).update(
+        **{other_unread: F(other_unread) + 1}, last_message_at=timezone.now()
+    )
+    audit_record(
+        company=company,
+        target=conversation,
+        verb="conversation.message_posted",
+        actor=actor,
+        message=f"{Side(side).label} wrote a message"
+        + (f" with {len(photos)} photo(s)" if photos else ""),
+        data={"message_id": message.pk},
+    )
+    _tell_other_side(company, conversation, side, message)
+    return message
+
+
+def _tell_other_side(company: Any, conversation: Conversation, side: str, message: Message) -> None:
+    thread = portal_url(company, f"messages/{conversation.pk}")
+    if side == Side.STAFF:
+        customer_notify(
+            company=company,
+            customer=conversation.customer,
+            event=NotificationEvent.MESSAGE_RECEIVED,
+            values={
+                "subject": conversation.subject,
+                "sender_name": message.author_label,
+                "conversation_url": thread,
+            },
+            button_url=thread,
+        )
+    elif company.support_email:
+        notification_enqueue(
+            company=company,
+            recipient=company.support_email,
+            template="notice",
+            context={
+                "subject": f"New message from {conversation.customer.name}: {conversation.subject}",
+                "heading": f"{conversation.customer.name} wrote",
+                "body": message.body,
+                "button_url": f"{settings.BASE_URL}/office/messaging/conversation/"
+                f"{conversation.pk}/change/",
+                "button_label": "Answer in the back office",
+            },
+        )
+
+
+def conversation_mark_read(*, company: Any, conversation: Conversation, side: str) -> None:
+    """The reader's own counter goes to zero (a plain UPDATE: no audit row for reading)."""
+    field = "customer_unread" if side == Side.CUSTOMER else "staff_unread"
+    if getattr(conversation, field):
+        Conversation.objects.filter(company=company, pk=conversation.pk).update(**{field: 0})
+        setattr(conversation, field, 0)

@@ -1,0 +1,149 @@
+"""Telling a customer that something happened, in the company's words, on the channels the
+customer chose. Called inside the business transaction: the outbox rows commit with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+
+from doorstep.customers.selectors import customer_primary_contact
+
+from .events import EVENTS, EventSpec
+from .models import Channel, CustomerPhone, MessageTemplate, Notification, NotificationPreference
+from .quiet_hours import quiet_until
+from .services import notification_enqueue
+from .sms import sms_configured
+from .templating import placeholders_fill
+
+UNSUBSCRIBE_SALT = "doorstep.notifications.unsubscribe"
+
+
+def message_template_for(*, company: Any, event: str) -> tuple[str, str, str]:
+    """(email subject, email body, sms body): the company's wording, else the default."""
+    spec = EVENTS[event]
+    saved = MessageTemplate.objects.for_company(company).filter(event=event).first()
+    if saved is None:
+        return spec.email_subject, spec.email_body, spec.sms_body
+    return (
+        saved.email_subject or spec.email_subject,
+        saved.email_body or spec.email_body,
+        saved.sms_body or spec.sms_body,
+    )
+
+
+def message_render(
+    *, spec: EventSpec, texts: tuple[str, str, str], values: dict[str, Any]
+) -> tuple[str, str, str]:
+    subject, body, sms = (placeholders_fill(t, values, spec.placeholders) for t in texts)
+    return " ".join(subject.split())[:200], body, sms
+
+
+def customer_channels(*, company: Any, customer: Any, event: str) -> tuple[bool, bool]:
+    spec = EVENTS[event]
+    pref = (
+        NotificationPreference.objects.for_company(company)
+        .filter(customer=customer, event=event)
+        .first()
+    )
+    if pref is None:
+        return spec.email_default, spec.sms_default
+    return pref.email, pref.sms
+
+
+def unsubscribe_token(*, company: Any, customer: Any, event: str) -> str:
+    return signing.dumps({"c": company.pk, "u": customer.pk, "e": event}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token_read(token: str) -> dict[str, Any] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def portal_url(company: Any, path: str = "") -> str:
+    return f"{settings.BASE_URL}/p/{company.slug}/{path.lstrip('/')}"
+
+
+def customer_notify(
+    *,
+    company: Any,
+    customer: Any,
+    event: str,
+    values: dict[str, Any],
+    button_url: str = "",
+    urgent: bool = False,
+) -> list[Notification]:
+    """Queue the event's email and/or text for the customer, as their preferences say."""
+    spec = EVENTS[event]
+    wants_email, wants_sms = customer_channels(company=company, customer=customer, event=event)
+    values = {
+        "company_name": company.name,
+        "customer_name": customer.first_name,
+        "portal_url": portal_url(company),
+        **values,
+    }
+    subject, body, sms = message_render(
+        spec=spec, texts=message_template_for(company=company, event=event), values=values
+    )
+    queued: list[Notification] = []
+    contact = customer_primary_contact(company=company, customer=customer)
+    if wants_email and contact is not None and contact.email:
+        unsubscribe = portal_url(
+            company,
+            f"unsubscribe/{unsubscribe_token(company=company, customer=customer, event=event)}",
+        )
+        queued.append(
+            notification_enqueue(
+                company=company,
+                recipient=contact.email,
+                template="notice",
+                context={
+                    "subject": subject,
+                    "heading": subject,
+                    "body": body,
+                    "button_url": button_url or values["portal_url"],
+                    "button_label": spec.button_label,
+                    "unsubscribe_url": unsubscribe,
+                    "event": event,
+                },
+            )
+        )
+    if wants_sms and sms_configured(company):
+        phone = CustomerPhone.objects.for_company(company).filter(customer=customer).first()
+        if phone is not None and phone.can_receive_texts:
+            queued.append(
+                sms_enqueue(
+                    company=company,
+                    customer=customer,
+                    phone=phone.phone,
+                    event=event,
+                    body=sms,
+                    urgent=urgent,
+                )
+            )
+    return queued
+
+
+def sms_enqueue(
+    *,
+    company: Any,
+    customer: Any,
+    phone: str,
+    event: str,
+    body: str,
+    urgent: bool = False,
+    secret: bool = False,
+) -> Notification:
+    return notification_enqueue(
+        company=company,
+        recipient=phone,
+        channel=Channel.SMS,
+        template=event,
+        context={"body": body[:480], "urgent": urgent, "customer_id": customer.pk},
+        secret_keys=["body"] if secret else [],
+        not_before=None if urgent else quiet_until(company),
+    )

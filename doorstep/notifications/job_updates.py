@@ -1,0 +1,66 @@
+"""Job status changes reach the customer: "Your technician Sam is on the way"."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+
+from doorstep.jobs.models import Job, JobStatus
+
+from .customer_notices import customer_notify, portal_url
+from .models import NotificationEvent
+
+log = logging.getLogger(__name__)
+
+STATUS_EVENTS = {
+    JobStatus.TECHNICIAN_ASSIGNED: NotificationEvent.JOB_TECHNICIAN_ASSIGNED,
+    JobStatus.ON_THE_WAY: NotificationEvent.JOB_ON_THE_WAY,
+    JobStatus.TECHNICIAN_ARRIVED: NotificationEvent.JOB_TECHNICIAN_ARRIVED,
+    JobStatus.IN_PROGRESS: NotificationEvent.JOB_IN_PROGRESS,
+    JobStatus.COMPLETED: NotificationEvent.JOB_COMPLETED,
+}
+
+
+def job_url(job: Any) -> str:
+    return portal_url(job.company, f"jobs/{job.pk}/")
+
+
+def on_job_status_changed(
+    sender: Any, *, job_id: int, company_id: int, to_status: str, **kwargs: Any
+) -> None:
+    """Runs after the job's change committed; queues the customer's email/text in its own
+    transaction (the outbox then delivers it). A failure here must not turn the staff member's
+    already-saved status change into an error page: it is logged instead."""
+    try:
+        _notify(job_id=job_id, company_id=company_id, to_status=to_status)
+    except Exception:
+        log.exception("job %s: could not queue the %s notification", job_id, to_status)
+
+
+def _notify(*, job_id: int, company_id: int, to_status: str) -> None:
+    event = STATUS_EVENTS.get(JobStatus(to_status)) if to_status in JobStatus.values else None
+    if event is None:
+        return
+    job = (
+        Job.objects.select_related("company__settings", "customer", "location", "technician")
+        .filter(pk=job_id, company_id=company_id)
+        .first()
+    )
+    if job is None or job.status != to_status:
+        return  # moved on already: don't announce a stale status
+    with transaction.atomic():
+        customer_notify(
+            company=job.company,
+            customer=job.customer,
+            event=event,
+            values={
+                "job_number": job.display_number,
+                "job_title": job.title,
+                "technician_name": job.technician.first_name if job.technician else "",
+                "location": job.location.one_line,
+                "job_url": job_url(job),
+            },
+            button_url=job_url(job),
+        )

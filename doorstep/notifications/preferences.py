@@ -1,0 +1,227 @@
+"""A customer's choices: which events reach them by email and/or text, their verified mobile
+number, and one-click unsubscribes. Receipts and sign-in links are not in here: they always go."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from doorstep.core.audit import Actor, audit_record
+from doorstep.core.errors import DomainError
+
+from .customer_notices import message_render, message_template_for, sms_enqueue
+from .events import EVENTS
+from .models import CustomerPhone, NotificationEvent, NotificationPreference
+from .sms import sms_configured
+
+CODE_LIFETIME = timedelta(minutes=10)
+CODE_RESEND_AFTER = timedelta(seconds=60)
+CODE_MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class PreferenceRow:
+    event: str
+    label: str
+    email: bool
+    sms: bool
+
+
+def choosable_events() -> list[str]:
+    return [event for event, spec in EVENTS.items() if spec.choosable]
+
+
+def preferences_for_customer(*, company: Any, customer: Any) -> list[PreferenceRow]:
+    saved = {
+        p.event: p
+        for p in NotificationPreference.objects.for_company(company).filter(customer=customer)
+    }
+    rows = []
+    for event in choosable_events():
+        spec, pref = EVENTS[event], saved.get(event)
+        rows.append(
+            PreferenceRow(
+                event=event,
+                label=NotificationEvent(event).label,
+                email=pref.email if pref else spec.email_default,
+                sms=pref.sms if pref else spec.sms_default,
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def preferences_save(
+    *, company: Any, customer: Any, choices: dict[str, tuple[bool, bool]], actor: Actor
+) -> None:
+    """choices: event -> (email, sms). Events not offered to customers are ignored."""
+    changed = []
+    for event in choosable_events():
+        email, sms = choices.get(event, (False, False))
+        pref, _ = NotificationPreference.objects.get_or_create(
+            company=company,
+            customer=customer,
+            event=event,
+            defaults={"email": email, "sms": sms},
+        )
+        if (pref.email, pref.sms) != (email, sms):
+            pref.email, pref.sms = email, sms
+            pref.save(update_fields=["email", "sms", "updated_at"])
+        changed.append(f"{event}: {'email ' if email else ''}{'text' if sms else ''}".strip())
+    audit_record(
+        company=company,
+        target=customer,
+        verb="notifications.preferences_saved",
+        actor=actor,
+        message="Notification preferences saved",
+        data={"choices": changed},
+    )
+
+
+@transaction.atomic
+def email_unsubscribe(*, company: Any, customer: Any, event: str, actor: Actor) -> None:
+    if event not in choosable_events():
+        raise DomainError("That link is not valid.")
+    pref, created = NotificationPreference.objects.get_or_create(
+        company=company,
+        customer=customer,
+        event=event,
+        defaults={"email": False, "sms": EVENTS[event].sms_default},
+    )
+    if not created and pref.email:
+        pref.email = False
+        pref.save(update_fields=["email", "updated_at"])
+    audit_record(
+        company=company,
+        target=customer,
+        verb="notifications.unsubscribed",
+        actor=actor,
+        message=f"Unsubscribed from emails: {NotificationEvent(event).label}",
+    )
+
+
+def phone_normalise(raw: str) -> str:
+    """E.164. Ten digits are taken as a North American number."""
+    digits = re.sub(r"\D", "", raw or "")
+    if raw.strip().startswith("+") and 8 <= len(digits) <= 15:
+        return "+" + digits
+    if len(digits) == 10:
+        return "+1" + digits
+    if len(digits) == 11 and digits.startswith("1"):
+        return "+" + digits
+    raise DomainError(
+        "Enter a mobile number such as (555) 123-4567 or +44 7700 900123.", field="phone"
+    )
+
+
+def _code_hash(phone: str, code: str) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+@transaction.atomic
+def phone_verification_start(
+    *, company: Any, customer: Any, phone: str, actor: Actor
+) -> CustomerPhone:
+    """Text a 6-digit code to the number. Until it is confirmed, nothing else is texted."""
+    if not sms_configured(company):
+        raise DomainError(f"{company.name} does not send text messages yet.", field="phone")
+    number = phone_normalise(phone)
+    now = timezone.now()
+    record = (
+        CustomerPhone.objects.select_for_update()
+        .for_company(company)
+        .filter(customer=customer)
+        .first()
+    )
+    if record and record.code_sent_at and now - record.code_sent_at < CODE_RESEND_AFTER:
+        raise DomainError(
+            "We just sent a code. Please wait a minute before asking again.", field="phone"
+        )
+    if record is None:
+        record = CustomerPhone(company=company, customer=customer)
+    if record.phone != number:
+        record.phone, record.verified_at, record.opted_out_at = number, None, None
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    record.code_hash, record.code_sent_at, record.code_attempts = _code_hash(number, code), now, 0
+    record.save()
+    event = NotificationEvent.PHONE_VERIFICATION
+    _, _, text = message_render(
+        spec=EVENTS[event],
+        texts=message_template_for(company=company, event=event),
+        values={"company_name": company.name, "code": code},
+    )
+    sms_enqueue(
+        company=company,
+        customer=customer,
+        phone=number,
+        event=NotificationEvent.PHONE_VERIFICATION,
+        body=text,
+        urgent=True,  # the customer is waiting for it
+        secret=True,
+    )
+    audit_record(
+        company=company,
+        target=record,
+        verb="phone.code_sent",
+        actor=actor,
+        message=f"Verification code texted to …{number[-4:]}",
+    )
+    return record
+
+
+def phone_verification_confirm(
+    *, company: Any, customer: Any, code: str, actor: Actor
+) -> CustomerPhone:
+    """Not one transaction on purpose: a wrong guess must be counted even though we refuse."""
+    record = CustomerPhone.objects.for_company(company).filter(customer=customer).first()
+    if record is None or not record.code_hash or record.code_sent_at is None:
+        raise DomainError("Ask for a code first.", field="code")
+    if timezone.now() - record.code_sent_at > CODE_LIFETIME:
+        raise DomainError("That code has expired. Ask for a new one.", field="code")
+    if record.code_attempts >= CODE_MAX_ATTEMPTS:
+        raise DomainError("Too many wrong codes. Ask for a new one.", field="code")
+    if not hmac.compare_digest(record.code_hash, _code_hash(record.phone, code.strip())):
+        CustomerPhone.objects.filter(pk=record.pk).update(code_attempts=F("code_attempts") + 1)
+        raise DomainError("That code is not right. Check the text and try again.", field="code")
+    return _phone_mark_verified(company=company, record=record, actor=actor)
+
+
+@transaction.atomic
+def _phone_mark_verified(*, company: Any, record: CustomerPhone, actor: Actor) -> CustomerPhone:
+    record.verified_at, record.code_hash, record.code_attempts = timezone.now(), "", 0
+    record.save()
+    audit_record(
+        company=company,
+        target=record,
+        verb="phone.verified",
+        actor=actor,
+        message=f"Mobile number …{record.phone[-4:]} verified",
+    )
+    return record
+
+
+@transaction.atomic
+def phone_remove(*, company: Any, customer: Any, actor: Actor) -> None:
+    record = CustomerPhone.objects.for_company(company).filter(customer=customer).first()
+    if record is None:
+        return
+    audit_record(
+        company=company,
+        target=customer,
+        verb="phone.removed",
+        actor=actor,
+        message=f"Mobile number …{record.phone[-4:]} removed",
+    )
+    record.delete()
