@@ -33,3 +33,35 @@ def logo(request: HttpRequest, company_slug: str) -> FileResponse:
     response["Cache-Control"] = "public, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@portal_view(invoice_scope_ok=True)
+def invoice_detail(request: HttpRequest, company_slug: str, invoice_id: int) -> HttpResponse:
+    """MINIMAL placeholder (access branch) so invoice links land somewhere; the portal pages
+    branch owns the real page."""
+    from doorstep.billing.models import Invoice
+    from doorstep.core.money import format_money
+
+    portal = request.portal  # type: ignore[attr-defined]
+    if not portal.may_see_invoice(invoice_id):
+        raise Http404("No such invoice.")
+    invoice = (
+        Invoice.objects.for_company(portal.company)
+        .filter(pk=invoice_id, customer=portal.customer)
+        .exclude(state="draft")
+        .first()
+    )
+    if invoice is None:
+        raise Http404("No such invoice.")
+    return render(
+        request,
+        "portal/access_invoice_minimal.html",
+        {
+            "company": portal.company,
+            "portal": portal,
+            "invoice": invoice,
+            "total": format_money(invoice.total, invoice.currency),
+            "balance": format_money(invoice.balance_due, invoice.currency),
+            "nav": "invoices",
+        },
+    )
