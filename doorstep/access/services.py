@@ -62,7 +62,7 @@ def link_lifetime(company: Company, purpose: str) -> timedelta:
 
 
 def lifetime_words(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
+    minutes = round(delta.total_seconds() / 60)
     if minutes < 120:
         return f"{minutes} minutes"
     return f"{minutes // 60} hours" if minutes < 48 * 60 else f"{minutes // 1440} days"
