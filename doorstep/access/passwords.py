@@ -67,7 +67,7 @@ def _password_changed_notice(account: PortalAccount) -> None:
     notification_enqueue(
         company=company,
         recipient=account.email,
-        template="portal_notice",
+        template="notice",
         context={
             "subject": f"Your {company.name} portal password was changed",
             "heading": "Your password was changed",
