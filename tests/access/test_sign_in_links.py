@@ -229,3 +229,14 @@ def test_wrong_company_slug_is_a_plain_404(csrf_client, company, account, mailbo
     response = Client().get(path.replace(company.slug, "no-such-company"))
     assert response.status_code == 404
     assert "Traceback" not in response.content.decode()
+
+
+def test_email_change_ends_sessions(company, account):
+    from ..portal_helpers import sign_in
+
+    browser = Client()
+    sign_in(browser, account)
+    assert browser.get(f"/p/{company.slug}/").status_code == 200
+    account.contact.email = "someone-else@example.test"
+    account.contact.save()
+    assert browser.get(f"/p/{company.slug}/").status_code == 302
