@@ -78,9 +78,10 @@ def link_page(view: View) -> View:
         else:
             request.company = company  # type: ignore[attr-defined]
             response = view(request, company_slug, *args, **kwargs)
-        # The URL holds a secret: never send it on as a Referer, never cache the page, and
+        # The URL holds a secret: never send its path on as a Referer (strict-origin, not
+        # no-referrer, which makes browsers send "Origin: null" and fail CSRF), never cache, and
         # keep Django's "Not Found: /p/.../<token>" warning out of the logs.
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "strict-origin"
         response["Cache-Control"] = "no-store"
         if response.status_code >= 400:
             response._has_been_logged = True  # type: ignore[attr-defined]

@@ -107,7 +107,7 @@ def test_invoice_link_opens_that_invoice_only(company, customer, mailbox):
     path = link_in(mailbox, mailbox.messages[-1])
     scanner = Client()
     page = scanner.get(path)
-    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page["Referrer-Policy"] == "strict-origin"
     assert invoice.display_number not in page.content.decode()  # nothing shown before the click
     assert portal_cookie(scanner) is None
 

@@ -47,7 +47,7 @@ def test_scanner_get_and_head_do_not_consume(csrf_client, company, account, mail
         page = scanner.get(path)
         assert page.status_code == 200
         assert "Continue to your portal" in page.content.decode()
-        assert page["Referrer-Policy"] == "no-referrer"
+        assert page["Referrer-Policy"] == "strict-origin"
     assert scanner.head(path).status_code == 200
     assert portal_cookie(scanner) is None
     assert not PortalSession.objects.exists()
