@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 
@@ -38,6 +40,11 @@ class CodeForm(EmailForm):
 
 
 class PasswordSignInForm(EmailForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shares the sign-in page with the link form: distinct ids keep labels unambiguous.
+        kwargs.setdefault("auto_id", "pw_%s")
+        super().__init__(*args, **kwargs)
+
     password = forms.CharField(
         label="Password",
         max_length=1024,
