@@ -6,6 +6,10 @@ class AccessConfig(AppConfig):
     label = "access"
 
     def ready(self) -> None:
+        from doorstep.core.scheduler import register_periodic
+
         from .logging import install
+        from .tasks import prune_throttle_hits
 
         install()
+        register_periodic("access.prune_throttle_hits", 3600, prune_throttle_hits)

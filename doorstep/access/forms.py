@@ -63,6 +63,9 @@ class NewPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "minlength": "8"}),
         error_messages={"required": "Choose a password."},
     )
+    sign_out_everywhere = forms.BooleanField(
+        label="Also sign me out on every other device", required=False, initial=True
+    )
 
 
 class RegisterForm(EmailForm):

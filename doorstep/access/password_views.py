@@ -65,7 +65,11 @@ def password_set(request: HttpRequest, company_slug: str, token: str) -> HttpRes
         return render(request, "access/password_set.html", context, status=400)
     try:
         password_set_from_link(
-            link=link, password=form.cleaned_data["password"], ip_address=client_ip(request)
+            link=link,
+            password=form.cleaned_data["password"],
+            ip_address=client_ip(request),
+            sign_out_everywhere=bool(form.cleaned_data.get("sign_out_everywhere"))
+            and link.purpose == LinkPurpose.PASSWORD_RESET,
         )
     except LinkRefused as exc:
         return refused(request, exc, purpose="password", fresh_token=token)
@@ -75,7 +79,11 @@ def password_set(request: HttpRequest, company_slug: str, token: str) -> HttpRes
     return render(
         request,
         "access/password_done.html",
-        {"company": company, "reset": link.purpose == LinkPurpose.PASSWORD_RESET},
+        {
+            "company": company,
+            "reset": link.purpose == LinkPurpose.PASSWORD_RESET,
+            "signed_out": bool(form.cleaned_data.get("sign_out_everywhere")),
+        },
     )
 
 

@@ -17,6 +17,7 @@ from doorstep.tenancy.models import Company
 
 from .events import access_denied, access_event
 from .models import LinkPurpose, LoginLink, PortalAccount, PortalAccountState
+from .portal_sessions import portal_sessions_end_all
 from .services import account_for_email, login_link_consume, portal_url
 from .throttle import throttle_exceeded, throttle_hit
 
@@ -36,7 +37,9 @@ def password_problems(password: str, account: PortalAccount | None = None) -> li
 
 
 @transaction.atomic
-def password_set_from_link(*, link: LoginLink, password: str, ip_address: str | None) -> None:
+def password_set_from_link(
+    *, link: LoginLink, password: str, ip_address: str | None, sign_out_everywhere: bool = False
+) -> None:
     """Invitation, registration or reset link: the link is used, the password set. No
     automatic sign-in: the customer signs in with the new password."""
     problems = password_problems(password, link.account)
@@ -58,6 +61,13 @@ def password_set_from_link(*, link: LoginLink, password: str, ip_address: str | 
         verb="portal.password_reset" if reset else "portal.password_set",
         message="Password reset from the emailed link" if reset else "Password chosen",
     )
+    if sign_out_everywhere:
+        ended = portal_sessions_end_all(account=account)
+        access_event(
+            company=link.company, account=account, ip_address=ip_address,
+            verb="portal.signed_out_everywhere",
+            message=f"Signed out everywhere with the new password ({ended} sessions ended)",
+        )  # fmt: skip
     if reset:
         _password_changed_notice(account)
 

@@ -10,3 +10,10 @@ def deliver_requested_email(
     link_requests.requested_email_deliver(
         kind=kind, company=link_requests.company_by_id(company_id), email=email, ip=ip, extra=extra
     )
+
+
+@task()
+def prune_throttle_hits() -> None:
+    from .throttle import throttle_prune
+
+    throttle_prune()

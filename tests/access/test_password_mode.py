@@ -162,7 +162,7 @@ def test_password_reset_flow(pw_company, mailbox):
     response = csrf_post(browser, f"/p/{pw_company.slug}/password/forgot", {"email": account.email})
     assert response.status_code == 200 and "Check your email" in response.content.decode()
     path = link_in(mailbox, mailbox.to(account.email)[-1])
-    done = csrf_post(browser, path, {"password": GOOD})
+    done = csrf_post(browser, path, {"password": GOOD})  # sign-out box left unticked
     assert done.status_code == 200
     assert "Sign out everywhere" in done.content.decode()
     assert portal_cookie(browser) is None  # no automatic sign-in after a reset
@@ -229,3 +229,18 @@ def test_password_company_offers_no_links(pw_company, account, mailbox):
         page=f"/p/{pw_company.slug}/sign-in",
     )
     assert response.status_code == 400 and mailbox.messages == []
+
+
+def test_reset_can_sign_out_every_other_device(pw_company, mailbox):
+    account = new_account(
+        pw_company, password=make_password("old password here"), email_verified_at=timezone.now()
+    )
+    elsewhere = Client()
+    sign_in(elsewhere, account)
+    browser = Client(enforce_csrf_checks=True)
+    csrf_post(browser, f"/p/{pw_company.slug}/password/forgot", {"email": account.email})
+    path = link_in(mailbox, mailbox.to(account.email)[-1])
+    assert "sign me out on every other device" in browser.get(path).content.decode()
+    done = csrf_post(browser, path, {"password": GOOD, "sign_out_everywhere": "on"})
+    assert "has been signed out" in done.content.decode()
+    assert elsewhere.get(f"/p/{pw_company.slug}/").status_code == 302
