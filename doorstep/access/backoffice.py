@@ -1,12 +1,11 @@
 """Back-office pieces for staff: the "Send" invoice action and the customer's Portal Access
 section. The admin classes live in other apps; they wire these in (see docs/access.md):
 
-    # billing/admin.py, InvoiceAdmin
-    actions = [send_invoices, revoke_invoice_links]
-    # customers/admin.py, CustomerAdmin
-    readonly_fields = [..., "portal_access"]
-    @admin.display(description="Portal access")
-    def portal_access(self, obj): return portal_access_panel(self.request_for_panel, obj)
+    # billing/admin.py
+    class InvoiceAdmin(TenantAdmin):
+        actions = [send_invoices, revoke_invoice_links]
+    # customers/admin.py
+    class CustomerAdmin(PortalAccessAdminMixin, TenantAdmin): ...
 """
 
 from __future__ import annotations
@@ -105,3 +104,24 @@ def portal_access_panel(request: HttpRequest, customer: Any) -> SafeString:
         request=request,
     )
     return SafeString(html)
+
+
+class PortalAccessAdminMixin:
+    """For the Customer admin: shows the Portal Access section below the change form."""
+
+    change_form_template = "access/admin_customer_change_form.html"
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        extra_context = dict(extra_context or {})
+        customer = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        if customer is not None:
+            extra_context["portal_access"] = portal_access_panel(request, customer)
+        return super().change_view(  # type: ignore[misc]
+            request, object_id, form_url, extra_context
+        )

@@ -67,15 +67,16 @@ def email_request_accept(
 
 def _account_or_provision(company: Company, email: str) -> PortalAccount | None:
     """The account for this address, or one provisioned when exactly one contact of this
-    company has it (the address is on file: the customer may use the portal)."""
+    company has it (the address is on file: the customer may use the portal). A contact
+    whose address changed brings its existing account along to the new address."""
     account = account_for_email(company=company, email=email)
     if account is not None:
         return account
     contacts = list(
         Contact.objects.for_company(company).filter(email__iexact=email).select_related("customer")
     )
-    if len(contacts) != 1 or hasattr(contacts[0], "portal_account"):
-        return None
+    if len(contacts) != 1:
+        return None  # unknown, or shared by several customers: staff must decide
     contact = contacts[0]
     try:
         return portal_account_provision(

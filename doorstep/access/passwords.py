@@ -114,7 +114,12 @@ def password_sign_in_check(
         throttle_hit("password_fail_ip", ip)
         if account is not None:
             throttle_hit("password_fail_account", str(account.pk))
-        access_denied(company=company, reason="password_wrong", account=account, ip_address=ip)
+        reason = (
+            "deactivated"
+            if account is not None and account.state == PortalAccountState.DEACTIVATED
+            else "password_wrong"
+        )
+        access_denied(company=company, reason=reason, account=account, ip_address=ip)
         raise wrong
     assert account is not None
     return account

@@ -260,7 +260,8 @@ def invoice_send(
     customer's portal account provisioned from the primary contact's email, a fresh invoice
     link, the email queued, `sent_at` stamped, an audit row, and `invoice_sent` after commit.
     A resend (e.g. overdue) does the same with a fresh email. A customer without an email
-    gets a DomainError for staff and nothing changes.
+    gets a DomainError for staff and nothing changes for that invoice (invoices before it in
+    `invoices` stay sent; the back-office action sends one at a time to report each).
     """
     from doorstep.access.invoice_links import invoice_link_create
     from doorstep.access.services import portal_account_provision, portal_url

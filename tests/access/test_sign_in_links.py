@@ -240,3 +240,22 @@ def test_email_change_ends_sessions(company, account):
     account.contact.email = "someone-else@example.test"
     account.contact.save()
     assert browser.get(f"/p/{company.slug}/").status_code == 302
+
+
+def test_new_address_of_a_contact_can_ask_for_a_link(csrf_client, company, account, mailbox):
+    account.contact.email = "pat.new@example.test"
+    account.contact.save()
+    request_link(csrf_client, company, "pat.new@example.test")
+    [message] = mailbox.to("pat.new@example.test")
+    account.refresh_from_db()
+    assert account.email == "pat.new@example.test"
+    assert csrf_post(Client(enforce_csrf_checks=True), link_in(mailbox, message)).status_code == 302
+
+
+def test_address_shared_by_two_customers_gets_no_link(csrf_client, company, mailbox):
+    from ..factories import ContactFactory, CustomerFactory
+
+    for name in ["Pat Smith", "Pat's Bakery"]:
+        ContactFactory(customer=CustomerFactory(company=company, name=name), email="pat@x.test")
+    assert request_link(csrf_client, company, "pat@x.test").status_code == 200
+    assert mailbox.messages == []

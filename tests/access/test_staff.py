@@ -172,3 +172,31 @@ def test_portal_link_command_prints_a_working_link(company):
     assert url.startswith(f"https://portal.example.test/p/{company.slug}/l/")
     path = url.removeprefix("https://portal.example.test")
     assert csrf_post(Client(enforce_csrf_checks=True), path).status_code == 302
+
+
+@pytest.mark.urls("tests.access.admin_urls")
+def test_customer_admin_page_shows_the_panel_and_its_buttons_work(company, customer, mailbox):
+    """The wiring the lead adds, exercised through real admin pages and clicks."""
+    admin = Client(enforce_csrf_checks=True)
+    admin.force_login(staff_user(company, is_superuser=True))
+    page = admin.get(f"/office/customers/customer/{customer.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Portal access" in html and "Not invited" in html
+    assert html.index("Invite to the portal") > html.index(
+        "</form>"
+    )  # not nested in the admin form
+    response = csrf_post(admin, f"/office/access/customers/{customer.pk}/invite")
+    assert response["Location"] == f"/office/customers/customer/{customer.pk}/change/"
+    assert "Invited (not signed in yet)" in admin.get(response["Location"]).content.decode()
+    assert len(mailbox.to("pat@example.test")) == 1
+
+    invoice = make_invoice(customer, open_=False)
+    sent = csrf_post(
+        admin,
+        "/office/billing/invoice/",
+        {"action": "send_invoices", "_selected_action": [invoice.pk]},
+    )
+    assert sent.status_code == 302
+    invoice.refresh_from_db()
+    assert invoice.state == InvoiceState.OPEN and len(mailbox.to("pat@example.test")) == 2
