@@ -27,6 +27,7 @@ DENIAL_REASONS = {
     "invoice_closed": "an invoice link after the invoice was paid over 30 days ago or voided",
     "code_wrong": "a wrong sign-in code",
     "code_unknown": "a sign-in code with no live link",
+    "code_malformed": "a sign-in code that is not 6 digits",
     "password_wrong": "a wrong password",
     "password_throttled": "too many password attempts",
     "not_allowed": "a sign-in method this company does not offer",

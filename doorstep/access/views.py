@@ -249,6 +249,8 @@ def code_entry(request: HttpRequest, company_slug: str) -> HttpResponse:
     form = CodeForm(request.POST)
     ip = client_ip(request)
     if not form.is_valid():
+        if "code" in form.errors:
+            access_denied(company=company, reason="code_malformed", ip_address=ip, purpose="code")
         return render(request, "access/code.html", {"company": company, "form": form}, status=400)
     if throttle_exceeded("code_fail_ip", ip):
         raise TooManyRequests()

@@ -221,6 +221,7 @@ def test_tampered_codes_are_refused_plainly(csrf_client, company, account, code)
         "6 digits" in response.content.decode() or "Enter the 6-digit" in response.content.decode()
     )
     assert not PortalSession.objects.exists()
+    assert denial_reasons(company) == ["code_malformed"]
 
 
 def test_wrong_company_slug_is_a_plain_404(csrf_client, company, account, mailbox):
