@@ -315,7 +315,9 @@ def sign_in_link_send(
                 issued=issued,
                 subject=f"Your sign-in link for {company.name}",
                 heading="Sign in to your portal",
-                intro=f"Someone (hopefully you) asked to sign in to {company.name}'s portal.",
+                intro=f"{company.name} sent you a fresh link to your customer portal."
+                if actor.type == "staff"
+                else f"Someone (hopefully you) asked to sign in to {company.name}'s portal.",
                 button="Sign in",
                 outro="If you did not ask for this, ignore this email: nothing happens.",
             )
