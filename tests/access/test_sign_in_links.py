@@ -260,3 +260,10 @@ def test_address_shared_by_two_customers_gets_no_link(csrf_client, company, mail
         ContactFactory(customer=CustomerFactory(company=company, name=name), email="pat@x.test")
     assert request_link(csrf_client, company, "pat@x.test").status_code == 200
     assert mailbox.messages == []
+
+
+def test_links_come_from_base_url_not_the_host_header(company, account, mailbox):
+    browser = Client(enforce_csrf_checks=True, HTTP_HOST="localhost")
+    request_link(browser, company, account.email)
+    text = mailbox.text(mailbox.messages[-1])
+    assert "https://portal.example.test/p/" in text and "localhost" not in text
