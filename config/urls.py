@@ -10,6 +10,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
+    path("office/access/", include("doorstep.access.staff_urls")),
     path("office/", admin.site.urls),
     path("p/<slug:company_slug>/", include("doorstep.access.urls")),
     path("p/<slug:company_slug>/", include("doorstep.portal.urls")),

@@ -81,3 +81,117 @@ class PortalSession(TenantModel):
 
     def __str__(self) -> str:
         return f"Session of {self.account_id} ({self.scope})"
+
+
+class LinkPurpose(models.TextChoices):
+    SIGN_IN = "sign_in", "Sign-in link"
+    INVITATION = "invitation", "Invitation (set a password)"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    VERIFY_EMAIL = "verify_email", "Email verification (registration)"
+
+
+class LoginLink(TenantModel):
+    """An emailed, single-use, expiring link. Only SHA-256 of the token is stored.
+
+    A sign-in link also carries a 6-digit code (stored as an HMAC) for another device.
+    `email` is the address it was sent to: if the account's address changes, the link dies.
+    """
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="links")
+    purpose = models.CharField(max_length=20, choices=LinkPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    email = models.EmailField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "purpose", "used_at", "superseded_at"])]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} for {self.email}"
+
+
+class InvoiceLink(TenantModel):
+    """The "View and pay" link of an invoice email: that one invoice, nothing else.
+
+    Reusable until the invoice has been paid for 30 days, or staff revoke it.
+    """
+
+    invoice = models.ForeignKey(
+        "billing.Invoice", on_delete=models.CASCADE, related_name="access_links"
+    )
+    account = models.ForeignKey(
+        PortalAccount, on_delete=models.CASCADE, related_name="invoice_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Invoice link {self.invoice_id} for {self.email}"
+
+
+class RegistrationState(models.TextChoices):
+    UNVERIFIED = "unverified", "Email not verified yet"
+    PENDING = "pending", "Waiting for staff approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class RegistrationRequest(TenantModel):
+    """Self-registration from an email the company does not know (policy: staff approval).
+
+    It grants nothing: staff attach it to a customer, which sends an invitation.
+    """
+
+    email = models.EmailField()
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    state = models.CharField(
+        max_length=12, choices=RegistrationState.choices, default=RegistrationState.UNVERIFIED
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "state"])]
+
+    def __str__(self) -> str:
+        return f"Registration of {self.email} ({self.state})"
+
+
+class ThrottleHit(models.Model):
+    """One counted event (a link emailed, a wrong code, a failed password) for rate limits.
+
+    Kept in the database so every web process shares the limits. `key_hash` is a SHA-256 of
+    the email or IP address. Not tenant-owned: mail bombing is limited per address everywhere.
+    """
+
+    bucket = models.CharField(max_length=30)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket", "key_hash", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} @ {self.created_at:%H:%M:%S}"

@@ -113,7 +113,7 @@ def portal_session_resolve(*, request: HttpRequest, company: Company) -> PortalI
     if not raw or len(raw) > 100:
         return None
     session = (
-        PortalSession.objects.select_related("account", "account__customer")
+        PortalSession.objects.select_related("account__customer", "account__contact")
         .filter(key_hash=token_hash(raw), company=company, ended_at__isnull=True)
         .first()
     )
@@ -127,6 +127,9 @@ def portal_session_resolve(*, request: HttpRequest, company: Company) -> PortalI
         now - session.last_seen_at > idle
         or now - session.created_at > absolute
         or account.state == PortalAccountState.DEACTIVATED
+        # The contact's address changed (anywhere, e.g. in the back office): what was
+        # issued to the old address ends.
+        or (account.contact.email or "").strip().lower() != account.email
     ):
         PortalSession.objects.filter(pk=session.pk).update(ended_at=now)
         return None

@@ -1,0 +1,70 @@
+"""Audit rows for access: sign-ins, failures, links sent and used, denials.
+
+They land on the portal account when one is known (staff read them on the customer's page),
+else on the company. Tokens, codes and passwords never go in; emails only in the message of
+events about that account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from doorstep.core.audit import Actor, audit_record
+from doorstep.core.models import AuditEvent
+
+# Why a link, code or password was refused; the words staff read in the audit trail.
+DENIAL_REASONS = {
+    "malformed": "a malformed link",
+    "unknown": "a link that does not exist",
+    "wrong_company": "a link of another company",
+    "used": "a link that was already used",
+    "superseded": "a link replaced by a newer one",
+    "expired": "an expired link",
+    "revoked": "a link revoked by staff",
+    "deactivated": "a deactivated account",
+    "email_changed": "a link sent to an old email address",
+    "portal_off": "the portal while it is switched off",
+    "invoice_closed": "an invoice link after the invoice was paid over 30 days ago or voided",
+    "code_wrong": "a wrong sign-in code",
+    "code_unknown": "a sign-in code with no live link",
+    "code_malformed": "a sign-in code that is not 6 digits",
+    "password_wrong": "a wrong password",
+    "password_throttled": "too many password attempts",
+    "not_allowed": "a sign-in method this company does not offer",
+}
+
+
+def access_event(
+    *,
+    company: Any,
+    verb: str,
+    account: Any = None,
+    ip_address: str | None = None,
+    actor: Actor | None = None,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    target = account if account is not None else company
+    who = actor or Actor.portal(account.email if account is not None else "Visitor", ip_address)
+    return audit_record(
+        company=company, target=target, verb=verb, actor=who, message=message, data=data
+    )
+
+
+def access_denied(
+    *,
+    company: Any,
+    reason: str,
+    account: Any = None,
+    ip_address: str | None = None,
+    purpose: str = "",
+) -> AuditEvent:
+    words = DENIAL_REASONS.get(reason, reason)
+    return access_event(
+        company=company,
+        verb="access.denied",
+        account=account,
+        ip_address=ip_address,
+        message=f"Refused {words}",
+        data={"reason": reason, "purpose": purpose},
+    )

@@ -1,0 +1,109 @@
+"""The "View and pay" link of an invoice email: opens that one invoice, nothing else.
+
+Reusable (a customer may come back to pay) until the invoice has been paid for 30 days or is
+void, and revocable by staff. It dies with the account (deactivated) or its old address.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from doorstep.billing.models import InvoiceState
+from doorstep.core.audit import Actor
+
+from .events import access_event
+from .models import InvoiceLink, PortalAccount, PortalAccountState
+from .services import LinkRefused, contact_email, portal_url
+from .tokens import new_token, token_hash, token_looks_valid
+
+PAID_GRACE = timedelta(days=30)
+
+
+def invoice_link_create(*, invoice: Any, account: PortalAccount) -> str:
+    """A new link for the invoice email; returns the full URL (the raw token is inside)."""
+    raw = new_token()
+    InvoiceLink.objects.create(
+        company=invoice.company,
+        invoice=invoice,
+        account=account,
+        token_hash=token_hash(raw),
+        email=account.email,
+    )
+    return portal_url(invoice.company, f"i/{raw}")
+
+
+def invoice_link_closed(invoice: Any) -> bool:
+    if invoice.state == InvoiceState.VOID:
+        return True
+    if invoice.balance_due > 0 or invoice.state == InvoiceState.DRAFT:
+        return False
+    paid_at = invoice.paid_at or invoice.updated_at
+    return timezone.now() > paid_at + PAID_GRACE
+
+
+def invoice_link_find(*, company: Any, raw: str) -> InvoiceLink:
+    if not token_looks_valid(raw):
+        raise LinkRefused("malformed")
+    link = (
+        InvoiceLink.objects.select_related("invoice", "account__contact", "account__customer")
+        .filter(token_hash=token_hash(raw))
+        .first()
+    )
+    if link is None:
+        raise LinkRefused("unknown")
+    if link.company_id != company.pk:
+        raise LinkRefused("wrong_company")
+    account = link.account
+    reason = None
+    if link.revoked_at is not None:
+        reason = "revoked"
+    elif invoice_link_closed(link.invoice):
+        reason = "invoice_closed"
+    elif account.state == PortalAccountState.DEACTIVATED:
+        reason = "deactivated"
+    elif link.email != account.email or account.email != contact_email(account):
+        reason = "email_changed"
+    if reason:
+        raise LinkRefused(reason, account=account, link=link)
+    return link
+
+
+def invoice_link_opened(*, link: InvoiceLink, ip_address: str | None) -> None:
+    now = timezone.now()
+    InvoiceLink.objects.filter(pk=link.pk).update(last_opened_at=now)
+    access_event(
+        company=link.company,
+        account=link.account,
+        ip_address=ip_address,
+        verb="portal.invoice_link_used",
+        message=f"Opened invoice {link.invoice.display_number} from the invoice email",
+        data={"invoice_id": link.invoice_id},
+    )
+
+
+@transaction.atomic
+def invoice_links_revoke(*, company: Any, invoice: Any, actor: Actor) -> int:
+    """Staff: every emailed link of this invoice stops working (sessions opened by them too)."""
+    from .models import PortalSession
+
+    now = timezone.now()
+    revoked = InvoiceLink.objects.filter(
+        company=company, invoice=invoice, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    PortalSession.objects.filter(
+        company=company, invoice=invoice, scope="invoice", ended_at__isnull=True
+    ).update(ended_at=now)
+    from doorstep.core.audit import audit_record
+
+    audit_record(
+        company=company,
+        target=invoice,
+        verb="invoice.links_revoked",
+        actor=actor,
+        message=f"{revoked} emailed invoice link{'s' if revoked != 1 else ''} revoked",
+    )
+    return revoked

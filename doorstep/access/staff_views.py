@@ -1,0 +1,136 @@
+"""Staff buttons of the Portal Access section (POST only, CSRF, staff of that company)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from doorstep.core.errors import DomainError
+from doorstep.customers.models import Customer
+from doorstep.tenancy.selectors import companies_for_staff
+
+from . import invitations, services
+from .backoffice import staff_actor
+from .models import PortalAccount, RegistrationRequest
+from .registrations import registration_approve, registration_reject
+
+
+def _back(request: HttpRequest, customer: Customer) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    try:
+        return redirect(reverse("admin:customers_customer_change", args=[customer.pk]))
+    except NoReverseMatch:
+        return redirect("/office/")
+
+
+def _staff_customer(request: HttpRequest, customer_id: int) -> Customer | None:
+    customer = (
+        Customer.objects.select_related("company__settings")
+        .filter(pk=customer_id, company__in=companies_for_staff(user=request.user))
+        .first()
+    )
+    if customer is None:
+        raise Http404("No such customer.")
+    return customer
+
+
+def _account(customer: Customer) -> PortalAccount:
+    account = PortalAccount.objects.filter(company=customer.company, customer=customer).first()
+    if account is None:
+        raise DomainError("This customer has no portal account yet; invite them first.")
+    return account
+
+
+ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
+    "invite": (
+        lambda c, a: invitations.portal_account_invite(company=c.company, customer=c, actor=a),
+        "Invitation sent.",
+    ),
+    "resend": (
+        lambda c, a: invitations.portal_account_resend_link(company=c.company, customer=c, actor=a),
+        "A fresh access link was sent; earlier links no longer work.",
+    ),
+    "deactivate": (
+        lambda c, a: services.portal_account_deactivate(
+            company=c.company, account=_account(c), actor=a
+        ),
+        "Portal access deactivated; the customer was signed out everywhere.",
+    ),
+    "reactivate": (
+        lambda c, a: services.portal_account_reactivate(
+            company=c.company, account=_account(c), actor=a
+        ),
+        "Portal access reactivated. Send a fresh link so they can sign in.",
+    ),
+    "sign-out-everywhere": (
+        lambda c, a: services.portal_account_sign_out_everywhere(
+            company=c.company, account=_account(c), actor=a
+        ),
+        "The customer was signed out everywhere.",
+    ),
+}
+
+
+def _staff_only(request: HttpRequest) -> HttpResponse | None:
+    if not (request.user.is_authenticated and request.user.is_active and request.user.is_staff):
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    return None
+
+
+@require_POST
+def customer_access_action(request: HttpRequest, customer_id: int, action: str) -> HttpResponse:
+    if (denied := _staff_only(request)) is not None:
+        return denied
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    customer = _staff_customer(request, customer_id)
+    assert customer is not None
+    run, done = ACTIONS[action]
+    try:
+        run(customer, staff_actor(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return _back(request, customer)
+
+
+@require_POST
+def registration_decide(request: HttpRequest, registration_id: int, decision: str) -> HttpResponse:
+    if (denied := _staff_only(request)) is not None:
+        return denied
+    customer_id = request.POST.get("customer", "")
+    if decision not in {"approve", "reject"} or not customer_id.isdigit():
+        raise Http404("No such action.")
+    customer = _staff_customer(request, int(customer_id))
+    assert customer is not None
+    registration = RegistrationRequest.objects.filter(
+        pk=registration_id, company=customer.company
+    ).first()
+    if registration is None:
+        raise Http404("No such registration.")
+    actor = staff_actor(request)
+    try:
+        if decision == "approve":
+            registration_approve(
+                company=customer.company, request=registration, customer=customer, actor=actor
+            )
+            messages.success(request, f"{registration.email} may now choose a password.")
+        else:
+            registration_reject(company=customer.company, request=registration, actor=actor)
+            messages.success(request, f"Registration of {registration.email} rejected.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(request, customer)

@@ -1,0 +1,56 @@
+"""Rate limits kept in the database, so every web process and worker shares them.
+
+`throttle_hit` records one event; `throttle_exceeded` counts events in a window. Keys are
+hashed (emails and IP addresses are personal data; the limit only needs equality).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.utils import timezone
+
+from .models import ThrottleHit
+
+# bucket -> (events allowed, window)
+LIMITS: dict[str, tuple[int, timedelta]] = {
+    # At most one email per address per minute (links, codes, resets, verifications).
+    "email_sent": (1, timedelta(minutes=1)),
+    # Requests for an email from one IP address (any address asked for).
+    "email_request_ip": (20, timedelta(hours=1)),
+    # Wrong 6-digit codes or passwords from one IP address.
+    "code_fail_ip": (20, timedelta(hours=1)),
+    "password_fail_ip": (30, timedelta(hours=1)),
+    # Wrong passwords for one account: a pause, not a lock-out the attacker can trigger forever.
+    "password_fail_account": (5, timedelta(minutes=15)),
+    # Invalid link tokens presented from one IP address (guessing).
+    "bad_link_ip": (30, timedelta(hours=1)),
+}
+
+
+def _key(value: str) -> str:
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()
+
+
+def throttle_exceeded(bucket: str, value: str | None) -> bool:
+    if not value:
+        return False
+    allowed, window = LIMITS[bucket]
+    since = timezone.now() - window
+    count = ThrottleHit.objects.filter(
+        bucket=bucket, key_hash=_key(value), created_at__gt=since
+    ).count()
+    return count >= allowed
+
+
+def throttle_hit(bucket: str, value: str | None) -> None:
+    if value:
+        ThrottleHit.objects.create(bucket=bucket, key_hash=_key(value), created_at=timezone.now())
+
+
+def throttle_prune() -> int:
+    """Delete hits older than the longest window (run daily by the scheduler)."""
+    longest = max(window for _, window in LIMITS.values())
+    deleted, _ = ThrottleHit.objects.filter(created_at__lt=timezone.now() - longest).delete()
+    return deleted

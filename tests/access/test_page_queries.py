@@ -1,0 +1,48 @@
+"""Exact query counts for the access pages; they do not grow with the customer's history."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from doorstep.access.invoice_links import invoice_link_create
+from doorstep.access.models import LinkPurpose, SessionScope
+from doorstep.access.services import login_link_issue
+
+from ..factories import make_invoice
+from ..portal_helpers import sign_in
+
+pytestmark = pytest.mark.django_db
+BASE = "https://portal.example.test"
+
+
+@pytest.mark.parametrize("invoices", [1, 6])
+def test_link_pages_query_counts(company, account, django_assert_num_queries, invoices):
+    for _ in range(invoices):
+        invoice = make_invoice(account.customer)
+    for _ in range(invoices):
+        login_link_issue(account=account, purpose=LinkPurpose.SIGN_IN)
+    sign_in_link = login_link_issue(account=account, purpose=LinkPurpose.SIGN_IN).url
+    invoice_link = invoice_link_create(invoice=invoice, account=account)
+    client = Client()
+    with django_assert_num_queries(1):  # the company with its settings
+        assert client.get(f"/p/{company.slug}/sign-in").status_code == 200
+    # + the guessing limit for this IP + the link with its account and contact
+    with django_assert_num_queries(3):
+        assert client.get(sign_in_link.removeprefix(BASE)).status_code == 200
+    with django_assert_num_queries(3):
+        assert client.get(invoice_link.removeprefix(BASE)).status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get(f"/p/{company.slug}/sign-in/code").status_code == 200
+
+
+@pytest.mark.parametrize("invoices", [1, 6])
+def test_invoice_scoped_page_query_count(company, account, django_assert_num_queries, invoices):
+    for _ in range(invoices):
+        invoice = make_invoice(account.customer)
+    client = Client()
+    sign_in(client, account, scope=SessionScope.INVOICE, invoice=invoice)
+    # company, session (+account, contact), the invoice, its lines, its payments, the
+    # first-viewed stamp: the same for 1 or 6 invoices (the real page, see tests/portal).
+    with django_assert_num_queries(6):
+        assert client.get(f"/p/{company.slug}/invoices/{invoice.pk}/").status_code == 200
