@@ -14,10 +14,10 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from doorstep.tenancy.selectors import company_by_slug
 
+from .next_page import sign_in_url
 from .portal_sessions import portal_session_resolve
 
 View = Callable[..., HttpResponseBase]
@@ -58,7 +58,7 @@ def portal_view(*, invoice_scope_ok: bool = False) -> Callable[[View], View]:
             company = request.company  # type: ignore[attr-defined]
             identity = portal_session_resolve(request=request, company=company)
             if identity is None or not (identity.is_full or invoice_scope_ok):
-                return redirect(reverse("access:sign_in", args=[company.slug]))
+                return redirect(sign_in_url(company, request.get_full_path()))
             request.portal = identity  # type: ignore[attr-defined]
             return view(request, company_slug, *args, **kwargs)
 

@@ -28,6 +28,7 @@ from .forms import CodeForm, EmailForm, PasswordSignInForm
 from .invoice_links import invoice_link_find, invoice_link_opened
 from .link_requests import TooManyRequests, email_request_accept
 from .models import LinkPurpose, LoginLink, PortalAccountState, SessionScope
+from .next_page import after_sign_in_url, forget_next, remember_next
 from .portal_sessions import (
     client_ip,
     portal_session_end,
@@ -144,7 +145,9 @@ def sign_in(request: HttpRequest, company_slug: str) -> HttpResponse:
     """GET: the sign-in page. POST: sign in with a password (password mode)."""
     company = request.company  # type: ignore[attr-defined]
     if request.method != "POST":
-        return sign_in_page(request, company)
+        page = sign_in_page(request, company)
+        remember_next(request, page, company)
+        return page
     if not passwords_offered(company):
         access_denied(company=company, reason="not_allowed", ip_address=client_ip(request))
         return sign_in_page(request, company, status=400)
@@ -164,7 +167,7 @@ def sign_in(request: HttpRequest, company_slug: str) -> HttpResponse:
     except DomainError as exc:
         form.add_error(None, exc.message)
         return sign_in_page(request, company, status=400, password_form=form)
-    response = redirect(reverse("portal:home", args=[company.slug]))
+    response = redirect(after_sign_in_url(request, company))
     with transaction.atomic():
         portal_session_start(request=request, response=response, account=account)
         account_signed_in(account=account, method="password", ip_address=ip)
@@ -203,7 +206,7 @@ def link_landing(request: HttpRequest, company_slug: str, token: str) -> HttpRes
     if request.method != "POST":
         # Looking changes nothing: scanners and previews may open this page freely.
         return render(request, "access/link_confirm.html", {"company": company})
-    response = redirect(reverse("portal:home", args=[company.slug]))
+    response = redirect(after_sign_in_url(request, company))
     try:
         with transaction.atomic():
             login_link_consume(link=link)
@@ -211,6 +214,7 @@ def link_landing(request: HttpRequest, company_slug: str, token: str) -> HttpRes
             account_signed_in(account=link.account, method="link", ip_address=client_ip(request))
     except LinkRefused as exc:
         return refused(request, exc, purpose=LinkPurpose.SIGN_IN, fresh_token=token)
+    forget_next(response, company)
     return response
 
 
@@ -258,7 +262,7 @@ def code_entry(request: HttpRequest, company_slug: str) -> HttpResponse:
         link = login_code_verify(
             company=company, email=form.cleaned_data["email"], code=form.cleaned_data["code"]
         )
-        response = redirect(reverse("portal:home", args=[company.slug]))
+        response = redirect(after_sign_in_url(request, company))
         with transaction.atomic():
             login_link_consume(link=link)
             portal_session_start(request=request, response=response, account=link.account)
@@ -274,6 +278,7 @@ def code_entry(request: HttpRequest, company_slug: str) -> HttpResponse:
             "That code does not work. Check the latest email, or ask for a new link.",
         )
         return render(request, "access/code.html", {"company": company, "form": form}, status=400)
+    forget_next(response, company)
     return response
 
 
