@@ -41,7 +41,7 @@ def sign_in_url(company: Any, next_path: str | None = None) -> str:
 
 
 def remember_next(request: HttpRequest, response: HttpResponse, company: Any) -> None:
-    path = request.GET.get("next")
+    path = request.GET.get("next") or ""
     if next_path_allowed(company, path):
         response.set_cookie(
             COOKIE,
