@@ -62,6 +62,7 @@ class CustomerAdmin(AuditedAdmin):
             .get_queryset(request)
             .annotate(location_total=Count("locations", distinct=True))
             .prefetch_related("contacts")
+            .order_by("name", "id")
         )
 
     @admin.display(description="Email")
