@@ -8,11 +8,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from doorstep.backoffice.forms import LineForm, LineFormSet, TenantForm
 from doorstep.backoffice.history import AuditedAdmin
+from doorstep.backoffice.payments_admin import record_payment_view
 from doorstep.backoffice.search import with_number_match
 from doorstep.backoffice.tenant_admin import TenantInline, staff_actor, staff_companies
 from doorstep.core.errors import DomainError
@@ -158,6 +161,7 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
         "total_display",
         "paid_display",
         "balance_display",
+        "record_payment",
         "sent_at",
         "first_viewed_at",
         "last_viewed_at",
@@ -178,6 +182,7 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
                     "total_display",
                     "paid_display",
                     "balance_display",
+                    "record_payment",
                 ]
             },
         ),
@@ -207,6 +212,26 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
     @admin.display(description="Balance due", ordering="balance_due")
     def balance_display(self, obj: Invoice) -> str:
         return format_money(obj.balance_due, obj.currency) if obj.pk else "-"
+
+    @admin.display(description="Payment")
+    def record_payment(self, obj: Invoice) -> str:
+        if not obj.pk or obj.state != InvoiceState.OPEN or obj.balance_due <= 0:
+            return "-"
+        url = reverse("admin:billing_invoice_record_payment", args=[obj.pk])
+        return format_html('<a class="button" href="{}">Record a payment</a>', url)
+
+    def get_urls(self) -> list[Any]:
+        extra = [
+            path(
+                "<path:object_id>/record-payment/",
+                self.admin_site.admin_view(self.record_payment_page),
+                name="billing_invoice_record_payment",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def record_payment_page(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return record_payment_view(self, request, object_id)
 
     @admin.display(description="Customer status")
     def status_display(self, obj: Invoice) -> str:
