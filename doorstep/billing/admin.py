@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.forms import ModelForm
@@ -61,8 +62,19 @@ class EstimateLineInline(LineItemInline):
     model = EstimateLineItem  # type: ignore[assignment]
 
 
+class CompanyDefaultSelect(forms.NullBooleanSelect):
+    def __init__(self, attrs: Any = None) -> None:
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", "Use the company setting"),
+            ("true", "Allow"),
+            ("false", "Do not allow"),
+        ]
+
+
 class InvoiceForm(TenantForm):
     class Meta:
+        widgets = {"partial_payments": CompanyDefaultSelect}
         model = Invoice
         fields = [
             "company",
