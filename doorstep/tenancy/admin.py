@@ -146,9 +146,10 @@ class CompanyForm(forms.ModelForm):
                 kind = upload_check(logo, kinds=kinds, max_bytes=2 * 1024 * 1024)
             except DomainError as error:
                 raise forms.ValidationError(error.message) from error
+            # company-<id>/branding/<random>.<ext> flattened: upload_to adds the folder.
             logo.name = private_name(
-                company_id=self.instance.pk or 0, folder="branding", extension=kind.extension
-            ).split("/", 1)[1]
+                company_id=self.instance.pk or 0, folder="logo", extension=kind.extension
+            ).replace("/", "-")
         return logo
 
 

@@ -74,3 +74,39 @@ def test_extra_fields_in_a_post_change_nothing(company, other_company):
         0,
         1,
     )
+
+
+def png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "#1f6feb").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload_logo(client, company, content: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .helpers import form_data
+
+    url = f"/office/tenancy/company/{company.pk}/change/"
+    data = form_data(client.get(url))
+    data["logo"] = SimpleUploadedFile(name, content, content_type="image/png")
+    data["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
+    return client.post(url, data)
+
+
+def test_logo_is_checked_by_content_and_renamed(company):
+    client = staff_client(staff_user(company, role="owner"))
+    polyglot = png() + b"<html><script>alert(1)</script></html>"
+    refused = upload_logo(client, company, polyglot, "logo.png")
+    assert errors_of(refused)["logo"]
+    company.refresh_from_db()
+    assert not company.logo
+    response = upload_logo(client, company, png(), "../../evil name.png")
+    assert response.status_code == 302, errors_of(response)
+    company.refresh_from_db()
+    assert company.logo.name.startswith(f"branding/company-{company.pk}-logo-")
+    assert company.logo.name.endswith(".png") and "evil" not in company.logo.name
