@@ -42,8 +42,9 @@ lint: install-dev
 	$(BIN)/mypy doorstep config
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 
+# SQLite (in memory) even when TEST_DATABASE_URL is set: that one is for pytest-pg.
 pytest: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
 
 # Runs the same suite on PostgreSQL when TEST_DATABASE_URL is set or a server answers locally.
 pytest-pg: install-dev
