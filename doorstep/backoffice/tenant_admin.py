@@ -100,7 +100,7 @@ class TenantAdmin(TenantScopedMixin, admin.ModelAdmin):
     def get_list_filter(self, request: HttpRequest) -> Any:
         filters = list(super().get_list_filter(request))
         if request.user.is_superuser or staff_companies(request).count() > 1:
-            filters.insert(0, "company")
+            filters.insert(0, ("company", admin.RelatedOnlyFieldListFilter))
         return filters
 
     def get_form(

@@ -130,7 +130,9 @@ class JobAdmin(AuditedAdmin):
         "technician",
         "scheduled_start",
     ]
-    list_filter = ["status", "technician", "scheduled_start"]
+    # RelatedOnly: the filter lists only technicians on the jobs I can see, never another
+    # company's people.
+    list_filter = ["status", ("technician", admin.RelatedOnlyFieldListFilter), "scheduled_start"]
     list_select_related = ["customer", "technician"]
     search_fields = ["title", "customer__name", "location__street"]
     autocomplete_fields = ["customer", "location"]

@@ -162,3 +162,12 @@ def test_staff_without_membership_is_kept_out(db):
     response = staff_client(loner).get("/office/customers/customer/")
     assert response.status_code == 302 and "/office/login/" in response["Location"]
     assert Customer.objects.count() == 0
+
+
+def test_list_filters_name_only_my_companys_people(two_companies, company, other_company):
+    TechnicianFactory(company=company, name="Tina Mine")
+    theirs = TechnicianFactory(company=other_company, name="Tom Theirs")
+    make_job(two_companies["theirs"], technician=theirs)
+    make_job(two_companies["mine"], technician=company.technician_set.get())
+    body = staff_client(two_companies["me"]).get("/office/jobs/job/").content.decode()
+    assert "Tina Mine" in body and "Tom Theirs" not in body
