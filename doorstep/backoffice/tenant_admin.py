@@ -22,8 +22,20 @@ from doorstep.tenancy.models import Company
 from doorstep.tenancy.selectors import companies_for_staff
 
 
+def staff_company_ids(request: HttpRequest) -> list[int]:
+    """The ids of the companies this staff user may act for, read once per request (every
+    permission check, menu entry and filter asks)."""
+    cached = getattr(request, "_doorstep_company_ids", None)
+    if cached is None:
+        cached = list(companies_for_staff(user=request.user).values_list("pk", flat=True))
+        request._doorstep_company_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def staff_companies(request: HttpRequest) -> QuerySet[Company]:
-    return companies_for_staff(user=request.user)
+    if request.user.is_superuser:
+        return Company.objects.all()
+    return Company.objects.filter(pk__in=staff_company_ids(request))
 
 
 def staff_actor(request: HttpRequest) -> Actor:
@@ -34,7 +46,7 @@ def is_company_staff(request: HttpRequest) -> bool:
     user = request.user
     if not (user.is_active and user.is_staff):
         return False
-    return bool(user.is_superuser or staff_companies(request).exists())
+    return bool(user.is_superuser or staff_company_ids(request))
 
 
 class TenantScopedMixin:
@@ -44,7 +56,7 @@ class TenantScopedMixin:
         qs = super().get_queryset(request)  # type: ignore[misc]
         if request.user.is_superuser:
             return qs
-        return qs.filter(company__in=staff_companies(request))
+        return qs.filter(company_id__in=staff_company_ids(request))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.remote_field.model
@@ -54,11 +66,11 @@ class TenantScopedMixin:
             elif related is get_user_model():
                 # Only people who work for one of my companies, never every login on the site.
                 kwargs["queryset"] = related._default_manager.filter(
-                    memberships__company__in=staff_companies(request)
+                    memberships__company_id__in=staff_company_ids(request)
                 ).distinct()
             elif any(f.name == "company" for f in related._meta.get_fields()):
                 kwargs["queryset"] = related._default_manager.filter(
-                    company__in=staff_companies(request)
+                    company_id__in=staff_company_ids(request)
                 )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
@@ -86,7 +98,7 @@ class TenantAdmin(TenantScopedMixin, admin.ModelAdmin):
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         exclude = list(super().get_exclude(request, obj) or [])
         # A staff user with a single company never picks it; it is stamped on save.
-        if not request.user.is_superuser and staff_companies(request).count() == 1:
+        if not request.user.is_superuser and len(staff_company_ids(request)) == 1:
             exclude.append("company")
         return exclude
 
@@ -99,7 +111,7 @@ class TenantAdmin(TenantScopedMixin, admin.ModelAdmin):
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         filters = list(super().get_list_filter(request))
-        if request.user.is_superuser or staff_companies(request).count() > 1:
+        if request.user.is_superuser or len(staff_company_ids(request)) > 1:
             filters.insert(0, ("company", admin.RelatedOnlyFieldListFilter))
         return filters
 
