@@ -93,6 +93,14 @@ class InvoiceForm(TenantForm):
         if issue and due and due < issue:
             self.add_error("due_date", "The due date cannot be before the issue date.")
         customer, job = cleaned.get("customer"), cleaned.get("job")
+        invoice = self.instance
+        if (
+            invoice.pk
+            and customer
+            and customer.pk != invoice.customer_id
+            and (invoice.amount_paid or invoice.amount_pending or invoice.sent_at)
+        ):
+            self.add_error("customer", "This invoice was sent or paid; it stays with its customer.")
         if customer and job and job.customer_id != customer.pk:
             self.add_error("job", "That job belongs to another customer.")
         return cleaned

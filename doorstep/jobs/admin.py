@@ -68,6 +68,13 @@ class JobForm(TenantForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         customer, location = cleaned.get("customer"), cleaned.get("location")
+        if (
+            self.instance.pk
+            and customer
+            and customer.pk != self.instance.customer_id
+            and self.instance.invoices.exists()
+        ):
+            self.add_error("customer", "This job is invoiced; it stays with its customer.")
         if customer and location and location.customer_id != customer.pk:
             self.add_error("location", "That location belongs to another customer.")
         start, end = cleaned.get("scheduled_start"), cleaned.get("scheduled_end")

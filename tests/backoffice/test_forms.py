@@ -226,3 +226,22 @@ def test_two_primary_contacts_are_refused(company, office):
         "Only one contact can be the primary contact."
     ]
     assert customer.contacts.count() == 0
+
+
+def test_a_paid_invoice_stays_with_its_customer(company, office):
+    from doorstep.payments.services import payment_record_manual
+
+    from ..factories import SYSTEM
+
+    invoice = make_invoice(CustomerFactory(company=company))
+    payment_record_manual(
+        company=company, invoice=invoice, amount=1000, method="cash", actor=SYSTEM
+    )
+    other = CustomerFactory(company=company)
+    url = f"/office/billing/invoice/{invoice.pk}/change/"
+    response = post_form(office, url, {"customer": str(other.pk)})
+    assert errors_of(response)["customer"] == [
+        "This invoice was sent or paid; it stays with its customer."
+    ]
+    invoice.refresh_from_db()
+    assert invoice.customer != other
