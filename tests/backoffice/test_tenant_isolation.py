@@ -171,3 +171,30 @@ def test_list_filters_name_only_my_companys_people(two_companies, company, other
     make_job(two_companies["mine"], technician=company.technician_set.get())
     body = staff_client(two_companies["me"]).get("/office/jobs/job/").content.decode()
     assert "Tina Mine" in body and "Tom Theirs" not in body
+
+
+def test_staff_of_two_companies_pick_the_company_and_only_theirs(company, other_company):
+    from doorstep.tenancy.models import Membership
+
+    from ..factories import CompanyFactory
+
+    third = CompanyFactory()
+    user = staff_user(company, username="both")
+    Membership.objects.create(user=user, company=other_company, role="office")
+    client = staff_client(user)
+    page = client.get("/office/customers/customer/add/").content.decode()
+    assert other_company.name in page and third.name not in page
+    response = post_form(
+        client,
+        "/office/customers/customer/add/",
+        {"company": str(third.pk), "name": "Sneaky", "kind": "person"},
+    )
+    assert "Select a valid choice" in response.content.decode()
+    response = post_form(
+        client,
+        "/office/customers/customer/add/",
+        {"company": str(other_company.pk), "name": "Second shop customer", "kind": "person"},
+    )
+    assert response.status_code == 302
+    assert Customer.objects.get(name="Second shop customer").company == other_company
+    assert not Customer.objects.filter(name="Sneaky").exists()
