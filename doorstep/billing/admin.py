@@ -57,6 +57,24 @@ class LineItemInline(TenantInline):
     def line_amount(self, obj: Any) -> str:
         return _line_amount(obj)
 
+    # The lines of a void invoice or a decided estimate are shown, never edited.
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _locked(obj) and super().has_delete_permission(request, obj)
+
+
+def _locked(document: Any) -> bool:
+    if isinstance(document, Invoice):
+        return document.state == InvoiceState.VOID
+    if isinstance(document, Estimate):
+        return document.state in (EstimateState.ACCEPTED, EstimateState.DECLINED)
+    return False
+
 
 class EstimateLineInline(LineItemInline):
     model = EstimateLineItem  # type: ignore[assignment]

@@ -83,4 +83,5 @@ def test_state_actions_go_through_the_service(company):
     estimate.refresh_from_db()
     assert estimate.state == EstimateState.ACCEPTED
     page = client.get(f"/office/billing/estimate/{estimate.pk}/change/").content.decode()
-    assert "estimate.accepted" in page and 'name="title"' not in page  # decided: read-only
+    assert "estimate.accepted" in page  # decided: read-only, lines too
+    assert 'name="title"' not in page and 'name="lines-0-quantity"' not in page
