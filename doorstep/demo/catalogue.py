@@ -106,11 +106,15 @@ LAST_NAMES = (
     "Jones", "Novak", "Miller", "Kim", "Davis", "Ali", "Wilson", "Schmidt", "Lopez", "Taylor",
     "Nguyen", "Martin", "Hassan", "Clark", "Silva",
 )  # fmt: skip
-BUSINESSES = (
+BUSINESSES = (  # four per demo company
     "Maple Street Dental",
     "Riverside Apartments LLC",
     "Corner Bakery & Cafe",
     "Oakridge Elementary PTA",
+    "Summit Fitness Studio",
+    "Pinecrest Veterinary Clinic",
+    "Flatirons Coffee Roasters",
+    "Aspen Ridge HOA",
 )
 STREETS = (
     "Elm Street", "Maple Avenue", "Oak Lane", "Cedar Court", "Pine Road", "Birch Way",

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from doorstep.access.models import PortalAccount, PortalAccountState
 from doorstep.billing import services as billing
 from doorstep.billing.models import Estimate, EstimateState, Invoice
 from doorstep.core.audit import Actor
@@ -95,6 +96,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
             for name in TECHNICIANS
         ]
         customers = [_customer(company, spec, i) for i in range(CUSTOMERS_PER_COMPANY)]
+        _portal_accounts(company)
         completed = _jobs(company, spec, customers, technicians)
         _invoices(company, spec, customers, completed)
         _estimates(company, spec, customers)
@@ -147,10 +149,10 @@ def _owner(company: Company, spec: CompanySpec) -> None:
 
 
 def _customer(company: Company, spec: CompanySpec, i: int) -> Customer:
-    shift = len(spec.slug)  # each company gets its own people
+    shift = sum(map(ord, spec.slug)) % len(FIRST_NAMES)  # each company gets its own people
     is_business = i % 5 == 4
     if is_business:
-        name = BUSINESSES[(i // 5) % len(BUSINESSES)]
+        name = BUSINESSES[(i // 5 + 4 * COMPANIES.index(spec)) % len(BUSINESSES)]
         kind = CustomerKind.BUSINESS
     else:
         first = FIRST_NAMES[(i * 7 + shift) % len(FIRST_NAMES)]
@@ -198,6 +200,39 @@ def _customer(company: Company, spec: CompanySpec, i: int) -> Customer:
             access_notes="Dog in the yard; side gate code 4821." if i % 6 == 0 else "",
         )
     return customer
+
+
+def _portal_accounts(company: Company) -> None:
+    """Every contact with an email may use the portal (the last customer is left without,
+    to show an invitation being sent)."""
+    contacts = list(
+        Contact.objects.for_company(company).exclude(email="").order_by("customer_id", "id")
+    )
+    last_customer = max(contact.customer_id for contact in contacts)
+    PortalAccount.objects.bulk_create(
+        [
+            PortalAccount(
+                company=company,
+                customer_id=contact.customer_id,
+                contact=contact,
+                email=contact.email.lower(),
+                state=PortalAccountState.ACTIVE,
+            )
+            for contact in contacts
+            if contact.customer_id != last_customer
+        ]
+    )
+
+
+def demo_customer_email(company: Company) -> str:
+    """A customer to try the portal as: the first one with an active portal account."""
+    account = (
+        PortalAccount.objects.for_company(company)
+        .filter(state=PortalAccountState.ACTIVE, contact__is_primary=True)
+        .order_by("customer__name")
+        .first()
+    )
+    return account.email if account else ""
 
 
 def _at(company: Company, day: date, hour: int) -> datetime:

@@ -61,6 +61,10 @@ def test_the_printed_login_opens_the_back_office_with_only_that_company(capsys):
     printed = capsys.readouterr().out
     assert f"owner@bluewater.test / {DEMO_PASSWORD}" in printed
     assert "/p/evergreen/" in printed and "/office/" in printed
+    from doorstep.access.models import PortalAccount
+
+    sample = printed.split("as a customer, e.g. ")[1].split(")")[0]
+    assert PortalAccount.objects.get(email=sample, company__slug="bluewater").state == "active"
     client = Client()
     assert client.login(username="owner@bluewater.test", password=DEMO_PASSWORD)
     body = client.get("/office/billing/invoice/").content.decode()

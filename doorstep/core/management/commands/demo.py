@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from doorstep.demo.bulk import HEAVY_EMAIL, bulk_grow
 from doorstep.demo.catalogue import DEMO_PASSWORD
-from doorstep.demo.seed import seed_demo
+from doorstep.demo.seed import demo_customer_email, seed_demo
 
 
 class Command(BaseCommand):
@@ -86,5 +86,8 @@ class Command(BaseCommand):
                 f"  {item.company.name:<20} sign in as {item.spec.owner_email} / {DEMO_PASSWORD}"
             )
         for item in demo:
-            self.stdout.write(f"Portal of {item.company.name}: {base}/p/{item.company.slug}/")
-        self.stdout.write("Emails sent in development are kept in var/mail/.")
+            self.stdout.write(
+                f"Portal of {item.company.name}: {base}/p/{item.company.slug}/ "
+                f"(as a customer, e.g. {demo_customer_email(item.company)})"
+            )
+        self.stdout.write("Emails (sign-in links too) are printed and kept in var/mail/.")
