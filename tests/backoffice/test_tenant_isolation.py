@@ -54,7 +54,9 @@ def test_sign_in_through_the_login_page_with_csrf(two_companies):
         },
     )
     assert response.status_code == 302
-    assert client.get("/office/").status_code == 200
+    index = client.get("/office/")
+    assert index.status_code == 200
+    assert f"{two_companies['mine'].company.name} · Doorstep back office" in index.content.decode()
 
 
 @pytest.mark.parametrize(
