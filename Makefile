@@ -3,10 +3,17 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# Links in emails and the printed URLs follow the port unless BASE_URL is set.
-BASE_URL ?= http://localhost:$(PORT)
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
-export PORT BASE_URL
+export PORT
+# On another port, links in emails and the printed URLs follow it (unless BASE_URL is set in
+# the environment or .env).
+ifneq ($(PORT),8000)
+ifeq ($(origin BASE_URL),undefined)
+ifeq ($(shell grep -s '^BASE_URL=.' .env),)
+export BASE_URL := http://localhost:$(PORT)
+endif
+endif
+endif
 
 .PHONY: run test lint pytest pytest-pg bench install install-dev clean-db
 
@@ -33,7 +40,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py demo
-	@echo "Starting web on $(BASE_URL), worker and scheduler (Ctrl-C stops everything)..."
+	@echo "Starting web (port $(PORT)), worker and scheduler. Ctrl-C stops everything."
 	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 lint: install-dev
