@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
@@ -42,6 +43,11 @@ class LocationInline(TenantInline):
     model = Location
     fields = ["label", "street", "city", "region", "postal_code", "access_notes"]
     extra = 0
+    # One line per location: a short notes box keeps the table readable.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 16})},
+    }
 
 
 @admin.register(Customer)
