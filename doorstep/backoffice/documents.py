@@ -114,7 +114,26 @@ class CustomerStatusFilter(admin.SimpleListFilter):
         return queryset.filter(rules[CustomerStatus(value)]) if value in rules else queryset
 
 
+def document_currency(request: HttpRequest, document: Any) -> str:
+    """The currency prices are typed in: the document's, else the company's being chosen."""
+    if document is not None and document.pk:
+        return str(document.currency)
+    chosen = request.POST.get("company", "") if request.method == "POST" else ""
+    chosen = chosen if chosen.isdigit() else ""
+    companies = staff_companies(request)
+    company = (companies.filter(pk=chosen).first() if chosen else None) or companies.first()
+    return company.currency if company else "USD"
+
+
 class MoneyColumns:
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Any, inline: Any, prefix: str
+    ) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)  # type: ignore[misc]
+        if isinstance(inline, LineItemInline):
+            kwargs["form_kwargs"] = {"currency": document_currency(request, obj)}
+        return kwargs
+
     @admin.display(description="Subtotal")
     def subtotal_display(self, obj: Any) -> str:
         return format_money(obj.subtotal, obj.currency) if obj.pk else "-"

@@ -49,16 +49,21 @@ class TenantForm(forms.ModelForm):
 
 
 class MoneyField(forms.DecimalField):
-    """Staff type dollars and cents ("125.50"); the model stores cents."""
+    """Staff type an amount in the currency's major unit ("125.50" dollars, "1500" yen); the
+    model stores minor units (cents). Call `use_currency` to switch from the USD default."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # decimals are checked per currency in clean()
+        self.use_currency("USD")
+
+    def use_currency(self, currency: str) -> None:
+        self.currency = currency
+        self.widget.attrs["step"] = str(Decimal(1).scaleb(-money.minor_exponent(currency)))
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
-            return money.to_major(value, "USD")
+            return money.to_major(value, self.currency)
         return value
 
     def has_changed(self, initial: Any, data: Any) -> bool:
@@ -71,13 +76,25 @@ class MoneyField(forms.DecimalField):
         major = super().clean(value)
         if major is None:
             return None
-        return int((Decimal(major) * 100).to_integral_value())
+        exponent = money.minor_exponent(self.currency)
+        minor = Decimal(major).scaleb(exponent)
+        if minor != minor.to_integral_value():
+            raise forms.ValidationError(
+                f"Amounts in {self.currency} have no decimals."
+                if exponent == 0
+                else f"Use at most {exponent} digits after the decimal point."
+            )
+        return int(minor)
 
 
 class LineForm(TenantForm):
     """A priced line: a positive quantity, a tax rate that is not negative, price in dollars."""
 
     unit_price = MoneyField(label="Unit price", help_text="Negative for a discount line.")
+
+    def __init__(self, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit_price"].use_currency(currency)  # type: ignore[attr-defined]
 
     def clean_quantity(self) -> Decimal:
         quantity = self.cleaned_data.get("quantity")

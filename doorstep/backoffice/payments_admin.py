@@ -45,6 +45,7 @@ def record_payment_view(model_admin: Any, request: HttpRequest, object_id: str) 
     if invoice is None or not model_admin.has_change_permission(request, invoice):
         raise Http404("No such invoice.")
     form = RecordPaymentForm(request.POST or None)
+    form.fields["amount"].use_currency(invoice.currency)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             payment_record_manual(

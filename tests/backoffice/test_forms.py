@@ -245,3 +245,35 @@ def test_a_paid_invoice_stays_with_its_customer(company, office):
     ]
     invoice.refresh_from_db()
     assert invoice.customer != other
+
+
+def test_prices_are_typed_in_the_companys_currency(db):
+    from ..factories import CompanyFactory
+
+    yen = CompanyFactory(currency="JPY")
+    office = staff_client(staff_user(yen, username="tokyo"))
+    customer = CustomerFactory(company=yen)
+    url = "/office/billing/invoice/add/"
+    data = form_data(office.get(url))
+    data.update(new_invoice_data(customer))
+    add_inline_row(
+        data,
+        LINES,
+        {"position": "0", "description": "Call-out", "quantity": "1", "unit_price": "12.5",
+         "tax_rate": "10"},
+    )  # fmt: skip
+    data["csrfmiddlewaretoken"] = office.cookies["csrftoken"].value
+    refused = office.post(url, data)
+    assert errors_of(refused)[f"{LINES}-0-unit_price"] == ["Amounts in JPY have no decimals."]
+    data[f"{LINES}-0-unit_price"] = "1500"
+    response = office.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    invoice = Invoice.objects.get(company=yen)
+    assert (invoice.currency, invoice.subtotal, invoice.tax, invoice.total) == (
+        "JPY",
+        1500,
+        150,
+        1650,
+    )
+    page = office.get(f"/office/billing/invoice/{invoice.pk}/change/").content.decode()
+    assert 'value="1500"' in page and "¥1,650" in page
