@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
+
+from doorstep.tenancy.models import Company
 
 
 class BackOfficeSite(admin.AdminSite):
@@ -9,7 +13,19 @@ class BackOfficeSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         # Staff means: an active user with a company membership (or a superuser).
+        from .tenant_admin import is_company_staff
+
+        return bool(request.user.is_active and is_company_staff(request))
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        context = super().each_context(request)
         user = request.user
-        return bool(
-            user.is_active and (user.is_superuser or (user.is_staff and user.memberships.exists()))
-        )
+        if user.is_authenticated and not user.is_superuser:
+            from .tenant_admin import staff_company_ids
+
+            ids = staff_company_ids(request)
+            if len(ids) == 1:
+                # The staff member sees whose office this is on every page.
+                name = Company.objects.filter(pk=ids[0]).values_list("name", flat=True).first()
+                context["site_header"] = f"{name} · Doorstep back office"
+        return context
