@@ -106,10 +106,13 @@ def portal_access_panel(request: HttpRequest, customer: Any) -> SafeString:
     return SafeString(html)
 
 
+PORTAL_ACCESS_CHANGE_FORM = "access/admin_customer_change_form.html"
+
+
 class PortalAccessAdminMixin:
     """For the Customer admin: shows the Portal Access section below the change form."""
 
-    change_form_template = "access/admin_customer_change_form.html"
+    # The admin using this mixin sets change_form_template = PORTAL_ACCESS_CHANGE_FORM.
 
     def change_view(
         self,

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from doorstep.access.backoffice import revoke_invoice_links, send_invoices
 from doorstep.backoffice.documents import (
     CompanyDefaultSelect,
     CustomerStatusFilter,
@@ -24,6 +25,7 @@ from doorstep.backoffice.history import AuditedAdmin
 from doorstep.backoffice.payments_admin import record_payment_view
 from doorstep.backoffice.search import with_number_match
 from doorstep.backoffice.tenant_admin import staff_actor
+from doorstep.billing.estimate_actions import convert_to_job
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 from doorstep.core.numbering import number_next
@@ -90,7 +92,7 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
     search_fields = ["customer__name", "customer__contacts__email", "notes"]
     autocomplete_fields = ["customer", "job"]
     date_hierarchy = "issue_date"
-    actions = ["open_invoices", "void_invoices"]
+    actions = ["open_invoices", send_invoices, revoke_invoice_links, "void_invoices"]
     readonly_fields = [
         "display_number",
         "state",
@@ -282,13 +284,16 @@ class EstimateAdmin(MoneyColumns, AuditedAdmin):
     search_fields = ["title", "customer__name"]
     autocomplete_fields = ["customer", "location"]
     actions = [
-        _estimate_action(s)
-        for s in (
-            EstimateState.SENT,
-            EstimateState.ACCEPTED,
-            EstimateState.DECLINED,
-            EstimateState.EXPIRED,
-        )
+        *(
+            _estimate_action(s)
+            for s in (
+                EstimateState.SENT,
+                EstimateState.ACCEPTED,
+                EstimateState.DECLINED,
+                EstimateState.EXPIRED,
+            )
+        ),
+        convert_to_job,
     ]
     readonly_fields = [
         "display_number",

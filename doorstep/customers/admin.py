@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from doorstep.access.backoffice import PORTAL_ACCESS_CHANGE_FORM, PortalAccessAdminMixin
 from doorstep.backoffice.forms import TenantForm
 from doorstep.backoffice.history import AuditedAdmin
 from doorstep.backoffice.tenant_admin import TenantInline
@@ -51,7 +52,8 @@ class LocationInline(TenantInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(AuditedAdmin):
+class CustomerAdmin(PortalAccessAdminMixin, AuditedAdmin):
+    change_form_template = PORTAL_ACCESS_CHANGE_FORM
     form = TenantForm
     inlines = [ContactInline, LocationInline]
     list_display = ["name", "kind", "primary_email", "location_count", "created_at"]

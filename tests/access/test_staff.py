@@ -174,9 +174,8 @@ def test_portal_link_command_prints_a_working_link(company):
     assert csrf_post(Client(enforce_csrf_checks=True), path).status_code == 302
 
 
-@pytest.mark.urls("tests.access.admin_urls")
 def test_customer_admin_page_shows_the_panel_and_its_buttons_work(company, customer, mailbox):
-    """The wiring the lead adds, exercised through real admin pages and clicks."""
+    """The Portal Access section and the Send action, through the real back office."""
     admin = Client(enforce_csrf_checks=True)
     admin.force_login(staff_user(company, is_superuser=True))
     page = admin.get(f"/office/customers/customer/{customer.pk}/change/")
