@@ -12,5 +12,6 @@ urlpatterns = [
     path("p/<slug:company_slug>/", include("doorstep.access.urls")),
     path("p/<slug:company_slug>/", include("doorstep.portal.urls")),
     path("p/<slug:company_slug>/", include("doorstep.payments.urls")),
+    path("webhooks/", include("doorstep.payments.webhook_urls")),
     path("healthz", healthz),
 ]

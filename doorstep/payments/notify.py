@@ -1,0 +1,111 @@
+"""Payment emails. Called inside the business transaction (the outbox sends after commit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from doorstep.core.money import format_money
+from doorstep.customers.models import Contact
+from doorstep.notifications.services import notification_enqueue
+
+from .models import Payment, Refund
+
+
+def customer_email(customer: Any) -> str:
+    contact = (
+        Contact.objects.filter(customer=customer).exclude(email="").order_by("-is_primary").first()
+    )
+    return contact.email if contact else ""
+
+
+def _url(name: str, company: Any, *args: Any, query: str = "") -> str:
+    path = reverse(name, args=[company.slug, *args])
+    return f"{settings.BASE_URL}{path}{query}"
+
+
+def payment_context(payment: Payment) -> dict[str, Any]:
+    company = payment.company
+    allocations = payment.allocations.select_related("invoice").order_by("invoice_id")
+    return {
+        "payment_id": payment.pk,
+        "customer_name": payment.customer.name,
+        "amount": format_money(payment.amount, payment.currency, company.locale),
+        "method": payment.method_label,
+        "reference": payment.provider_reference or f"DS-{payment.pk}",
+        "date": timezone.localtime(payment.received_at or payment.created_at).strftime(
+            "%B %-d, %Y"
+        ),
+        "invoices": [
+            {
+                "number": a.invoice.display_number,
+                "amount": format_money(a.amount, payment.currency, company.locale),
+            }
+            for a in allocations
+        ],
+        "failure": payment.failure_message,
+        "receipt_url": _url("payments:receipt", company, payment.pk),
+    }
+
+
+def _recipient(payment: Payment) -> str:
+    return payment.payer_email or customer_email(payment.customer)
+
+
+def notify_receipt(payment: Payment, *, pending: bool = False) -> None:
+    recipient = _recipient(payment)
+    if recipient:
+        notification_enqueue(
+            company=payment.company,
+            recipient=recipient,
+            template="payment_receipt",
+            context={**payment_context(payment), "pending": pending},
+        )
+
+
+def notify_billing(payment: Payment, *, template: str, extra: dict[str, Any] | None = None) -> None:
+    inbox = payment.company.billing_email or payment.company.support_email
+    if inbox:
+        notification_enqueue(
+            company=payment.company,
+            recipient=inbox,
+            template=template,
+            context={**payment_context(payment), "audience": "billing", **(extra or {})},
+        )
+
+
+def notify_customer(
+    payment: Payment, *, template: str, extra: dict[str, Any] | None = None
+) -> None:
+    recipient = _recipient(payment)
+    if recipient:
+        notification_enqueue(
+            company=payment.company,
+            recipient=recipient,
+            template=template,
+            context={**payment_context(payment), "audience": "customer", **(extra or {})},
+        )
+
+
+def pay_link(payment: Payment) -> str:
+    ids = "&".join(f"invoice={a.invoice_id}" for a in payment.allocations.order_by("invoice_id"))
+    return _url("payments:checkout", payment.company, query=f"?{ids}")
+
+
+def notify_refund(refund: Refund) -> None:
+    payment = refund.payment
+    recipient = _recipient(payment)
+    if recipient:
+        notification_enqueue(
+            company=payment.company,
+            recipient=recipient,
+            template="payment_refund",
+            context={
+                **payment_context(payment),
+                "refund_amount": format_money(refund.amount, payment.currency),
+                "refund_reference": refund.provider_reference or f"DSR-{refund.pk}",
+            },
+        )
