@@ -4,6 +4,25 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from doorstep.core.migration_ops import SameCompany
+
+
+class WithoutSameCompany(SameCompany):
+    """Drop a guard while SQLite rebuilds the table it names (a rebuild loses triggers)."""
+
+    def database_forwards(self, *args, **kwargs):
+        super().database_backwards(*args, **kwargs)
+
+    def database_backwards(self, *args, **kwargs):
+        super().database_forwards(*args, **kwargs)
+
+
+GUARDS = [
+    ("payments_payment", "customer_id", "customers_customer"),
+    ("payments_paymentallocation", "payment_id", "payments_payment"),
+    ("payments_paymentallocation", "invoice_id", "billing_invoice"),
+]
+
 
 class Migration(migrations.Migration):
 
@@ -16,6 +35,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        *[WithoutSameCompany(*guard) for guard in GUARDS],
         migrations.CreateModel(
             name='WebhookRejection',
             fields=[
@@ -209,4 +229,5 @@ class Migration(migrations.Migration):
             model_name='webhookevent',
             constraint=models.UniqueConstraint(fields=('provider', 'event_id'), name='uniq_webhook_event'),
         ),
+        *[SameCompany(*guard) for guard in GUARDS],
     ]

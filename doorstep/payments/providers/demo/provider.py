@@ -101,7 +101,12 @@ def _emit(intent: Any, event_type: str) -> None:
         "currency": intent.currency.lower(),
         "metadata": intent.metadata,
         "payment_method": intent.method_ref,
-        "last_payment_error": {"code": intent.failure_code} if intent.failure_code else None,
+        "last_payment_error": {
+            "code": intent.failure_code,
+            "message": FAILURE_MESSAGES.get(intent.failure_code, "The payment failed."),
+        }
+        if intent.failure_code
+        else None,
     }
     payload = json.dumps(
         {
