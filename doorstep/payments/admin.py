@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from doorstep.backoffice.tenant_admin import TenantAdmin, TenantInline, staff_actor
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money, parse_major
+from doorstep.tenancy.models import StaffRole
 
 from .models import (
     AutopayConsent,
@@ -28,7 +29,26 @@ from .models import (
 from .refunds import refund_available, refund_create
 
 
-class AllocationInline(TenantInline):
+MONEY_ROLES = (StaffRole.OWNER, StaffRole.BILLING, StaffRole.OFFICE)
+
+
+def handles_money(request: HttpRequest) -> bool:
+    """Owners, billing and office staff see payments and refund; technicians do not."""
+    user = request.user
+    if user.is_superuser:
+        return True
+    return bool(user.is_staff and user.memberships.filter(role__in=MONEY_ROLES).exists())
+
+
+class MoneyPermissions:
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return handles_money(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return handles_money(request)
+
+
+class AllocationInline(MoneyPermissions, TenantInline):
     model = PaymentAllocation
     fields = ("invoice", "amount_display", "refunded_display")
     readonly_fields = fields
@@ -46,7 +66,7 @@ class AllocationInline(TenantInline):
         return False
 
 
-class RefundInline(TenantInline):
+class RefundInline(MoneyPermissions, TenantInline):
     model = Refund
     fields = (
         "created_at",
@@ -77,7 +97,7 @@ class RefundForm(forms.Form):
 
 
 @admin.register(Payment)
-class PaymentAdmin(TenantAdmin):
+class PaymentAdmin(MoneyPermissions, TenantAdmin):
     list_display = (
         "created_at",
         "customer",
@@ -111,6 +131,9 @@ class PaymentAdmin(TenantAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # every field is the provider's record; refunds have their own form
 
     @admin.display(description="Invoices")
     def invoices(self, obj: Payment) -> str:
@@ -198,7 +221,7 @@ class PaymentAdmin(TenantAdmin):
         )
 
 
-class ReadOnlyTenantAdmin(TenantAdmin):
+class ReadOnlyTenantAdmin(MoneyPermissions, TenantAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
