@@ -28,7 +28,6 @@ from .models import (
 )
 from .refunds import refund_available, refund_create
 
-
 MONEY_ROLES = (StaffRole.OWNER, StaffRole.BILLING, StaffRole.OFFICE)
 
 

@@ -89,26 +89,35 @@ def invoices_reserved(
 
 def _lock_payment(payment_id: int) -> Payment:
     return (
-        Payment.objects.select_for_update().select_related("company", "customer").get(pk=payment_id)
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("company", "customer")
+        .get(pk=payment_id)
     )
 
 
 def _lock_invoices(payment: Payment) -> list[tuple[PaymentAllocation, Invoice]]:
-    allocations = list(payment.allocations.order_by("invoice_id"))
     invoices = {
         inv.pk: inv
-        for inv in Invoice.objects.select_for_update()
-        .filter(pk__in=[a.invoice_id for a in allocations])
+        for inv in Invoice.objects.select_for_update(of=("self",))
+        .filter(allocations__payment=payment)
         .order_by("id")
     }
+    allocations = list(payment.allocations.order_by("invoice_id"))
+    for allocation in allocations:
+        allocation.invoice = invoices[allocation.invoice_id]
     return [(a, invoices[a.invoice_id]) for a in allocations]
 
 
 @transaction.atomic
-def payment_apply_result(*, payment_id: int, result: ChargeResult, actor: Actor) -> Payment:
+def payment_apply_result(
+    *, payment_id: int, result: ChargeResult, actor: Actor, locked: Payment | None = None
+) -> Payment:
     """Record what the provider says about an attempt. Called by the browser return, the
-    webhook handler, autopay and reconciliation alike; whichever comes second does nothing."""
-    payment = _lock_payment(payment_id)
+    webhook handler, autopay and reconciliation alike; whichever comes second does nothing.
+    `locked`: the caller already holds this payment's row lock (the webhook handler)."""
+    payment = (
+        locked if locked is not None and locked.pk == payment_id else _lock_payment(payment_id)
+    )
     changed = []
     if result.reference and not payment.provider_reference:
         payment.provider_reference = result.reference
@@ -156,7 +165,8 @@ def payment_apply_result(*, payment_id: int, result: ChargeResult, actor: Actor)
 def _succeed(payment: Payment, actor: Actor) -> None:
     was_processing = payment.state == S.PROCESSING
     unapplied = []
-    for allocation, invoice in _lock_invoices(payment):
+    pairs = _lock_invoices(payment)
+    for allocation, invoice in pairs:
         if was_processing:
             invoice.amount_pending = max(0, invoice.amount_pending - allocation.amount)
         if allocation.amount > invoice.balance_due:
@@ -193,7 +203,7 @@ def _succeed(payment: Payment, actor: Actor) -> None:
         from .methods import saved_method_record
 
         saved_method_record(payment=payment)
-    notify.notify_receipt(payment)
+    notify.notify_receipt(payment, allocations=[a for a, _ in pairs])
     if unapplied:
         notify.notify_billing(payment, template="payment_failed", extra={"unapplied": True})
 

@@ -27,9 +27,10 @@ def _url(name: str, company: Any, *args: Any, query: str = "") -> str:
     return f"{settings.BASE_URL}{path}{query}"
 
 
-def payment_context(payment: Payment) -> dict[str, Any]:
+def payment_context(payment: Payment, allocations: list[Any] | None = None) -> dict[str, Any]:
     company = payment.company
-    allocations = payment.allocations.select_related("invoice").order_by("invoice_id")
+    if allocations is None:
+        allocations = list(payment.allocations.select_related("invoice").order_by("invoice_id"))
     return {
         "payment_id": payment.pk,
         "customer_name": payment.customer.name,
@@ -55,14 +56,16 @@ def _recipient(payment: Payment) -> str:
     return payment.payer_email or customer_email(payment.customer)
 
 
-def notify_receipt(payment: Payment, *, pending: bool = False) -> None:
+def notify_receipt(
+    payment: Payment, *, pending: bool = False, allocations: list[Any] | None = None
+) -> None:
     recipient = _recipient(payment)
     if recipient:
         notification_enqueue(
             company=payment.company,
             recipient=recipient,
             template="payment_receipt",
-            context={**payment_context(payment), "pending": pending},
+            context={**payment_context(payment, allocations), "pending": pending},
         )
 
 

@@ -131,7 +131,7 @@ def refund_apply_result(
     """Record the provider's answer; idempotent (the webhook may bring it again)."""
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
     payment = (
-        Payment.objects.select_for_update()
+        Payment.objects.select_for_update(of=("self",))
         .select_related("company", "customer")
         .get(pk=refund.payment_id)
     )

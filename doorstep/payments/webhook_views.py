@@ -24,10 +24,10 @@ def receive(request: HttpRequest, provider: str) -> HttpResponse:
         # A misconfiguration, not the sender's fault: fail loudly so the provider retries.
         log.error("STRIPE_WEBHOOK_SECRET is not set: refusing Stripe webhooks")
         return HttpResponse("webhook secret not configured", status=500, content_type="text/plain")
-    status, reason = webhook_receive(
+    received = webhook_receive(
         provider=provider,
         payload=request.body,
         signature=request.META.get(SIGNATURE_HEADERS[provider], ""),
         ip_address=request.META.get("REMOTE_ADDR") or None,
     )
-    return HttpResponse(reason, status=status, content_type="text/plain")
+    return HttpResponse(received.reason, status=received.status, content_type="text/plain")

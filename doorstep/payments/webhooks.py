@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from doorstep.core.audit import Actor
-from doorstep.tenancy.models import Company
 
 from .ledger import payment_apply_result
 from .models import Payment, WebhookEvent, WebhookRejection
@@ -35,10 +35,21 @@ STATUS_FOR_EVENT = {
 REFUND_EVENTS = {"charge.refunded", "charge.refund.updated", "refund.updated", "refund.created"}
 
 
+@dataclass(frozen=True)
+class Received:
+    status: int  # the HTTP answer: 200, or 400 for anything unsigned, forged or stale
+    reason: str
+    event_pk: int | None = None
+
+
 def webhook_receive(
-    *, provider: str, payload: bytes, signature: str, ip_address: str | None = None
-) -> tuple[int, str]:
-    """(HTTP status, short reason). 400 for anything unsigned, forged or stale."""
+    *,
+    provider: str,
+    payload: bytes,
+    signature: str,
+    ip_address: str | None = None,
+    enqueue: bool = True,
+) -> Received:
     try:
         event = provider_named(provider).event_parse(payload=payload, signature=signature)
     except InvalidSignature as exc:
@@ -49,7 +60,7 @@ def webhook_receive(
             body_sha256=hashlib.sha256(payload).hexdigest(),
         )
         log.warning("webhook rejected (%s): %s", provider, exc)
-        return 400, "invalid signature"
+        return Received(400, "invalid signature")
     try:
         with transaction.atomic():
             stored = WebhookEvent.objects.create(
@@ -57,27 +68,19 @@ def webhook_receive(
                 event_id=event.id[:100],
                 event_type=event.type[:80],
                 account=event.account[:64],
-                company=_company_for(event.data),
                 payload=event.payload,
             )
-            transaction.on_commit(lambda: _enqueue(stored.pk))
+            if enqueue:
+                transaction.on_commit(lambda: _enqueue(stored.pk))
     except IntegrityError:
-        return 200, "duplicate"
-    return 200, "stored"
+        return Received(200, "duplicate")
+    return Received(200, "stored", stored.pk)
 
 
 def _enqueue(event_pk: int) -> None:
     from .tasks import handle_webhook_event
 
     handle_webhook_event.enqueue(event_pk)
-
-
-def _company_for(data: dict[str, Any]) -> Company | None:
-    company_id = (data.get("metadata") or {}).get("company_id")
-    try:
-        return Company.objects.filter(pk=int(company_id)).first() if company_id else None
-    except (TypeError, ValueError):
-        return None
 
 
 @transaction.atomic
@@ -88,7 +91,7 @@ def webhook_handle(*, event_pk: int) -> str:
     outcome = _dispatch(event)
     event.handled_at = timezone.now()
     event.outcome = outcome[:200]
-    event.save(update_fields=["handled_at", "outcome"])
+    event.save(update_fields=["handled_at", "outcome", "company"])
     return outcome
 
 
@@ -99,7 +102,8 @@ def _payment_for(event: WebhookEvent, data: dict[str, Any]) -> tuple[Payment | N
     if metadata.get("payment_id"):
         try:
             payment = (
-                Payment.objects.select_related("company__settings")
+                Payment.objects.select_for_update(of=("self",))
+                .select_related("company__settings", "customer")
                 .filter(pk=int(metadata["payment_id"]), company_id=int(metadata["company_id"]))
                 .first()
             )
@@ -107,12 +111,14 @@ def _payment_for(event: WebhookEvent, data: dict[str, Any]) -> tuple[Payment | N
             payment = None
     if payment is None and reference:
         payment = (
-            Payment.objects.select_related("company__settings")
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("company__settings", "customer")
             .filter(provider=event.provider, provider_reference=reference)
             .first()
         )
     if payment is None:
         return None, "ignored: no such payment"
+    event.company_id = payment.company_id
     if payment.provider != event.provider:
         return None, "ignored: another provider"
     if event.provider == "stripe" and event.account != connected_account(payment.company):
@@ -142,7 +148,9 @@ def _dispatch(event: WebhookEvent) -> str:
             failure_message=_failure_message(error),
         )
         before = payment.state
-        after = payment_apply_result(payment_id=payment.pk, result=result, actor=actor).state
+        after = payment_apply_result(
+            payment_id=payment.pk, result=result, actor=actor, locked=payment
+        ).state
         return f"payment {payment.pk}: {before} -> {after}"
     if event.event_type in REFUND_EVENTS:
         return _dispatch_refunds(event, data, actor)
