@@ -112,10 +112,32 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
     list_filter = ("state", "method", "source", "provider")
     search_fields = ("provider_reference", "customer__name", "card_last4")
     inlines = [AllocationInline, RefundInline]
-    exclude = ("company",)
-    readonly_fields = [f.name for f in Payment._meta.fields if f.name != "company"] + [
-        "refund_link"
-    ]
+    fields = (
+        "customer",
+        "state",
+        "amount_display",
+        "method_display",
+        "source",
+        "provider",
+        "provider_reference",
+        "fee_display",
+        "platform_fee_display",
+        "net_display",
+        "refunded_display",
+        "failure_message",
+        "failure_code",
+        "payer_email",
+        "save_method",
+        "consent_ip",
+        "saved_method",
+        "autopay_invoice",
+        "note",
+        "recorded_by",
+        "received_at",
+        "created_at",
+        "refund_link",
+    )
+    readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return (
@@ -149,6 +171,10 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
     @admin.display(description="Fee")
     def fee_display(self, obj: Payment) -> str:
         return format_money(obj.fee_amount, obj.currency)
+
+    @admin.display(description="Platform fee")
+    def platform_fee_display(self, obj: Payment) -> str:
+        return format_money(obj.platform_fee_amount, obj.currency)
 
     @admin.display(description="Net")
     def net_display(self, obj: Payment) -> str:

@@ -19,10 +19,11 @@ from django.utils.html import format_html, format_html_join
 from doorstep.backoffice.tenant_admin import TenantInline
 from doorstep.core.money import format_money
 
+from .admin import MoneyPermissions
 from .models import PaymentAllocation, PaymentState
 
 
-class InvoicePaymentsInline(TenantInline):
+class InvoicePaymentsInline(MoneyPermissions, TenantInline):
     """Every payment attempt on the invoice (failed ones too), with reference, fee and net."""
 
     model = PaymentAllocation

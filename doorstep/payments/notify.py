@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
@@ -37,9 +38,9 @@ def payment_context(payment: Payment, allocations: list[Any] | None = None) -> d
         "amount": format_money(payment.amount, payment.currency, company.locale),
         "method": payment.method_label,
         "reference": payment.provider_reference or f"DS-{payment.pk}",
-        "date": timezone.localtime(payment.received_at or payment.created_at).strftime(
-            "%B %-d, %Y"
-        ),
+        "date": timezone.localtime(
+            payment.received_at or payment.created_at, ZoneInfo(company.timezone)
+        ).strftime("%B %-d, %Y"),
         "invoices": [
             {
                 "number": a.invoice.display_number,

@@ -37,6 +37,13 @@
   });
   showPanels();
 
+  var amount = document.getElementById("amount");
+  function labelButton() {
+    var value = amount.value.replace(/[^0-9.]/g, "");
+    button.textContent = value && !isNaN(parseFloat(value)) ? "Pay $" + parseFloat(value).toFixed(2) : "Pay";
+  }
+  if (amount) { amount.addEventListener("input", labelButton); labelButton(); }
+
   function fail(message) {
     errorBox.textContent = message;
     button.disabled = false;
