@@ -1,4 +1,4 @@
-"""Stripe Connect requests, seen by a recording fake of Stripe's API (localstripe has no Connect)."""
+"""Stripe Connect requests as seen by a recording fake Stripe API (localstripe lacks Connect)."""
 
 import json
 import threading
