@@ -7,11 +7,13 @@ an optional smaller amount (partial payments) and a provider payment-method refe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from doorstep.billing.models import Invoice, InvoiceState
 from doorstep.core.audit import Actor, audit_record
@@ -20,7 +22,7 @@ from doorstep.core.money import format_money, parse_major, round_half_up
 
 from .ledger import invoices_reserved, payment_apply_result
 from .models import Payment, PaymentAllocation, PaymentMethod, PaymentSource, PaymentState
-from .providers import connected_account, provider_for
+from .providers import connected_account, provider_named
 from .providers.base import ChargeRequest, ProviderError
 
 
@@ -128,6 +130,25 @@ def amount_check(
     return [amount]
 
 
+class TooManyAttempts(DomainError):
+    status_code = 429
+
+
+FAILED_ATTEMPTS_PER_HOUR = 10
+
+
+def attempts_check(*, company: Any, customer: Any) -> None:
+    """Slow down card testing: after ten failed attempts in an hour, wait."""
+    since = timezone.now() - timedelta(hours=1)
+    failed = Payment.objects.filter(
+        company=company, customer=customer, state=PaymentState.FAILED, created_at__gte=since
+    ).count()
+    if failed >= FAILED_ATTEMPTS_PER_HOUR:
+        raise TooManyAttempts(
+            "Too many payment attempts failed. Please wait an hour or call us to pay."
+        )
+
+
 @transaction.atomic
 def payment_attempt_create(
     *,
@@ -153,6 +174,8 @@ def payment_attempt_create(
         raise DomainError("Choose how you want to pay.", field="method")
     if method == PaymentMethod.ACH and not company.settings.ach_enabled:
         raise DomainError("Bank payments are not offered by this company.", field="method")
+    if source == PaymentSource.CHECKOUT:
+        attempts_check(company=company, customer=customer)
     payable = invoices_payable(
         company=company, customer=customer, invoice_ids=invoice_ids, lock=True
     )
@@ -208,7 +231,7 @@ def payment_charge(
     """Ask the provider for the money, outside any transaction, with the attempt's own id as
     the idempotency key (a retry of the same attempt can never charge twice)."""
     company = payment.company
-    provider = provider_for(company)
+    provider = provider_named(payment.provider)  # the one that took this attempt
     account = connected_account(company)
     if method_ref and not payment.provider_method_ref:
         Payment.objects.filter(pk=payment.pk).update(provider_method_ref=method_ref[:100])
@@ -247,7 +270,7 @@ def payment_refresh(*, payment: Payment, actor: Actor) -> Payment:
     """Ask the provider where an attempt stands (the browser came back from 3-D Secure)."""
     if not payment.provider_reference:
         return payment
-    result = provider_for(payment.company).retrieve(
+    result = provider_named(payment.provider).retrieve(
         reference=payment.provider_reference, account=connected_account(payment.company)
     )
     return payment_apply_result(payment_id=payment.pk, result=result, actor=actor)
@@ -258,7 +281,7 @@ def payment_cancel(*, payment: Payment, actor: Actor) -> Payment:
     if payment.state not in (PaymentState.PENDING, PaymentState.REQUIRES_ACTION):
         return payment
     if payment.provider_reference:
-        result = provider_for(payment.company).cancel(
+        result = provider_named(payment.provider).cancel(
             reference=payment.provider_reference, account=connected_account(payment.company)
         )
         return payment_apply_result(payment_id=payment.pk, result=result, actor=actor)

@@ -21,7 +21,7 @@ from doorstep.core.money import format_money
 from . import notify
 from .ledger import invoice_apply_payment
 from .models import Payment, PaymentState, Refund, RefundState
-from .providers import connected_account, provider_for
+from .providers import connected_account, provider_named
 from .providers.base import ProviderError
 
 
@@ -103,7 +103,7 @@ def refund_create(
             refund_id=refund.pk, status="succeeded", reference="", actor=actor
         )
     try:
-        result = provider_for(company).refund(
+        result = provider_named(payment.provider).refund(
             reference=payment.provider_reference,
             amount=amount,
             refund_application_fee=refund_application_fee,

@@ -160,7 +160,9 @@ def _checkout_submit(request: HttpRequest, ids: list[int]) -> HttpResponse:
             if not METHOD_REF.match(method_ref):
                 raise DomainError("Enter your card details.", field="card")
         elif choice == "ach":
-            if method_ref and not METHOD_REF.match(method_ref):
+            # Stripe collects the account on the next step; the demo bank fields come first.
+            needs_ref = company.settings.payment_provider == "demo"
+            if (method_ref or needs_ref) and not METHOD_REF.match(method_ref):
                 raise DomainError("Enter your bank account details.", field="bank")
         else:
             raise DomainError("Choose how you want to pay.", field="method")
@@ -184,7 +186,9 @@ def _checkout_submit(request: HttpRequest, ids: list[int]) -> HttpResponse:
         raise
     except DomainError as exc:
         checkout_refused(company=company, customer=customer, actor=actor, reason=exc.message)
-        return _render_checkout(request, ids, error=exc.message, field=exc.field or "", status=400)
+        return _render_checkout(
+            request, ids, error=exc.message, field=exc.field or "", status=exc.status_code
+        )
     try:
         if payment.save_method:
             customer_ref = saved.method_attach_for_saving(

@@ -1,6 +1,6 @@
 """Bank payments (pending until the bank answers), saved cards, autopay, refunds (demo)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -261,3 +261,24 @@ def test_staff_of_another_company_cannot_refund(company, other_company):
     payment = Payment.objects.get()
     office = staff_client(other_company)
     assert office.get(f"/office/payments/payment/{payment.pk}/refund/").status_code == 404
+
+
+def test_autopay_with_an_expired_card_asks_the_customer_to_pay(company, mailbox):
+    payer = make_payer(company)
+    client = save_card(payer, invoice_for(payer), method="pm_demo_visa_4242_01_27")
+    turn_on_autopay(client, payer)
+    with time_machine.travel(datetime(2027, 3, 1, 12, tzinfo=UTC)):
+        invoice = invoice_for(payer)
+        invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=company.pk)
+    payment = Payment.objects.get(source=PaymentSource.AUTOPAY)
+    assert payment.state == PaymentState.FAILED and payment.failure_code == "expired_card"
+    assert reload(invoice).action_needed
+    assert "Your card has expired." in mailbox.text(mailbox.to(payer.email)[-1])
+
+
+def test_demo_bank_payment_needs_the_account_details(ach_company):
+    payer = make_payer(ach_company)
+    invoice = invoice_for(payer)
+    response = pay(signed_in(payer), ach_company, [invoice], method_choice="ach")
+    assert response.status_code == 400 and "bank account details" in response.content.decode()
+    assert not Payment.objects.exists()

@@ -226,3 +226,27 @@ def test_a_second_attempt_while_one_is_on_its_way_is_refused(company):
     response = pay(client, company, [invoice], payment_method=VISA)
     assert response.status_code == 400 and "already on its way" in response.content.decode()
     assert Payment.objects.count() == 1
+
+
+def test_a_tampered_payment_method_fails_cleanly_and_frees_the_invoice(company):
+    payer = make_payer(company)
+    invoice = invoice_for(payer)
+    client = signed_in(payer)
+    response = pay(client, company, [invoice], payment_method="pm_bogus_reference")
+    assert response.status_code == 402
+    assert "not accepted" in response.content.decode()
+    assert Payment.objects.get().state == PaymentState.FAILED
+    assert pay(client, company, [invoice], payment_method=VISA).status_code == 302
+    bad = pay(client, company, [invoice_for(payer)], payment_method="<script>")
+    assert bad.status_code == 400 and "Enter your card details." in bad.content.decode()
+
+
+def test_card_testing_is_slowed_down(company):
+    payer = make_payer(company)
+    invoice = invoice_for(payer)
+    client = signed_in(payer)
+    for _ in range(10):
+        assert pay(client, company, [invoice], payment_method=DECLINED).status_code == 402
+    response = pay(client, company, [invoice], payment_method=VISA)
+    assert response.status_code == 429 and "Too many payment attempts" in response.content.decode()
+    assert status(invoice) == CustomerStatus.UNPAID

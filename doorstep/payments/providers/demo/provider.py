@@ -150,7 +150,20 @@ class DemoProvider:
         existing = DemoIntent.objects.filter(idempotency_key=request.idempotency_key).first()
         if existing is not None:
             return _result(existing)  # the same request again: the same answer, no new charge
-        details = method_parse(request.payment_method) if request.method != "ach" else None
+        try:
+            details = method_parse(request.payment_method)
+        except ProviderError:
+            # Nothing a provider would accept: refused outright, like a 400 from Stripe.
+            return ChargeResult(
+                status="failed",
+                failure_code="invalid_payment_method",
+                failure_message="Your payment details were not accepted.",
+            )
+        now = timezone.now()
+        expired = request.method != "ach" and (details.exp_year, details.exp_month) < (
+            now.year,
+            now.month,
+        )
         intent = DemoIntent(
             company_id=int(request.metadata["company_id"]),
             reference=f"pi_demo_{secrets.token_hex(10)}",
@@ -165,14 +178,15 @@ class DemoProvider:
         )
         intent.client_secret = f"{intent.reference}_secret_{secrets.token_hex(8)}"
         if request.method == "ach":
-            method_parse(request.payment_method)
             intent.status = "processing"
             intent.settle_at = timezone.now() + timedelta(
                 seconds=getattr(settings, "DEMO_ACH_SETTLE_SECONDS", 120)
             )
-        elif details and details.last4 in DECLINES:
+        elif expired:
+            intent.status, intent.failure_code = "failed", "expired_card"
+        elif details.last4 in DECLINES:
             intent.status, intent.failure_code = "failed", DECLINES[details.last4][0]
-        elif details and details.last4 in NEEDS_AUTHENTICATION:
+        elif details.last4 in NEEDS_AUTHENTICATION:
             if request.off_session:
                 intent.status, intent.failure_code = "failed", "authentication_required"
             else:

@@ -83,6 +83,8 @@ def result_from_intent(intent: Any) -> ChargeResult:
     status = STATUS_MAP.get(_get(intent, "status", ""), "pending")
     brand, last4, fee = _charge_details(intent)
     error = _get(intent, "last_payment_error") or {}
+    if status == "failed" and not error:
+        status = "pending"  # no method yet (ACH before the bank account is collected)
     return ChargeResult(
         status=status,
         reference=_get(intent, "id", ""),
@@ -142,6 +144,15 @@ class StripeProvider:
                 reference=_get(intent, "id", "") or "",
                 failure_code=(_get(error, "decline_code") or _get(error, "code") or "declined"),
                 failure_message=exc.user_message or "Your card was declined.",
+            )
+        except stripe.IdempotencyError as exc:
+            raise ProviderError(str(exc)) from exc
+        except stripe.InvalidRequestError as exc:
+            # Refused before anything was created (e.g. an unknown or used payment method).
+            return ChargeResult(
+                status="failed",
+                failure_code=exc.code or "invalid_request",
+                failure_message="Your payment details were not accepted. Try another card.",
             )
         except stripe.StripeError as exc:
             raise ProviderError(str(exc)) from exc
