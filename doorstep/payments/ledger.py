@@ -108,7 +108,7 @@ def _lock_invoices(payment: Payment) -> list[tuple[PaymentAllocation, Invoice]]:
     return [(a, invoices[a.invoice_id]) for a in allocations]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all-or-nothing with any caller
 def payment_apply_result(
     *, payment_id: int, result: ChargeResult, actor: Actor, locked: Payment | None = None
 ) -> Payment:

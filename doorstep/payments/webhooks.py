@@ -83,7 +83,7 @@ def _enqueue(event_pk: int) -> None:
     handle_webhook_event.enqueue(event_pk)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def webhook_handle(*, event_pk: int) -> str:
     event = WebhookEvent.objects.select_for_update().filter(pk=event_pk).first()
     if event is None or event.handled_at is not None:

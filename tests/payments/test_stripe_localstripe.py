@@ -248,3 +248,19 @@ def webhook_records_payment(stripe_company):
     event = WebhookEvent.objects.get(event_type="payment_intent.succeeded")
     assert event.handled_at and event.outcome == f"payment {payment.pk}: pending -> succeeded"
     assert status(invoice) == CustomerStatus.PAID
+
+
+def test_ach_with_stripe_goes_to_the_bank_collection_step(stripe_company):
+    stripe_company.settings.ach_enabled = True
+    stripe_company.settings.save()
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer)
+    client_ = signed_in(payer)
+    response = pay(client_, stripe_company, [invoice], method_choice="ach")
+    payment = Payment.objects.get()
+    assert response["Location"].endswith(f"/payments/{payment.pk}/confirm")
+    assert payment.state == PaymentState.PENDING and payment.method == "ach"
+    assert payment.provider_reference.startswith("pi_")
+    page = client_.get(response["Location"]).content.decode()
+    assert "Connect bank and pay" in page and 'data-ach="1"' in page
+    assert status(invoice) == CustomerStatus.UNPAID

@@ -11,6 +11,7 @@ Everything runs inside one transaction that is rolled back: the database is left
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import time
@@ -60,6 +61,8 @@ class Command(BaseCommand):
         header = [
             f"bench_payments {timezone.now():%Y-%m-%d %H:%M:%S %Z}",
             f"database: {connection.vendor}",
+            # The machine's load skews the numbers; keep it next to them.
+            "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()),
         ]
         report = "\n".join(header + lines) + "\n"
         folder = settings.VAR_DIR / "bench"
