@@ -12,7 +12,7 @@ from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError, NotFound
 
 from .models import AutopayConsent, Payment, ProviderCustomer, SavedPaymentMethod
-from .providers import connected_account, provider_for
+from .providers import connected_account, provider_for, provider_named
 from .providers.base import MethodDetails, ProviderError
 
 SAVE_CARD_TEXT = (
@@ -108,7 +108,7 @@ def saved_method_record(*, payment: Payment) -> SavedPaymentMethod | None:
     if existing:
         return existing
     try:
-        details = provider_for(company).method_details(
+        details = provider_named(payment.provider).method_details(
             method_ref=payment.provider_method_ref, account=connected_account(company)
         )
     except ProviderError:

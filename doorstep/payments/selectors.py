@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from doorstep.core.errors import NotFound
 
@@ -25,10 +25,12 @@ def payment_for_customer(*, company: Any, customer: Any, payment_id: int) -> Pay
 
 
 def payments_for_customer(*, company: Any, customer: Any) -> QuerySet[Payment]:
-    """The customer's payment history (what the portal's list shows): no abandoned attempts."""
+    """The customer's payment history (what the portal's list shows): money received or on its
+    way, and bank payments that bounced. Declined card attempts and abandoned ones are left
+    out (nothing happened from the customer's point of view)."""
+    shown = Q(state__in=["succeeded", "processing"]) | Q(state="failed", method="ach")
     return (
-        Payment.objects.filter(company=company, customer=customer)
-        .exclude(state__in=["pending", "requires_action", "cancelled"])
+        Payment.objects.filter(shown, company=company, customer=customer)
         .prefetch_related("allocations__invoice")
         .order_by("-created_at", "-id")
     )

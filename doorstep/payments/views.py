@@ -258,7 +258,9 @@ def confirm(request: HttpRequest, company_slug: str, payment_id: int) -> HttpRes
         if payment.provider == "demo" and decision in ("approve", "decline"):
             from .providers.demo.provider import DemoProvider
 
-            intent = DemoIntent.objects.get(reference=payment.provider_reference)
+            intent = DemoIntent.objects.filter(reference=payment.provider_reference).first()
+            if intent is None:
+                raise ProviderError("no such demo payment")
             result = DemoProvider().authenticate(
                 reference=intent.reference,
                 client_secret=intent.client_secret,

@@ -128,3 +128,16 @@ def test_demo_webhook_endpoint_refuses_forgeries(client):
         == 404
     )
     assert client.get("/webhooks/stripe").status_code == 405
+
+
+def test_payment_history_selector_shows_real_payments_of_this_customer_only(company, other_company):
+    from doorstep.payments.selectors import payments_for_customer
+
+    payer, other = make_payer(company), make_payer(company)
+    client = signed_in(payer)
+    pay(client, company, [invoice_for(payer)], payment_method="pm_demo_visa_0341_12_30")
+    pay(client, company, [invoice_for(payer)], payment_method=VISA)
+    pay(signed_in(other), company, [invoice_for(other)], payment_method=VISA)
+    [shown] = payments_for_customer(company=company, customer=payer.customer)
+    assert shown.state == PaymentState.SUCCEEDED and shown.customer == payer.customer
+    assert not payments_for_customer(company=other_company, customer=payer.customer).exists()
