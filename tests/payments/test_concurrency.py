@@ -105,3 +105,64 @@ def test_the_same_webhook_delivered_concurrently_records_one_payment(company, se
     assert WebhookEvent.objects.count() == 1
     assert reload(invoice).amount_paid == 2000
     assert len(mailbox.to(payer.email)) == 1
+
+
+def test_two_simultaneous_full_refunds_refund_once(company):
+    from doorstep.payments.refunds import refund_create
+
+    payer = make_payer(company)
+    invoice = invoice_for(payer, 9000)
+    actor = Actor.system("test")
+    payment = payment_attempt_create(
+        company=company,
+        customer=payer.customer,
+        invoice_ids=[invoice.pk],
+        amount_text=None,
+        method="card",
+        actor=actor,
+    )
+    payment = payment_charge(payment=payment, method_ref="pm_demo_visa_4242_12_30", actor=actor)
+
+    def refund_all():
+        return refund_create(
+            company=company,
+            payment=payment,
+            amount=9000,
+            refund_application_fee=False,
+            actor=actor,
+        )
+
+    results = run_at_once(5, refund_all)
+    assert sum(not isinstance(r, Exception) for r in results) == 1, results
+    assert all(isinstance(r, DomainError) for r in results if isinstance(r, Exception))
+    assert reload(payment).amount_refunded == 9000
+    assert reload(invoice).balance_due == 9000
+
+
+def test_autopay_run_twice_at_once_charges_once(company):
+    from doorstep.payments.autopay import autopay_charge_invoice
+    from doorstep.payments.methods import autopay_enable
+    from doorstep.payments.models import PaymentSource, SavedPaymentMethod
+
+    from .helpers import pay, signed_in
+
+    payer = make_payer(company)
+    pay(
+        signed_in(payer),
+        company,
+        [invoice_for(payer)],
+        payment_method="pm_demo_visa_4242_12_30",
+        save_card="on",
+    )
+    card = SavedPaymentMethod.objects.get()
+    autopay_enable(
+        company=company,
+        customer=payer.customer,
+        method_id=card.pk,
+        actor=Actor.system("test"),
+        ip_address=None,
+    )
+    invoice = invoice_for(payer, 4000)  # created, not sent: the workers below race
+    run_at_once(6, lambda: autopay_charge_invoice(invoice_id=invoice.pk, company_id=company.pk))
+    assert Payment.objects.filter(source=PaymentSource.AUTOPAY).count() == 1
+    assert reload(invoice).amount_paid == 4000
