@@ -86,3 +86,48 @@ def test_pay_an_invoice_from_the_link_with_stripe_js(
     assert payment.provider_reference.startswith("pi_")
     [receipt] = wait_for_mail(mailbox, payer.email)
     assert payment.provider_reference in mailbox.text(receipt)
+
+
+def sign_in_full(page, payer):
+    _, raw = portal_session_create(account=payer.account)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.PORTAL_SESSION_COOKIE,
+                "value": raw,
+                "domain": "localhost",
+                "path": portal_cookie_path(payer.company),
+            }
+        ]
+    )
+
+
+def test_signed_in_customer_pays_two_invoices_with_3d_secure_and_saves_the_card(
+    page, live_server, company, mailbox, localstripe
+):
+    company.settings.payment_provider = "stripe"
+    company.settings.save()
+    payer = make_payer(company)
+    first, second = invoice_for(payer, 3000), invoice_for(payer, 4500)
+    sign_in_full(page, payer)
+    page.goto(f"{live_server.url}/p/{company.slug}/pay?invoice={first.pk}&invoice={second.pk}")
+    page.wait_for_selector("#card-element input[placeholder=number]")
+    page.fill("#card-element input[placeholder=number]", "4000002500003155")
+    page.fill("#card-element input[placeholder=exp_month]", "12")
+    page.fill("#card-element input[placeholder=exp_year]", "30")
+    page.fill("#card-element input[placeholder=cvc]", "123")
+    page.fill("#card-element input[placeholder=postal_code]", "12345")
+    page.check("input[name=save_card]")
+    page.get_by_role("button", name="Pay $75.00").click()
+    # Stripe.js asks twice: once to set the card up, once for the payment itself.
+    page.get_by_role("button", name="Complete authentication").click()
+    page.wait_for_url("**/confirm")
+    page.get_by_role("button", name="Complete authentication").click()
+    page.wait_for_selector("text=Thank you — payment received", timeout=15000)
+    for invoice in (first, second):
+        assert reload(invoice).customer_status(company_today(company)) == CustomerStatus.PAID
+    page.goto(f"{live_server.url}/p/{company.slug}/payment-methods")
+    assert "Visa ending 3155" in page.inner_text("main")
+    [receipt] = wait_for_mail(mailbox, payer.email)
+    text = mailbox.text(receipt)
+    assert first.display_number in text and second.display_number in text and "$75.00" in text

@@ -264,3 +264,13 @@ def test_ach_with_stripe_goes_to_the_bank_collection_step(stripe_company):
     page = client_.get(response["Location"]).content.decode()
     assert "Connect bank and pay" in page and 'data-ach="1"' in page
     assert status(invoice) == CustomerStatus.UNPAID
+
+
+def test_checkout_says_so_when_stripe_is_unreachable(stripe_company, settings):
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer)
+    page = signed_in(payer).get(f"/p/{stripe_company.slug}/pay?invoice={invoice.pk}")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Card payments are unavailable" in body and "pay-form" not in body
