@@ -20,7 +20,7 @@ def payment_for_customer(*, company: Any, customer: Any, payment_id: int) -> Pay
     )
     if payment is None:
         raise NotFound("That payment was not found.")
-    payment.company = company  # already loaded by the caller: no second query
+    payment.company, payment.customer = company, customer  # loaded by the caller already
     return payment
 
 
