@@ -282,3 +282,18 @@ def test_demo_bank_payment_needs_the_account_details(ach_company):
     response = pay(signed_in(payer), ach_company, [invoice], method_choice="ach")
     assert response.status_code == 400 and "bank account details" in response.content.decode()
     assert not Payment.objects.exists()
+
+
+def test_technicians_cannot_refund_and_invoice_admin_pieces_link_to_refunds(company):
+    from doorstep.payments.backoffice import invoice_refund_links
+
+    payer = make_payer(company)
+    invoice = invoice_for(payer)
+    assert invoice_refund_links(None, invoice) == "No online payments to refund."
+    pay(signed_in(payer), company, [invoice], payment_method="pm_demo_visa_4242_12_30")
+    payment = Payment.objects.get()
+    assert f"/office/payments/payment/{payment.pk}/refund/" in invoice_refund_links(None, invoice)
+    technician = Client(enforce_csrf_checks=True)
+    technician.force_login(staff_user(company, role="technician"))
+    assert technician.get(f"/office/payments/payment/{payment.pk}/refund/").status_code == 403
+    assert technician.get("/office/payments/payment/").status_code == 403
