@@ -125,6 +125,9 @@ def payment_apply_result(
     if result.brand and not payment.card_brand and payment.method == PaymentMethod.CARD:
         payment.card_brand, payment.card_last4 = result.brand, result.last4
         changed += ["card_brand", "card_last4"]
+    elif result.last4 and not payment.card_last4 and payment.method == PaymentMethod.ACH:
+        payment.card_last4 = result.last4  # "Bank account ending 6789"
+        changed.append("card_last4")
     if result.provider_fee and payment.fee_amount <= payment.platform_fee_amount:
         payment.fee_amount = payment.platform_fee_amount + result.provider_fee
         changed.append("fee_amount")

@@ -55,6 +55,7 @@ def test_ach_is_pending_until_the_bank_confirms(ach_company, mailbox):
     [pending] = mailbox.to(payer.email)
     assert "Payment pending" in pending["Subject"]
     assert "4 business days" in mailbox.text(pending)
+    assert "Bank account ending 6789" in mailbox.text(pending)
     assert payments_reconcile()["changed"] == 0  # the bank has not answered yet
     with time_machine.travel(timezone.now() + timedelta(days=3)):
         assert payments_reconcile()["changed"] == 1
