@@ -236,16 +236,18 @@ def payment_charge(
     if method_ref and not payment.provider_method_ref:
         Payment.objects.filter(pk=payment.pk).update(provider_method_ref=method_ref[:100])
         payment.provider_method_ref = method_ref[:100]
-    if payment.method == PaymentMethod.CARD and method_ref and not payment.card_last4:
+    if method_ref and not payment.card_last4:
+        # Known before charging, so every receipt (whoever records the result) names it.
         try:
             details = provider.method_details(method_ref=method_ref, account=account)
         except ProviderError:
             details = None
         if details is not None:
+            brand = details.brand[:20] if payment.method == PaymentMethod.CARD else ""
             Payment.objects.filter(pk=payment.pk).update(
-                card_brand=details.brand[:20], card_last4=details.last4[:4]
+                card_brand=brand, card_last4=details.last4[:4]
             )
-            payment.card_brand, payment.card_last4 = details.brand[:20], details.last4[:4]
+            payment.card_brand, payment.card_last4 = brand, details.last4[:4]
     request = ChargeRequest(
         amount=payment.amount,
         currency=payment.currency,
