@@ -102,7 +102,12 @@ class StripeProvider:
 
     def checkout_setup(self, *, account: str) -> CheckoutSetup:
         try:
-            setup = client().setup_intents.create(params={}, options=_opts(account))  # type: ignore[arg-type]
+            # Explicit types: newer API versions otherwise turn on automatic payment methods,
+            # which want a return_url at confirmation (and localstripe refuses the parameter).
+            setup = client().setup_intents.create(
+                params={"payment_method_types": ["card"]},  # type: ignore[arg-type]
+                options=_opts(account),  # type: ignore[arg-type]
+            )
         except stripe.StripeError as exc:
             raise ProviderError(str(exc)) from exc
         return CheckoutSetup(
@@ -123,6 +128,7 @@ class StripeProvider:
             # The page collects and confirms the bank account with Stripe.js afterwards.
             params["payment_method_types"] = ["us_bank_account"]
         else:
+            params["payment_method_types"] = ["card"]
             params["payment_method"] = request.payment_method
             params["confirm"] = True  # localstripe: confirm with a method only at create
             if request.off_session:
