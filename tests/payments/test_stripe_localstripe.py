@@ -40,7 +40,7 @@ def stripe_company(company, localstripe):
 
 def card(number):
     """What Stripe.js does in the browser: turn card details into a pm_... reference."""
-    method = client().payment_methods.create(
+    method = client().v1.payment_methods.create(
         params={
             "type": "card",
             "card": {"number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"},
@@ -55,7 +55,7 @@ def status(invoice):
 
 def authenticate(localstripe, payment, success=True):
     """The 3-D Secure window of (fake) Stripe.js."""
-    intent = client().payment_intents.retrieve(payment.provider_reference)
+    intent = client().v1.payment_intents.retrieve(payment.provider_reference)
     url = (
         f"{localstripe}/v1/payment_intents/{intent.id}/_authenticate"
         f"?success={'true' if success else 'false'}"
@@ -76,7 +76,7 @@ def test_card_payment_through_stripe(stripe_company, mailbox):
     assert payment.state == PaymentState.SUCCEEDED
     assert payment.provider_reference.startswith("pi_")
     assert (payment.card_brand, payment.card_last4) == ("visa", "4242")
-    intent = client().payment_intents.retrieve(payment.provider_reference)
+    intent = client().v1.payment_intents.retrieve(payment.provider_reference)
     assert intent.amount == 4200 and intent.metadata["payment_id"] == str(payment.pk)
     assert status(invoice) == CustomerStatus.PAID
     assert payment.provider_reference in mailbox.text(mailbox.to(payer.email)[0])
@@ -123,7 +123,7 @@ def test_saved_card_then_off_session_autopay(stripe_company, mailbox):
     )
     saved = SavedPaymentMethod.objects.get()
     assert saved.provider_customer_ref.startswith("cus_") and saved.last4 == "4242"
-    method = client().payment_methods.retrieve(saved.provider_method_ref)
+    method = client().v1.payment_methods.retrieve(saved.provider_method_ref)
     assert method.customer == saved.provider_customer_ref
     autopay_enable(
         company=stripe_company,
@@ -136,7 +136,7 @@ def test_saved_card_then_off_session_autopay(stripe_company, mailbox):
     invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=stripe_company.pk)
     autopay = Payment.objects.get(source=PaymentSource.AUTOPAY)
     assert autopay.state == PaymentState.SUCCEEDED
-    intent = client().payment_intents.retrieve(autopay.provider_reference)
+    intent = client().v1.payment_intents.retrieve(autopay.provider_reference)
     assert intent.customer == saved.provider_customer_ref and intent.amount == 7700
     assert status(invoice) == CustomerStatus.PAID
 
@@ -198,7 +198,7 @@ def test_partial_refunds_through_stripe(stripe_company, mailbox):
     )
     assert reload(payment).amount_refunded == 10000
     assert status(invoice) == CustomerStatus.UNPAID
-    refunds = client().refunds.list(params={"payment_intent": payment.provider_reference})
+    refunds = client().v1.refunds.list(params={"payment_intent": payment.provider_reference})
     assert sorted(r.amount for r in refunds.data) == [3000, 7000]
 
 

@@ -104,7 +104,7 @@ class StripeProvider:
         try:
             # Explicit types: newer API versions otherwise turn on automatic payment methods,
             # which want a return_url at confirmation (and localstripe refuses the parameter).
-            setup = client().setup_intents.create(
+            setup = client().v1.setup_intents.create(
                 params={"payment_method_types": ["card"]},  # type: ignore[arg-type]
                 options=_opts(account),  # type: ignore[arg-type]
             )
@@ -138,7 +138,7 @@ class StripeProvider:
         if request.account and request.application_fee:
             params["application_fee_amount"] = request.application_fee
         try:
-            intent = client().payment_intents.create(
+            intent = client().v1.payment_intents.create(
                 params=params,  # type: ignore[arg-type]
                 options=_opts(request.account, request.idempotency_key),  # type: ignore[arg-type]
             )
@@ -172,20 +172,20 @@ class StripeProvider:
 
     def retrieve(self, *, reference: str, account: str) -> ChargeResult:
         try:
-            intent = client().payment_intents.retrieve(
+            intent = client().v1.payment_intents.retrieve(
                 reference,
                 params={"expand": ["latest_charge.balance_transaction"]},
                 options=_opts(account),  # type: ignore[arg-type]
             )
         except stripe.InvalidRequestError:
-            intent = client().payment_intents.retrieve(reference, options=_opts(account))  # type: ignore[arg-type]
+            intent = client().v1.payment_intents.retrieve(reference, options=_opts(account))  # type: ignore[arg-type]
         except stripe.StripeError as exc:
             raise ProviderError(str(exc)) from exc
         return result_from_intent(intent)
 
     def cancel(self, *, reference: str, account: str) -> ChargeResult:
         try:
-            intent = client().payment_intents.cancel(reference, options=_opts(account))  # type: ignore[arg-type]
+            intent = client().v1.payment_intents.cancel(reference, options=_opts(account))  # type: ignore[arg-type]
         except stripe.InvalidRequestError:
             return self.retrieve(reference=reference, account=account)  # already final
         except stripe.StripeError as exc:
@@ -205,7 +205,7 @@ class StripeProvider:
         if account:
             params["refund_application_fee"] = refund_application_fee
         try:
-            refund = client().refunds.create(
+            refund = client().v1.refunds.create(
                 params=params,  # type: ignore[arg-type]
                 options=_opts(account, idempotency_key),  # type: ignore[arg-type]
             )
@@ -220,7 +220,7 @@ class StripeProvider:
 
     def customer_create(self, *, email: str, name: str, idempotency_key: str, account: str) -> str:
         try:
-            customer = client().customers.create(
+            customer = client().v1.customers.create(
                 params={"email": email, "name": name},
                 options=_opts(account, idempotency_key),  # type: ignore[arg-type]
             )
@@ -241,7 +241,7 @@ class StripeProvider:
 
     def method_attach(self, *, method_ref: str, customer_ref: str, account: str) -> MethodDetails:
         try:
-            method = client().payment_methods.attach(
+            method = client().v1.payment_methods.attach(
                 method_ref,
                 params={"customer": customer_ref},
                 options=_opts(account),  # type: ignore[arg-type]
@@ -254,14 +254,14 @@ class StripeProvider:
 
     def method_details(self, *, method_ref: str, account: str) -> MethodDetails:
         try:
-            method = client().payment_methods.retrieve(method_ref, options=_opts(account))  # type: ignore[arg-type]
+            method = client().v1.payment_methods.retrieve(method_ref, options=_opts(account))  # type: ignore[arg-type]
         except stripe.StripeError as exc:
             raise ProviderError(str(exc)) from exc
         return self._details(method)
 
     def method_detach(self, *, method_ref: str, account: str) -> None:
         try:
-            client().payment_methods.detach(method_ref, options=_opts(account))  # type: ignore[arg-type]
+            client().v1.payment_methods.detach(method_ref, options=_opts(account))  # type: ignore[arg-type]
         except stripe.InvalidRequestError:
             return  # already detached or gone: the goal is reached
         except stripe.StripeError as exc:
