@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from ..factories import ContactFactory, CustomerFactory, make_invoice, make_port
 from ..portal_helpers import sign_in
 
 WEBHOOK_SECRET = "whsec_test_doorstep"
+EVENT_NUMBERS = itertools.count(1)
 
 
 @dataclass
@@ -80,7 +82,7 @@ def stripe_event(
     account: str | None = None,
 ) -> dict[str, Any]:
     event: dict[str, Any] = {
-        "id": event_id or f"evt_{time.time_ns()}",
+        "id": event_id or f"evt_{time.time_ns()}_{next(EVENT_NUMBERS)}",
         "object": "event",
         "type": event_type,
         "created": int(time.time()),
