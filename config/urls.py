@@ -19,5 +19,6 @@ urlpatterns = [
     path("p/<slug:company_slug>/", include("doorstep.messaging.urls")),
     path("p/<slug:company_slug>/", include("doorstep.notifications.urls")),
     path("", include((notification_webhooks, "notification_hooks"))),
+    path("webhooks/", include("doorstep.payments.webhook_urls")),
     path("healthz", healthz),
 ]

@@ -29,6 +29,7 @@ from doorstep.billing.estimate_actions import convert_to_job
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 from doorstep.core.numbering import number_next
+from doorstep.payments.backoffice import InvoicePaymentsInline, invoice_refund_links
 from doorstep.tenancy.time import company_today
 
 from . import services
@@ -77,7 +78,8 @@ class InvoiceForm(TenantForm):
 @admin.register(Invoice)
 class InvoiceAdmin(MoneyColumns, AuditedAdmin):
     form = InvoiceForm
-    inlines = [LineItemInline]
+    # Lines, then every payment attempt on the invoice (failed too) with fee and net.
+    inlines = [LineItemInline, InvoicePaymentsInline]
     list_display = [
         "display_number",
         "customer",
@@ -93,6 +95,11 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
     autocomplete_fields = ["customer", "job"]
     date_hierarchy = "issue_date"
     actions = ["open_invoices", send_invoices, revoke_invoice_links, "void_invoices"]
+
+    @admin.display(description="Refund")
+    def refund_links(self, invoice: Invoice) -> str:
+        return invoice_refund_links(self, invoice)
+
     readonly_fields = [
         "display_number",
         "state",
@@ -103,6 +110,7 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
         "paid_display",
         "balance_display",
         "record_payment",
+        "refund_links",
         "sent_at",
         "first_viewed_at",
         "last_viewed_at",
@@ -124,6 +132,7 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
                     "paid_display",
                     "balance_display",
                     "record_payment",
+                    "refund_links",
                 ]
             },
         ),

@@ -12,15 +12,10 @@ from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 
+from .ledger import invoice_apply_payment, invoices_reserved
 from .models import Payment, PaymentAllocation, PaymentMethod, PaymentState
 
-
-def invoice_apply_payment(*, invoice: Invoice, amount: int) -> None:
-    """Add `amount` to what was paid. The caller holds the invoice row lock."""
-    invoice.amount_paid += amount
-    invoice.balance_due = invoice.total - invoice.amount_paid
-    invoice.paid_at = timezone.now() if invoice.balance_due == 0 else None
-    invoice.save(update_fields=["amount_paid", "balance_due", "paid_at", "updated_at"])
+__all__ = ["invoice_apply_payment", "payment_record_manual"]
 
 
 @transaction.atomic
@@ -35,7 +30,14 @@ def payment_record_manual(
         raise DomainError(f"{invoice.display_number} is not open; send it first.")
     if amount <= 0:
         raise DomainError("The amount must be more than zero.", field="amount")
-    if amount > invoice.balance_due:
+    reserved = invoices_reserved(invoice_ids=[invoice.pk]).get(invoice.pk, 0)
+    if amount > invoice.balance_due - reserved:
+        if reserved:
+            raise DomainError(
+                "That is more than the balance due less the online payments still in "
+                f"progress ({format_money(reserved, invoice.currency)}).",
+                field="amount",
+            )
         raise DomainError("That is more than the balance due.", field="amount")
     payment = Payment.objects.create(
         company=company,
@@ -44,6 +46,7 @@ def payment_record_manual(
         currency=invoice.currency,
         method=method,
         state=PaymentState.SUCCEEDED,
+        source="manual",
         recorded_by=actor.user,
         received_at=timezone.now(),
         note=note,

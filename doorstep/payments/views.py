@@ -1,13 +1,386 @@
-"""Checkout views (the payments issue builds the flow behind these names)."""
+"""Portal payment pages: checkout, the confirmation step, the receipt, saved cards.
+
+Thin: every rule lives in checkout.py / methods.py; these only read the request, call one
+service and render. The browser never sends an amount we trust: only invoice ids, an optional
+smaller amount (checked against the live balance) and a provider payment-method reference.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import re
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from doorstep.access.decorators import portal_view
+from doorstep.access.portal_sessions import client_ip
+from doorstep.core.audit import Actor
+from doorstep.core.errors import DomainError, NotFound
+from doorstep.core.money import format_money
+
+from . import methods as saved
+from .checkout import (
+    checkout_refused,
+    invoices_payable,
+    parse_invoice_ids,
+    partial_allowed,
+    payment_attempt_create,
+    payment_cancel,
+    payment_charge,
+    payment_refresh,
+)
+from .models import DemoIntent, Payment, PaymentMethod, PaymentState
+from .providers import connected_account, provider_for
+from .providers.base import ProviderError
+from .selectors import payment_for_customer
+
+METHOD_REF = re.compile(r"^pm_[A-Za-z0-9_]{3,96}$")
 
 
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.portal(request.portal.account.email, client_ip(request))  # type: ignore[attr-defined]
+
+
+def _base(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    portal = request.portal  # type: ignore[attr-defined]
+    return {"company": portal.company, "portal": portal, "nav": "invoices", **extra}
+
+
+def _scoped_ids(request: HttpRequest, values: list[str]) -> list[int]:
+    """Invoice ids from the query/form, limited to what this session may see."""
+    portal = request.portal  # type: ignore[attr-defined]
+    ids = parse_invoice_ids(values)
+    if not all(portal.may_see_invoice(i) for i in ids):
+        checkout_refused(
+            company=portal.company,
+            customer=portal.customer,
+            actor=_actor(request),
+            reason=f"Invoice-link session tried to pay invoices {ids}",
+        )
+        raise NotFound("That invoice was not found.")
+    return ids
+
+
+def _checkout_url(company: Any, ids: list[int]) -> str:
+    query = "&".join(f"invoice={i}" for i in ids)
+    return f"{reverse('payments:checkout', args=[company.slug])}?{query}"
+
+
+def _render_checkout(
+    request: HttpRequest, ids: list[int], *, error: str = "", field: str = "", status: int = 200
+) -> HttpResponse:
+    portal = request.portal  # type: ignore[attr-defined]
+    company, customer = portal.company, portal.customer
+    try:
+        payable = invoices_payable(company=company, customer=customer, invoice_ids=ids)
+    except NotFound:
+        raise
+    except DomainError as exc:  # already paid, void, or a payment on its way
+        context = _base(request, problem=exc.message, error=error)
+        return render(request, "payments/nothing_to_pay.html", context, status=status or 400)
+    currency = payable[0].invoice.currency
+    total = sum(p.available for p in payable)
+    single = payable[0] if len(payable) == 1 else None
+    can_partial = bool(single and partial_allowed(company=company, invoice=single.invoice))
+    setup = None
+    setup_error = ""
+    try:
+        setup = provider_for(company).checkout_setup(account=connected_account(company))
+    except ProviderError:
+        setup_error = "Card payments are unavailable for a moment. Please try again shortly."
+    settings_ = company.settings
+    context = _base(
+        request,
+        payable=[
+            {
+                "invoice": p.invoice,
+                "available": format_money(p.available, currency, company.locale),
+                "partly_paid": p.available < p.invoice.total,
+            }
+            for p in payable
+        ],
+        invoice_ids=ids,
+        total=format_money(total, currency, company.locale),
+        total_major=f"{total / 100:.2f}",
+        can_partial=can_partial,
+        minimum=format_money(
+            min(settings_.partial_payment_minimum, total), currency, company.locale
+        ),
+        amount_value=request.POST.get("amount", "") if request.method == "POST" else "",
+        saved_methods=saved.saved_methods_for_customer(company=company, customer=customer)
+        if portal.is_full
+        else [],
+        can_save=portal.is_full,
+        save_card_text=saved.save_card_text(company),
+        ach_enabled=settings_.ach_enabled,
+        setup=setup,
+        setup_error=setup_error,
+        error=error,
+        error_field=field,
+    )
+    return render(request, "payments/checkout.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view(invoice_scope_ok=True)
 def checkout(request: HttpRequest, company_slug: str) -> HttpResponse:
-    raise Http404("Online payment is not available yet.")
+    source = request.POST if request.method == "POST" else request.GET
+    ids = _scoped_ids(request, source.getlist("invoice"))
+    if request.method == "GET":
+        return _render_checkout(request, ids)
+    return _checkout_submit(request, ids)
 
 
+def _checkout_submit(request: HttpRequest, ids: list[int]) -> HttpResponse:
+    portal = request.portal  # type: ignore[attr-defined]
+    company, customer = portal.company, portal.customer
+    actor = _actor(request)
+    choice = request.POST.get("method_choice", "card")
+    method_ref = request.POST.get("payment_method", "").strip()
+    amount_text = request.POST.get("amount")
+    saved_method = None
+    customer_ref = ""
+    try:
+        if choice == "saved":
+            if not portal.is_full:
+                raise NotFound("That card was not found.")
+            saved_method = saved.saved_method_get(
+                company=company, customer=customer, method_id=request.POST.get("saved_method")
+            )
+            method_ref, customer_ref = (
+                saved_method.provider_method_ref,
+                saved_method.provider_customer_ref,
+            )
+        elif choice == "card":
+            if not METHOD_REF.match(method_ref):
+                raise DomainError("Enter your card details.", field="card")
+        elif choice == "ach":
+            # Stripe collects the account on the next step; the demo bank fields come first.
+            needs_ref = company.settings.payment_provider == "demo"
+            if (method_ref or needs_ref) and not METHOD_REF.match(method_ref):
+                raise DomainError("Enter your bank account details.", field="bank")
+        else:
+            raise DomainError("Choose how you want to pay.", field="method")
+        save = choice == "card" and portal.is_full and request.POST.get("save_card") == "on"
+        payment = payment_attempt_create(
+            company=company,
+            customer=customer,
+            invoice_ids=ids,
+            amount_text=amount_text,
+            method=PaymentMethod.ACH if choice == "ach" else PaymentMethod.CARD,
+            actor=actor,
+            payer_email=portal.account.email,
+            save_method=save,
+            consent_ip=client_ip(request),
+            saved_method=saved_method,
+        )
+    except NotFound:
+        checkout_refused(
+            company=company, customer=customer, actor=actor, reason=f"Checkout refused: {ids}"
+        )
+        raise
+    except DomainError as exc:
+        checkout_refused(company=company, customer=customer, actor=actor, reason=exc.message)
+        return _render_checkout(
+            request, ids, error=exc.message, field=exc.field or "", status=exc.status_code
+        )
+    try:
+        if payment.save_method:
+            customer_ref = saved.method_attach_for_saving(
+                company=company,
+                customer=customer,
+                email=portal.account.email,
+                method_ref=method_ref,
+            )
+        payment = payment_charge(
+            payment=payment, method_ref=method_ref, customer_ref=customer_ref, actor=actor
+        )
+    except DomainError as exc:  # the card could not be saved: nothing was charged
+        payment_cancel(payment=payment, actor=actor)
+        return _render_checkout(request, ids, error=exc.message, field="card", status=400)
+    except ProviderError:
+        return _render_checkout(
+            request,
+            ids,
+            error="We couldn't reach the payment processor, so we don't know yet whether this "
+            "payment went through. We'll check in a few minutes and email you a receipt if it "
+            "did. Please don't pay again until then.",
+            status=503,
+        )
+    return _after_charge(request, payment, ids)
+
+
+def _after_charge(request: HttpRequest, payment: Payment, ids: list[int]) -> HttpResponse:
+    company = payment.company
+    if payment.state in (PaymentState.SUCCEEDED, PaymentState.PROCESSING):
+        return redirect("payments:receipt", company.slug, payment.pk)
+    if payment.state in (PaymentState.REQUIRES_ACTION, PaymentState.PENDING):
+        return redirect("payments:confirm", company.slug, payment.pk)
+    message = payment.failure_message or "The payment did not go through."
+    return _render_checkout(
+        request, ids, error=f"{message} Nothing was charged. Try another card.", status=402
+    )
+
+
+def _payment_of_session(request: HttpRequest, payment_id: int) -> Payment:
+    portal = request.portal  # type: ignore[attr-defined]
+    payment = payment_for_customer(
+        company=portal.company, customer=portal.customer, payment_id=payment_id
+    )
+    if not all(portal.may_see_invoice(a.invoice_id) for a in payment.allocations.all()):
+        raise NotFound("That payment was not found.")
+    return payment
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view(invoice_scope_ok=True)
+def confirm(request: HttpRequest, company_slug: str, payment_id: int) -> HttpResponse:
+    """The extra step a bank may ask for (3-D Secure), and Stripe's bank-account collection."""
+    payment = _payment_of_session(request, payment_id)
+    ids = [a.invoice_id for a in payment.allocations.all()]
+    company = payment.company
+    actor = _actor(request)
+    if payment.state not in (PaymentState.PENDING, PaymentState.REQUIRES_ACTION):
+        return _after_charge(request, payment, ids)
+    if request.method == "GET":
+        return _render_confirm(request, payment)
+    decision = request.POST.get("decision", "")
+    try:
+        if decision == "cancel":
+            payment_cancel(payment=payment, actor=actor)
+            messages.info(request, "The payment was cancelled. Nothing was charged.")
+            return HttpResponseRedirect(_checkout_url(company, ids))
+        if payment.provider == "demo" and decision in ("approve", "decline"):
+            from .providers.demo.provider import DemoProvider
+
+            intent = DemoIntent.objects.filter(reference=payment.provider_reference).first()
+            if intent is None:
+                raise ProviderError("no such demo payment")
+            result = DemoProvider().authenticate(
+                reference=intent.reference,
+                client_secret=intent.client_secret,
+                success=decision == "approve",
+            )
+            from .ledger import payment_apply_result
+
+            payment = payment_apply_result(payment_id=payment.pk, result=result, actor=actor)
+        else:
+            payment = payment_refresh(payment=payment, actor=actor)
+    except ProviderError:
+        messages.error(request, "We couldn't reach the payment processor. Please try again.")
+        return redirect("payments:confirm", company.slug, payment.pk)
+    if payment.state == PaymentState.FAILED:
+        messages.error(
+            request,
+            f"{payment.failure_message or 'The payment did not go through.'} "
+            "Nothing was charged. Try another card.",
+        )
+        return HttpResponseRedirect(_checkout_url(company, ids))
+    return _after_charge(request, payment, ids)
+
+
+def _render_confirm(request: HttpRequest, payment: Payment) -> HttpResponse:
+    company = payment.company
+    client_secret = ""
+    if payment.provider == "stripe" and payment.provider_reference:
+        try:
+            client_secret = (
+                provider_for(company)
+                .retrieve(reference=payment.provider_reference, account=connected_account(company))
+                .client_secret
+            )
+        except ProviderError:
+            client_secret = ""
+    context = _base(
+        request,
+        payment=payment,
+        amount=format_money(payment.amount, payment.currency, company.locale),
+        client_secret=client_secret,
+        setup=provider_for(company).checkout_setup(account=connected_account(company))
+        if payment.provider == "demo"
+        else None,
+        stripe_js_url=settings.STRIPE_JS_URL,
+        stripe_key=settings.STRIPE_PUBLISHABLE_KEY,
+        stripe_account=connected_account(company),
+        is_ach=payment.method == PaymentMethod.ACH,
+    )
+    return render(request, "payments/confirm.html", context)
+
+
+@portal_view(invoice_scope_ok=True)
 def receipt(request: HttpRequest, company_slug: str, payment_id: int) -> HttpResponse:
-    raise Http404("Receipts are not available yet.")
+    payment = _payment_of_session(request, payment_id)
+    company = payment.company
+    allocations = [
+        {
+            "invoice": a.invoice,
+            "amount": format_money(a.amount, payment.currency, company.locale),
+        }
+        for a in payment.allocations.all()
+    ]
+    context = _base(
+        request,
+        payment=payment,
+        amount=format_money(payment.amount, payment.currency, company.locale),
+        refunded=format_money(payment.amount_refunded, payment.currency, company.locale)
+        if payment.amount_refunded
+        else "",
+        allocations=allocations,
+        retry_url=_checkout_url(company, [a.invoice_id for a in payment.allocations.all()]),
+    )
+    return render(request, "payments/receipt.html", context)
+
+
+@portal_view()
+def methods(request: HttpRequest, company_slug: str) -> HttpResponse:
+    portal = request.portal  # type: ignore[attr-defined]
+    company, customer = portal.company, portal.customer
+    cards = saved.saved_methods_for_customer(company=company, customer=customer)
+    consent = saved.autopay_for_customer(company=company, customer=customer)
+    context = _base(
+        request,
+        nav="payment_methods",
+        cards=cards,
+        consent=consent,
+        autopay_offered=company.settings.autopay_enabled,
+        autopay_text=saved.autopay_text(company),
+    )
+    return render(request, "payments/methods.html", context)
+
+
+@require_POST
+@portal_view()
+def method_remove(request: HttpRequest, company_slug: str, method_id: int) -> HttpResponse:
+    portal = request.portal  # type: ignore[attr-defined]
+    saved.saved_method_remove(
+        company=portal.company, customer=portal.customer, method_id=method_id, actor=_actor(request)
+    )
+    messages.success(request, "The card was removed.")
+    return redirect("payments:methods", portal.company.slug)
+
+
+@require_POST
+@portal_view()
+def autopay(request: HttpRequest, company_slug: str) -> HttpResponse:
+    portal = request.portal  # type: ignore[attr-defined]
+    company, customer = portal.company, portal.customer
+    if request.POST.get("action") == "off":
+        saved.autopay_disable(company=company, customer=customer, actor=_actor(request))
+        messages.success(request, "Autopay is off.")
+    else:
+        if request.POST.get("consent") != "yes":
+            raise DomainError("Tick the box to agree to automatic payments.", field="consent")
+        saved.autopay_enable(
+            company=company,
+            customer=customer,
+            method_id=request.POST.get("saved_method"),
+            actor=_actor(request),
+            ip_address=client_ip(request),
+        )
+        messages.success(request, "Autopay is on.")
+    return redirect("payments:methods", company.slug)

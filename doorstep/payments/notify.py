@@ -1,0 +1,137 @@
+"""Payment emails. Called inside the business transaction (the outbox sends after commit)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from doorstep.core.money import format_money
+from doorstep.customers.models import Contact
+from doorstep.notifications.services import notification_enqueue
+
+from .models import Payment, Refund
+
+
+def customer_email(customer: Any) -> str:
+    contact = (
+        Contact.objects.filter(customer=customer).exclude(email="").order_by("-is_primary").first()
+    )
+    return contact.email if contact else ""
+
+
+def _url(name: str, company: Any, *args: Any, query: str = "") -> str:
+    path = reverse(name, args=[company.slug, *args])
+    return f"{settings.BASE_URL}{path}{query}"
+
+
+def payment_context(payment: Payment, allocations: list[Any] | None = None) -> dict[str, Any]:
+    company = payment.company
+    if allocations is None:
+        allocations = list(payment.allocations.select_related("invoice").order_by("invoice_id"))
+    return {
+        "payment_id": payment.pk,
+        "customer_name": payment.customer.name,
+        "amount": format_money(payment.amount, payment.currency, company.locale),
+        "method": payment.method_label,
+        "reference": payment.provider_reference or f"DS-{payment.pk}",
+        "date": timezone.localtime(
+            payment.received_at or payment.created_at, ZoneInfo(company.timezone)
+        ).strftime("%B %-d, %Y"),
+        "invoices": [
+            {
+                "number": a.invoice.display_number,
+                "amount": format_money(a.amount, payment.currency, company.locale),
+            }
+            for a in allocations
+        ],
+        "failure": payment.failure_message,
+        "receipt_url": _url("payments:receipt", company, payment.pk),
+    }
+
+
+def _recipient(payment: Payment) -> str:
+    return payment.payer_email or customer_email(payment.customer)
+
+
+def notify_receipt(
+    payment: Payment, *, pending: bool = False, allocations: list[Any] | None = None
+) -> None:
+    recipient = _recipient(payment)
+    if recipient:
+        notification_enqueue(
+            company=payment.company,
+            recipient=recipient,
+            template="payment_receipt",
+            context={**payment_context(payment, allocations), "pending": pending},
+        )
+
+
+def notify_billing(payment: Payment, *, template: str, extra: dict[str, Any] | None = None) -> None:
+    inbox = payment.company.billing_email or payment.company.support_email
+    if inbox:
+        notification_enqueue(
+            company=payment.company,
+            recipient=inbox,
+            template=template,
+            context={**payment_context(payment), "audience": "billing", **(extra or {})},
+        )
+
+
+def notify_customer(
+    payment: Payment, *, template: str, extra: dict[str, Any] | None = None
+) -> None:
+    recipient = _recipient(payment)
+    if recipient:
+        notification_enqueue(
+            company=payment.company,
+            recipient=recipient,
+            template=template,
+            context={**payment_context(payment), "audience": "customer", **(extra or {})},
+            # An invoice link in pay_url works without signing in: blank it once sent.
+            secret_keys=["pay_url"],
+        )
+
+
+def pay_link(payment: Payment) -> str:
+    """The checkout for the payment's invoices (the portal asks the customer to sign in)."""
+    ids = "&".join(f"invoice={a.invoice_id}" for a in payment.allocations.order_by("invoice_id"))
+    return _url("payments:checkout", payment.company, query=f"?{ids}")
+
+
+def customer_pay_link(payment: Payment) -> str:
+    """For the customer's own email: when the failed payment was for one invoice and the
+    customer has portal access, a fresh invoice link (view and pay that invoice, no sign-in
+    needed, as in the invoice email); otherwise the checkout behind sign-in."""
+    from doorstep.access.invoice_links import invoice_link_create
+    from doorstep.access.models import PortalAccount, PortalAccountState
+
+    allocations = list(payment.allocations.select_related("invoice"))
+    account = (
+        PortalAccount.objects.for_company(payment.company)
+        .filter(customer=payment.customer, email__iexact=_recipient(payment))
+        .exclude(state=PortalAccountState.DEACTIVATED)
+        .first()
+    )
+    if len(allocations) == 1 and account is not None:
+        return invoice_link_create(invoice=allocations[0].invoice, account=account)
+    return pay_link(payment)
+
+
+def notify_refund(refund: Refund) -> None:
+    payment = refund.payment
+    recipient = _recipient(payment)
+    if recipient:
+        notification_enqueue(
+            company=payment.company,
+            recipient=recipient,
+            template="payment_refund",
+            context={
+                **payment_context(payment),
+                "refund_amount": format_money(refund.amount, payment.currency),
+                "refund_reference": refund.provider_reference or f"DSR-{refund.pk}",
+            },
+        )

@@ -1,0 +1,49 @@
+"""Stripe webhook verification on the raw body (HMAC-SHA256 of "{t}.{body}", 300 s)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+
+from ..base import InvalidSignature, ProviderEvent
+
+TOLERANCE_SECONDS = 300
+
+
+def signature_header(*, payload: bytes, secret: str, timestamp: int | None = None) -> str:
+    """What Stripe sends in `Stripe-Signature` (used by tests and the benchmark)."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signed = f"{timestamp}.".encode() + payload
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def event_verify(*, payload: bytes, signature: str, secret: str) -> ProviderEvent:
+    parts: dict[str, list[str]] = {}
+    for item in (signature or "").split(","):
+        key, _, value = item.strip().partition("=")
+        parts.setdefault(key, []).append(value)
+    try:
+        timestamp = int(parts["t"][0])
+    except (KeyError, ValueError, IndexError) as exc:
+        raise InvalidSignature("no timestamp in the signature header") from exc
+    if abs(time.time() - timestamp) > TOLERANCE_SECONDS:
+        raise InvalidSignature("timestamp outside the 300 s tolerance")
+    signed = f"{timestamp}.".encode() + payload
+    expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    if not any(hmac.compare_digest(expected, v) for v in parts.get("v1", [])):
+        raise InvalidSignature("signature does not match")
+    try:
+        body = json.loads(payload)
+        data = body["data"]["object"]
+        return ProviderEvent(
+            id=str(body["id"]),
+            type=str(body["type"]),
+            account=str(body.get("account") or ""),
+            data=data,
+            payload=body,
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidSignature("signed but not an event") from exc

@@ -1,0 +1,49 @@
+"""Reads for payment pages. Scope is always explicit: company and customer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from doorstep.core.errors import NotFound
+
+from .models import Payment, Refund
+
+
+def payment_for_customer(*, company: Any, customer: Any, payment_id: int) -> Payment:
+    """One payment of this customer with its allocations (and their invoices) prefetched."""
+    payment = (
+        Payment.objects.filter(company=company, customer=customer, pk=payment_id)
+        .prefetch_related("allocations__invoice")
+        .first()
+    )
+    if payment is None:
+        raise NotFound("That payment was not found.")
+    payment.company, payment.customer = company, customer  # loaded by the caller already
+    return payment
+
+
+def payments_for_customer(*, company: Any, customer: Any) -> QuerySet[Payment]:
+    """The customer's payment history (what the portal's list shows): money received or on its
+    way, and bank payments that bounced. Declined card attempts and abandoned ones are left
+    out (nothing happened from the customer's point of view)."""
+    shown = Q(state__in=["succeeded", "processing"]) | Q(state="failed", method="ach")
+    return (
+        Payment.objects.filter(shown, company=company, customer=customer)
+        .prefetch_related("allocations__invoice")
+        .order_by("-created_at", "-id")
+    )
+
+
+def payments_for_invoice(*, company: Any, invoice: Any) -> QuerySet[Payment]:
+    """Every attempt on an invoice, failed ones included (staff see them)."""
+    return (
+        Payment.objects.filter(company=company, allocations__invoice=invoice)
+        .distinct()
+        .order_by("-created_at", "-id")
+    )
+
+
+def refunds_for_payment(*, company: Any, payment: Payment) -> QuerySet[Refund]:
+    return Refund.objects.filter(company=company, payment=payment).order_by("-created_at")

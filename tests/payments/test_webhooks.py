@@ -1,0 +1,224 @@
+"""Stripe webhooks built and signed in the tests (what localstripe does not send)."""
+
+import time
+
+import pytest
+from django.test import Client
+
+from doorstep.billing.models import CustomerStatus
+from doorstep.core.audit import Actor
+from doorstep.payments.checkout import payment_attempt_create
+from doorstep.payments.models import (
+    Payment,
+    PaymentState,
+    Refund,
+    WebhookEvent,
+    WebhookRejection,
+)
+from doorstep.tenancy.time import company_today
+
+from .helpers import (
+    WEBHOOK_SECRET,
+    intent_object,
+    invoice_for,
+    make_payer,
+    post_webhook,
+    reload,
+    stripe_event,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def stripe_settings(settings):
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_SECRET_KEY = "sk_test_unused"
+
+
+@pytest.fixture
+def stripe_company(company):
+    company.settings.payment_provider = "stripe"
+    company.settings.save()
+    return company
+
+
+def attempt(payer, invoice, *, method="card", reference="pi_test_1", state=None):
+    payment = payment_attempt_create(
+        company=payer.company,
+        customer=payer.customer,
+        invoice_ids=[invoice.pk],
+        amount_text=None,
+        method=method,
+        actor=Actor.system("test"),
+        payer_email=payer.email,
+    )
+    Payment.objects.filter(pk=payment.pk).update(provider_reference=reference)
+    return reload(payment)
+
+
+def status(invoice):
+    return reload(invoice).customer_status(company_today(invoice.company))
+
+
+def test_forged_stale_and_unsigned_webhooks_are_refused(stripe_company, settings):
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer)
+    payment = attempt(payer, invoice)
+    client = Client()
+    event = stripe_event("payment_intent.succeeded", intent_object(payment, "succeeded"))
+    assert post_webhook(client, event, secret="whsec_forged").status_code == 400
+    stale = int(time.time()) - 301
+    assert post_webhook(client, event, timestamp=stale).status_code == 400
+    unsigned = client.post("/webhooks/stripe", data=b"{}", content_type="application/json")
+    assert unsigned.status_code == 400
+    assert WebhookRejection.objects.count() == 3
+    assert not WebhookEvent.objects.exists()
+    assert reload(payment).state == PaymentState.PENDING and status(invoice) == "unpaid"
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    assert post_webhook(client, event).status_code == 500
+    assert reload(payment).state == PaymentState.PENDING
+
+
+def test_succeeded_event_pays_once_however_often_it_comes(stripe_company, mailbox):
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer, 5000)
+    payment = attempt(payer, invoice)
+    event = stripe_event("payment_intent.succeeded", intent_object(payment, "succeeded"))
+    client = Client()
+    first, second = post_webhook(client, event), post_webhook(client, event)
+    assert first.status_code == second.status_code == 200
+    assert second.content == b"duplicate"
+    assert reload(payment).state == PaymentState.SUCCEEDED
+    assert status(invoice) == CustomerStatus.PAID
+    assert len(mailbox.to(payer.email)) == 1
+    assert WebhookEvent.objects.get().handled_at is not None
+
+
+def test_late_events_never_move_a_payment_backwards(stripe_company):
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer)
+    payment = attempt(payer, invoice, method="card")
+    client = Client()
+    for event_type, state in [
+        ("payment_intent.succeeded", "succeeded"),
+        ("payment_intent.processing", "processing"),
+        ("payment_intent.payment_failed", "requires_payment_method"),
+        ("payment_intent.canceled", "canceled"),
+    ]:
+        post_webhook(client, stripe_event(event_type, intent_object(payment, state)))
+    assert reload(payment).state == PaymentState.SUCCEEDED
+    assert status(invoice) == CustomerStatus.PAID
+
+
+def test_ach_processing_then_succeeded(stripe_company):
+    stripe_company.settings.ach_enabled = True
+    stripe_company.settings.save()
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer)
+    payment = attempt(payer, invoice, method="ach")
+    client = Client()
+    post_webhook(
+        client, stripe_event("payment_intent.processing", intent_object(payment, "processing"))
+    )
+    assert status(invoice) == CustomerStatus.PAYMENT_PENDING
+    post_webhook(
+        client, stripe_event("payment_intent.succeeded", intent_object(payment, "succeeded"))
+    )
+    assert status(invoice) == CustomerStatus.PAID and invoice.amount_pending == 0
+
+
+def test_ach_failure_after_processing_reopens_and_notifies(stripe_company, mailbox):
+    stripe_company.settings.ach_enabled = True
+    stripe_company.settings.save()
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer)
+    payment = attempt(payer, invoice, method="ach")
+    client = Client()
+    # Out of order: the failure arrives first, then the (older) processing event.
+    processing = stripe_event("payment_intent.processing", intent_object(payment, "processing"))
+    post_webhook(client, processing)
+    failed = intent_object(
+        payment,
+        "requires_payment_method",
+        last_payment_error={"code": "account_closed", "message": "The bank account is closed."},
+    )
+    post_webhook(client, stripe_event("payment_intent.payment_failed", failed))
+    post_webhook(
+        client, stripe_event("payment_intent.processing", intent_object(payment, "processing"))
+    )
+    assert reload(payment).state == PaymentState.FAILED
+    assert status(invoice) == CustomerStatus.UNPAID and invoice.amount_pending == 0
+    assert "The bank account is closed." in mailbox.text(mailbox.to(payer.email)[-1])
+    assert mailbox.to(stripe_company.billing_email)
+
+
+def test_refund_made_at_the_provider_follows_on_the_invoice(stripe_company, mailbox):
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer, 10000)
+    payment = attempt(payer, invoice)
+    client = Client()
+    post_webhook(
+        client, stripe_event("payment_intent.succeeded", intent_object(payment, "succeeded"))
+    )
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": payment.provider_reference,
+        "metadata": intent_object(payment, "succeeded")["metadata"],
+        "refunds": {"data": [{"id": "re_1", "amount": 2500, "status": "succeeded"}]},
+    }
+    post_webhook(client, stripe_event("charge.refunded", charge))
+    post_webhook(client, stripe_event("charge.refunded", charge))  # a new event id, same refund
+    too_much = {
+        **charge,
+        "refunds": {"data": [{"id": "re_2", "amount": 9000, "status": "succeeded"}]},
+    }
+    post_webhook(client, stripe_event("charge.refunded", too_much))
+    refund = Refund.objects.get()
+    assert refund.amount == 2500 and refund.provider_reference == "re_1"
+    assert reload(invoice).balance_due == 2500
+    assert status(invoice) == CustomerStatus.PARTIALLY_PAID
+    assert "Refund of $25.00" in mailbox.to(payer.email)[-1]["Subject"]
+
+
+def test_connect_fee_and_events_of_another_account_are_ignored(stripe_company):
+    stripe_company.settings.stripe_account_id = "acct_company_a"
+    stripe_company.settings.platform_fee_basis_points = 150
+    stripe_company.settings.save()
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer, 10000)
+    payment = attempt(payer, invoice)
+    assert payment.platform_fee_amount == 150  # 1.5%, computed on the server
+    client = Client()
+    succeeded = intent_object(payment, "succeeded")
+    for account in ("acct_someone_else", None):
+        post_webhook(client, stripe_event("payment_intent.succeeded", succeeded, account=account))
+    assert reload(payment).state == PaymentState.PENDING
+    assert set(WebhookEvent.objects.values_list("outcome", flat=True)) == {
+        "ignored: another account"
+    }
+    post_webhook(
+        client, stripe_event("payment_intent.succeeded", succeeded, account="acct_company_a")
+    )
+    assert reload(payment).state == PaymentState.SUCCEEDED
+    assert status(invoice) == CustomerStatus.PAID
+
+
+def test_platform_default_fee_is_zero(stripe_company):
+    stripe_company.settings.stripe_account_id = "acct_company_a"
+    stripe_company.settings.save()
+    payer = make_payer(stripe_company)
+    assert attempt(payer, invoice_for(payer)).platform_fee_amount == 0
+
+
+def test_event_for_a_payment_of_another_company_is_ignored(stripe_company, other_company):
+    other_company.settings.payment_provider = "stripe"
+    other_company.settings.save()
+    payer = make_payer(stripe_company)
+    payment = attempt(payer, invoice_for(payer))
+    forged = intent_object(payment, "succeeded")
+    forged["metadata"]["company_id"] = str(other_company.pk)
+    forged["id"] = "pi_other"
+    post_webhook(Client(), stripe_event("payment_intent.succeeded", forged))
+    assert reload(payment).state == PaymentState.PENDING
