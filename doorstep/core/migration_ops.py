@@ -4,6 +4,11 @@
 that an invoice whose customer belongs to another company cannot be inserted or updated, on
 SQLite and PostgreSQL alike. Services check this first with a friendly message; the trigger
 is the backstop against a bug or a hand-written query.
+
+On SQLite, a migration that alters a guarded table makes Django rebuild it (new table, copy,
+drop, rename), which loses its triggers and can fail on the others that name it. Such a
+migration wraps its changes: `WithoutSameCompany(...)` for each guard of the table first,
+the same `SameCompany(...)` again last (see payments/migrations/0003 for the pattern).
 """
 
 from __future__ import annotations
@@ -72,3 +77,16 @@ class SameCompany(Operation):
         elif schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name} ON {self.table}")
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.name}()")
+
+
+class WithoutSameCompany(SameCompany):
+    """The inverse of SameCompany: drops a guard for the length of a table rebuild."""
+
+    def describe(self) -> str:
+        return f"Lift the same-company guard on {self.table}.{self.column}"
+
+    def database_forwards(self, *args: Any, **kwargs: Any) -> None:
+        super().database_backwards(*args, **kwargs)
+
+    def database_backwards(self, *args: Any, **kwargs: Any) -> None:
+        super().database_forwards(*args, **kwargs)

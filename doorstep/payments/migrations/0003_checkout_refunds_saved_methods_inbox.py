@@ -4,17 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from doorstep.core.migration_ops import SameCompany
-
-
-class WithoutSameCompany(SameCompany):
-    """Drop a guard while SQLite rebuilds the table it names (a rebuild loses triggers)."""
-
-    def database_forwards(self, *args, **kwargs):
-        super().database_backwards(*args, **kwargs)
-
-    def database_backwards(self, *args, **kwargs):
-        super().database_forwards(*args, **kwargs)
+from doorstep.core.migration_ops import SameCompany, WithoutSameCompany
 
 
 GUARDS = [
