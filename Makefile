@@ -3,16 +3,22 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in emails and the printed URLs follow the port unless BASE_URL is set.
+BASE_URL ?= http://localhost:$(PORT)
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export PORT BASE_URL
 
 .PHONY: run test lint pytest pytest-pg bench install install-dev clean-db
 
 $(BIN)/python:
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Doorstep needs Python >= 3.11 (found: $$($(PY) --version 2>&1)). Set PY=python3.12 for example."; exit 1; }
+	$(PY) -m venv $(VENV) || { echo "Could not create $(VENV): on Debian/Ubuntu install python3-venv."; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Installs are stamped so a second `make run` starts in seconds.
 $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	@echo "Installing Doorstep into $(VENV) (the first time takes a few minutes)..."
 	$(BIN)/pip install --quiet -c constraints.txt -e .
 	touch $@
 
@@ -23,10 +29,12 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Web (gunicorn), worker (db_worker) and scheduler together; Ctrl-C stops all three.
 run: install
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py demo
-	@PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	@echo "Starting web on $(BASE_URL), worker and scheduler (Ctrl-C stops everything)..."
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -34,8 +42,9 @@ lint: install-dev
 	$(BIN)/mypy doorstep config
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 
+# SQLite (in memory) even when TEST_DATABASE_URL is set: that one is for pytest-pg.
 pytest: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
 
 # Runs the same suite on PostgreSQL when TEST_DATABASE_URL is set or a server answers locally.
 pytest-pg: install-dev

@@ -1,0 +1,126 @@
+"""Form bases for the back office: errors appear next to the field, nothing is saved."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db import models
+
+from doorstep.core import money
+from doorstep.core.errors import DomainError
+from doorstep.tenancy.models import Company
+
+
+class TenantForm(forms.ModelForm):
+    """Every chosen row must belong to the record's company.
+
+    Staff only ever see their own rows as choices, but a superuser picks the company and a
+    forged POST can name any id: this check turns that into a message instead of hitting the
+    database's same-company trigger.
+    """
+
+    staff_company: Company | None = None  # set by TenantAdmin.get_form
+
+    def form_company(self) -> Company | None:
+        chosen = self.cleaned_data.get("company") if hasattr(self, "cleaned_data") else None
+        if chosen:
+            return chosen
+        if getattr(self.instance, "company_id", None):
+            return self.instance.company
+        return self.staff_company
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        company = self.form_company()
+        if company is None:
+            return cleaned
+        for name, value in cleaned.items():
+            if name == "company" or not isinstance(value, models.Model):
+                continue
+            if getattr(value, "company_id", company.pk) != company.pk:
+                self.add_error(name, "Choose one that belongs to this company.")
+        return cleaned
+
+    def add_domain_error(self, error: DomainError, default_field: str | None = None) -> None:
+        field = error.field if error.field in self.fields else default_field
+        self.add_error(field if field in self.fields else None, error.message)
+
+
+class MoneyField(forms.DecimalField):
+    """Staff type dollars and cents ("125.50"); the model stores cents."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return money.to_major(value, "USD")
+        return value
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return self.clean(data) != initial
+        except forms.ValidationError:
+            return True
+
+    def clean(self, value: Any) -> Any:
+        major = super().clean(value)
+        if major is None:
+            return None
+        return int((Decimal(major) * 100).to_integral_value())
+
+
+class LineForm(TenantForm):
+    """A priced line: a positive quantity, a tax rate that is not negative, price in dollars."""
+
+    unit_price = MoneyField(label="Unit price", help_text="Negative for a discount line.")
+
+    def clean_quantity(self) -> Decimal:
+        quantity = self.cleaned_data.get("quantity")
+        if quantity is None or quantity <= 0:
+            raise forms.ValidationError("Quantity must be more than zero.")
+        return quantity
+
+    def clean_tax_rate(self) -> Decimal:
+        rate = self.cleaned_data.get("tax_rate")
+        if rate is None:
+            return Decimal("0")
+        if rate < 0:
+            raise forms.ValidationError("The tax rate cannot be negative.")
+        return rate
+
+
+class LineFormSet(forms.BaseInlineFormSet):
+    """The lines of a document; refuses a negative subtotal (and, for invoices, a total below
+    what the customer already paid) before anything is saved."""
+
+    def live_lines(self) -> list[dict[str, Any]]:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("description")
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        subtotal = tax = 0
+        for line in self.live_lines():
+            amount = money.line_amount(line["quantity"], line["unit_price"])
+            subtotal += amount
+            tax += money.line_tax(amount, line.get("tax_rate") or Decimal("0"))
+        if subtotal < 0:
+            raise forms.ValidationError("Discounts cannot make the total negative.")
+        paid = getattr(self.instance, "amount_paid", 0) or 0
+        if subtotal + tax < paid:
+            raise forms.ValidationError(
+                "The new total is less than what the customer already paid; refund the "
+                "difference first."
+            )

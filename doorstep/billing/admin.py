@@ -1,0 +1,425 @@
+"""Back office: invoices and estimates with their lines. Numbers come from number_next,
+totals from invoice_recalculate / estimate_recalculate, state changes from the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from doorstep.backoffice.forms import LineForm, LineFormSet, TenantForm
+from doorstep.backoffice.history import AuditedAdmin
+from doorstep.backoffice.payments_admin import record_payment_view
+from doorstep.backoffice.search import with_number_match
+from doorstep.backoffice.tenant_admin import TenantInline, staff_actor, staff_companies
+from doorstep.core.errors import DomainError
+from doorstep.core.money import format_money
+from doorstep.core.numbering import number_next
+from doorstep.tenancy.time import company_today
+
+from . import services
+from .models import (
+    CustomerStatus,
+    Estimate,
+    EstimateLineItem,
+    EstimateState,
+    Invoice,
+    InvoiceState,
+    LineItem,
+)
+
+LINE_FIELDS = ["position", "description", "quantity", "unit_price", "tax_rate", "line_amount"]
+
+
+def _line_amount(obj: Any) -> str:
+    if not obj or not obj.pk:
+        return ""
+    parent = getattr(obj, "invoice", None) or obj.estimate
+    return format_money(obj.amount + obj.tax_amount, parent.currency)
+
+
+class LineItemInline(TenantInline):
+    model = LineItem
+    form = LineForm
+    formset = LineFormSet
+    fields = LINE_FIELDS  # type: ignore[assignment]
+    readonly_fields = ["line_amount"]
+    extra = 1
+
+    @admin.display(description="Amount with tax")
+    def line_amount(self, obj: Any) -> str:
+        return _line_amount(obj)
+
+
+class EstimateLineInline(LineItemInline):
+    model = EstimateLineItem  # type: ignore[assignment]
+
+
+class CompanyDefaultSelect(forms.NullBooleanSelect):
+    def __init__(self, attrs: Any = None) -> None:
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", "Use the company setting"),
+            ("true", "Allow"),
+            ("false", "Do not allow"),
+        ]
+
+
+class InvoiceForm(TenantForm):
+    class Meta:
+        widgets = {"partial_payments": CompanyDefaultSelect}
+        model = Invoice
+        fields = [
+            "company",
+            "customer",
+            "job",
+            "kind",
+            "issue_date",
+            "due_date",
+            "partial_payments",
+            "notes",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        issue, due = cleaned.get("issue_date"), cleaned.get("due_date")
+        if issue and due and due < issue:
+            self.add_error("due_date", "The due date cannot be before the issue date.")
+        customer, job = cleaned.get("customer"), cleaned.get("job")
+        if customer and job and job.customer_id != customer.pk:
+            self.add_error("job", "That job belongs to another customer.")
+        return cleaned
+
+
+def _staff_today(request: HttpRequest) -> Any:
+    company = None if request.user.is_superuser else staff_companies(request).first()
+    return company_today(company) if company else timezone.localdate()
+
+
+class CustomerStatusFilter(admin.SimpleListFilter):
+    """The status the customer sees (billing.models.Invoice.customer_status) as a filter."""
+
+    title = "customer status"
+    parameter_name = "customer_status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return CustomerStatus.choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> Any:
+        value = self.value()
+        if not value:
+            return queryset
+        today = _staff_today(request)
+        owing = Q(state=InvoiceState.OPEN, balance_due__gt=0)
+        rules = {
+            CustomerStatus.DRAFT: Q(state=InvoiceState.DRAFT),
+            CustomerStatus.VOID: Q(state=InvoiceState.VOID),
+            CustomerStatus.PAID: Q(state=InvoiceState.OPEN, balance_due__lte=0),
+            CustomerStatus.PAYMENT_PENDING: owing & Q(amount_pending__gt=0),
+            CustomerStatus.OVERDUE: owing & Q(amount_pending=0, due_date__lt=today),
+            CustomerStatus.PARTIALLY_PAID: owing
+            & Q(amount_pending=0, due_date__gte=today, amount_paid__gt=0),
+            CustomerStatus.UNPAID: owing & Q(amount_pending=0, due_date__gte=today, amount_paid=0),
+        }
+        return queryset.filter(rules[CustomerStatus(value)]) if value in rules else queryset
+
+
+class MoneyColumns:
+    @admin.display(description="Subtotal")
+    def subtotal_display(self, obj: Any) -> str:
+        return format_money(obj.subtotal, obj.currency) if obj.pk else "-"
+
+    @admin.display(description="Tax")
+    def tax_display(self, obj: Any) -> str:
+        return format_money(obj.tax, obj.currency) if obj.pk else "-"
+
+    @admin.display(description="Total", ordering="total")
+    def total_display(self, obj: Any) -> str:
+        return format_money(obj.total, obj.currency) if obj.pk else "-"
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(MoneyColumns, AuditedAdmin):
+    form = InvoiceForm
+    inlines = [LineItemInline]
+    list_display = [
+        "display_number",
+        "customer",
+        "issue_date",
+        "due_date",
+        "total_display",
+        "balance_display",
+        "status_display",
+    ]
+    list_filter = [CustomerStatusFilter, "state", "kind", "issue_date", "due_date"]
+    list_select_related = ["customer", "company"]
+    search_fields = ["customer__name", "customer__contacts__email", "notes"]
+    autocomplete_fields = ["customer", "job"]
+    date_hierarchy = "issue_date"
+    actions = ["open_invoices", "void_invoices"]
+    readonly_fields = [
+        "display_number",
+        "state",
+        "status_display",
+        "subtotal_display",
+        "tax_display",
+        "total_display",
+        "paid_display",
+        "balance_display",
+        "record_payment",
+        "sent_at",
+        "first_viewed_at",
+        "last_viewed_at",
+        "paid_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["company", "display_number", "customer", "job", "kind", "notes"]},
+        ),
+        ("Dates", {"fields": ["issue_date", "due_date", "partial_payments"]}),
+        (
+            "Totals (computed from the lines)",
+            {
+                "fields": [
+                    "subtotal_display",
+                    "tax_display",
+                    "total_display",
+                    "paid_display",
+                    "balance_display",
+                    "record_payment",
+                ]
+            },
+        ),
+        (
+            "Status",
+            {
+                "fields": [
+                    "state",
+                    "status_display",
+                    "sent_at",
+                    "first_viewed_at",
+                    "last_viewed_at",
+                    "paid_at",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="Number", ordering="number")
+    def display_number(self, obj: Invoice) -> str:
+        return obj.display_number if obj.pk else "(given on save)"
+
+    @admin.display(description="Amount paid")
+    def paid_display(self, obj: Invoice) -> str:
+        return format_money(obj.amount_paid, obj.currency) if obj.pk else "-"
+
+    @admin.display(description="Balance due", ordering="balance_due")
+    def balance_display(self, obj: Invoice) -> str:
+        return format_money(obj.balance_due, obj.currency) if obj.pk else "-"
+
+    @admin.display(description="Payment")
+    def record_payment(self, obj: Invoice) -> str:
+        if not obj.pk or obj.state != InvoiceState.OPEN or obj.balance_due <= 0:
+            return "-"
+        url = reverse("admin:billing_invoice_record_payment", args=[obj.pk])
+        return format_html('<a class="button" href="{}">Record a payment</a>', url)
+
+    def get_urls(self) -> list[Any]:
+        extra = [
+            path(
+                "<path:object_id>/record-payment/",
+                self.admin_site.admin_view(self.record_payment_page),
+                name="billing_invoice_record_payment",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def record_payment_page(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return record_payment_view(self, request, object_id)
+
+    @admin.display(description="Customer status")
+    def status_display(self, obj: Invoice) -> str:
+        if not obj.pk:
+            return "-"
+        return obj.customer_status(company_today(obj.company)).label
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        return with_number_match(queryset, found, search_term), duplicates
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.state == InvoiceState.VOID:
+            return False  # a void invoice is kept as it was
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Only a draft never sent may go; anything the customer saw is voided instead.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or (obj.state == InvoiceState.DRAFT and not obj.sent_at))
+
+    def save_model(self, request: HttpRequest, obj: Invoice, form: ModelForm, change: bool) -> None:
+        if not change:
+            if not getattr(obj, "company_id", None):
+                obj.company = form.form_company()  # type: ignore[attr-defined]
+            obj.number = number_next(company=obj.company, kind="invoice")
+            obj.currency = obj.company.currency
+        super().save_model(request, obj, form, change)
+
+    def after_related_saved(self, request: HttpRequest, obj: Any, change: bool) -> None:
+        services.invoice_recalculate(invoice=obj)
+
+    @admin.action(description="Open selected invoices (issue them to the customer)")
+    def open_invoices(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        self._apply(request, queryset, services.invoice_open, "opened")
+
+    @admin.action(description="Void selected invoices")
+    def void_invoices(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        self._apply(request, queryset, services.invoice_void, "voided")
+
+    def _apply(
+        self, request: HttpRequest, queryset: QuerySet[Any], service: Any, done: str
+    ) -> None:
+        count = 0
+        for doc in queryset.select_related("company"):
+            try:
+                service(company=doc.company, invoice=doc, actor=staff_actor(request))
+                count += 1
+            except DomainError as error:
+                self.message_user(request, error.message, level=messages.ERROR)
+        if count:
+            self.message_user(request, f"{count} invoice(s) {done}.")
+
+
+class EstimateForm(TenantForm):
+    class Meta:
+        model = Estimate
+        fields = ["company", "customer", "location", "title", "issue_date", "expiry_date", "notes"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        issue, expiry = cleaned.get("issue_date"), cleaned.get("expiry_date")
+        if issue and expiry and expiry < issue:
+            self.add_error("expiry_date", "The expiry date cannot be before the issue date.")
+        customer, location = cleaned.get("customer"), cleaned.get("location")
+        if customer and location and location.customer_id != customer.pk:
+            self.add_error("location", "That location belongs to another customer.")
+        return cleaned
+
+
+def _estimate_action(state: EstimateState) -> Any:
+    def action(modeladmin: EstimateAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        count = 0
+        for estimate in queryset.select_related("company"):
+            try:
+                services.estimate_change_state(
+                    company=estimate.company,
+                    estimate=estimate,
+                    new_state=state,
+                    actor=staff_actor(request),
+                )
+                count += 1
+            except DomainError as error:
+                modeladmin.message_user(
+                    request, f"{estimate}: {error.message}", level=messages.ERROR
+                )
+        if count:
+            modeladmin.message_user(request, f"{count} estimate(s) now {state.label.lower()}.")
+
+    action.__name__ = f"mark_{state.value}"
+    return admin.action(description=f"Mark as {state.label.lower()}")(action)
+
+
+@admin.register(Estimate)
+class EstimateAdmin(MoneyColumns, AuditedAdmin):
+    form = EstimateForm
+    inlines = [EstimateLineInline]
+    list_display = [
+        "display_number",
+        "title",
+        "customer",
+        "issue_date",
+        "expiry_date",
+        "total_display",
+        "state",
+    ]
+    list_filter = ["state", "issue_date", "expiry_date"]
+    list_select_related = ["customer"]
+    search_fields = ["title", "customer__name"]
+    autocomplete_fields = ["customer", "location"]
+    actions = [
+        _estimate_action(s)
+        for s in (
+            EstimateState.SENT,
+            EstimateState.ACCEPTED,
+            EstimateState.DECLINED,
+            EstimateState.EXPIRED,
+        )
+    ]
+    readonly_fields = [
+        "display_number",
+        "state",
+        "subtotal_display",
+        "tax_display",
+        "total_display",
+        "sent_at",
+        "decided_at",
+        "signature_name",
+        "decline_reason",
+        "job",
+    ]
+    fieldsets = [
+        (None, {"fields": ["company", "display_number", "customer", "location", "title"]}),
+        ("Dates", {"fields": ["issue_date", "expiry_date", "notes"]}),
+        ("Totals", {"fields": ["subtotal_display", "tax_display", "total_display"]}),
+        (
+            "Decision",
+            {
+                "fields": [
+                    "state",
+                    "sent_at",
+                    "decided_at",
+                    "signature_name",
+                    "decline_reason",
+                    "job",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="Number", ordering="number")
+    def display_number(self, obj: Estimate) -> str:
+        return obj.display_number if obj.pk else "(given on save)"
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        return with_number_match(queryset, found, search_term), duplicates
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.state in (EstimateState.ACCEPTED, EstimateState.DECLINED):
+            return False  # what the customer decided on stays as it was
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.state == EstimateState.DRAFT)
+
+    def save_model(
+        self, request: HttpRequest, obj: Estimate, form: ModelForm, change: bool
+    ) -> None:
+        if not change:
+            if not getattr(obj, "company_id", None):
+                obj.company = form.form_company()  # type: ignore[attr-defined]
+            obj.number = number_next(company=obj.company, kind="estimate")
+            obj.currency = obj.company.currency
+        super().save_model(request, obj, form, change)
+
+    def after_related_saved(self, request: HttpRequest, obj: Any, change: bool) -> None:
+        services.estimate_recalculate(estimate=obj)

@@ -1,0 +1,90 @@
+"""`manage.py demo`: two branded demo companies (idempotent), and with --invoices N the
+benchmark-sized data set (see doorstep.demo.bulk)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from doorstep.demo.bulk import HEAVY_EMAIL, bulk_grow
+from doorstep.demo.catalogue import DEMO_PASSWORD
+from doorstep.demo.seed import seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo companies; with --invoices N grow the data to N invoices."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--invoices", type=int, default=0, help="Grow to N invoices.")
+        parser.add_argument(
+            "--jobs", type=int, default=None, help="Grow to M jobs (default: as many as invoices)."
+        )
+        parser.add_argument(
+            "--companies", type=int, default=2, help="Spread across C companies (default 2)."
+        )
+        parser.add_argument(
+            "--heavy-invoices",
+            type=int,
+            default=2000,
+            help=f"Invoices of the one long-history customer ({HEAVY_EMAIL}).",
+        )
+        parser.add_argument("--heavy-jobs", type=int, default=500, help="Its jobs.")
+        parser.add_argument("--quiet", action="store_true", help="No sign-in instructions.")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        demo = seed_demo()
+        for item in demo:
+            state = "created" if item.created else "already there"
+            self.stdout.write(f"{item.company.name}: {state}")
+        if opts["invoices"] or opts["jobs"]:
+            self._grow(opts)
+        if not opts["quiet"]:
+            self._instructions(demo)
+
+    def _grow(self, opts: dict[str, Any]) -> None:
+        invoices = opts["invoices"]
+        jobs = opts["jobs"] if opts["jobs"] is not None else invoices
+        started = time.monotonic()
+        with tqdm(total=None, unit=" rows", desc="invoices+jobs", mininterval=1) as bar:
+            result = bulk_grow(
+                invoices=invoices,
+                jobs=jobs,
+                companies=opts["companies"],
+                heavy_invoices=opts["heavy_invoices"],
+                heavy_jobs=opts["heavy_jobs"],
+                progress=bar.update,
+            )
+        seconds = time.monotonic() - started
+        made = result.invoices_created + result.jobs_created
+        rate = made / seconds if seconds else 0
+        self.stdout.write(
+            f"Created {result.invoices_created} invoices, {result.jobs_created} jobs and "
+            f"{result.customers_created} customers in {seconds:.1f}s ({rate:,.0f} documents/s)."
+        )
+        self.stdout.write(
+            "Now: " + ", ".join(f"{v:,} {k}" for k, v in result.totals.items())
+            + f" across {len(result.companies)} companies."
+        )  # fmt: skip
+        if result.heavy_customer:
+            heavy = result.heavy_customer
+            self.stdout.write(
+                f"Long-history customer: {heavy.name} (id {heavy.pk}, {HEAVY_EMAIL}) at "
+                f"{result.companies[0].slug}: {heavy.invoices.count()} invoices, "
+                f"{heavy.jobs.count()} jobs."
+            )
+
+    def _instructions(self, demo: list[Any]) -> None:
+        base = settings.BASE_URL
+        self.stdout.write("")
+        self.stdout.write(f"Back office:  {base}/office/")
+        for item in demo:
+            self.stdout.write(
+                f"  {item.company.name:<20} sign in as {item.spec.owner_email} / {DEMO_PASSWORD}"
+            )
+        for item in demo:
+            self.stdout.write(f"Portal of {item.company.name}: {base}/p/{item.company.slug}/")
+        self.stdout.write("Emails sent in development are kept in var/mail/.")

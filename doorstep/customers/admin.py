@@ -1,0 +1,99 @@
+"""Back office: customers with their contacts and service locations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from doorstep.backoffice.forms import TenantForm
+from doorstep.backoffice.history import AuditedAdmin
+from doorstep.backoffice.tenant_admin import TenantInline
+
+from .models import Contact, Customer, Location
+
+
+class ContactFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        primaries = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("is_primary")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        if len(primaries) > 1:
+            for form in primaries[1:]:
+                form.add_error("is_primary", "Only one contact can be the primary contact.")
+
+
+class ContactInline(TenantInline):
+    model = Contact
+    formset = ContactFormSet
+    fields = ["name", "email", "phone", "is_primary"]
+    extra = 0
+
+
+class LocationInline(TenantInline):
+    model = Location
+    fields = ["label", "street", "city", "region", "postal_code", "access_notes"]
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(AuditedAdmin):
+    form = TenantForm
+    inlines = [ContactInline, LocationInline]
+    list_display = ["name", "kind", "primary_email", "location_count", "created_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["name", "contacts__email", "contacts__phone", "locations__street"]
+    fieldsets = [
+        (None, {"fields": ["company", "kind", "name", "billing_address"]}),
+        ("Staff only", {"fields": ["internal_notes"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(location_total=Count("locations", distinct=True))
+            .prefetch_related("contacts")
+            .order_by("name", "id")
+        )
+
+    @admin.display(description="Email")
+    def primary_email(self, obj: Customer) -> str:
+        contacts = sorted(obj.contacts.all(), key=lambda c: (not c.is_primary, c.name))
+        return next((c.email for c in contacts if c.email), "")
+
+    @admin.display(description="Locations", ordering="location_total")
+    def location_count(self, obj: Any) -> int:
+        return int(obj.location_total)
+
+
+@admin.register(Location)
+class LocationAdmin(AuditedAdmin):
+    """Reached from a customer's page; registered so job forms can search locations."""
+
+    form = TenantForm
+    list_display = ["one_line", "label", "customer"]
+    list_select_related = ["customer"]
+    search_fields = ["street", "city", "postal_code", "customer__name"]
+    autocomplete_fields = ["customer"]
+    fields = [
+        "company",
+        "customer",
+        "label",
+        "street",
+        "city",
+        "region",
+        "postal_code",
+        "access_notes",
+    ]
+
+    def get_model_perms(self, request: HttpRequest) -> dict[str, bool]:
+        return {}  # not in the menu: edited inline on the customer

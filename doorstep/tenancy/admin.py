@@ -1,0 +1,205 @@
+"""Back office: the company, its settings and its staff. Staff see only their own companies;
+only owners change the company and its settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from doorstep.backoffice.tenant_admin import is_company_staff, staff_companies
+from doorstep.core.errors import DomainError
+from doorstep.core.uploads import PHOTO_KINDS, private_name, upload_check
+
+from .models import Company, CompanySettings, Membership, StaffRole
+
+
+def is_owner(request: HttpRequest, company: Company | None) -> bool:
+    if request.user.is_superuser:
+        return True
+    if company is None:
+        return False
+    return Membership.objects.filter(
+        user=request.user,  # type: ignore[misc]
+        company=company,
+        role=StaffRole.OWNER,
+    ).exists()
+
+
+class CompanySettingsInline(admin.StackedInline):
+    model = CompanySettings
+    can_delete = False
+    fieldsets = [
+        (
+            "Portal and sign-in",
+            {
+                "fields": [
+                    "portal_enabled",
+                    "service_requests_enabled",
+                    "sign_in_mode",
+                    "login_link_minutes",
+                    "registration_policy",
+                ]
+            },
+        ),
+        (
+            "Payments",
+            {
+                "fields": [
+                    "payment_provider",
+                    "stripe_account_id",
+                    "platform_fee_basis_points",
+                    "partial_payments_allowed",
+                    "partial_payment_minimum",
+                    "ach_enabled",
+                    "autopay_enabled",
+                    "autopay_invoice_kinds",
+                ]
+            },
+        ),
+        (
+            "Text messages",
+            {
+                "fields": [
+                    "sms_enabled",
+                    "twilio_account_sid",
+                    "twilio_auth_token",
+                    "twilio_from_number",
+                    "quiet_hours_start",
+                    "quiet_hours_end",
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The platform fee is the platform's business, not the company's.
+        return () if request.user.is_superuser else ("platform_fee_basis_points",)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_company_staff(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_owner(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_company_staff(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_owner(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_owner(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.remote_field.model._default_manager.filter(
+                memberships__company__in=staff_companies(request)
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "slug",
+            "address",
+            "timezone",
+            "locale",
+            "currency",
+            "logo",
+            "accent_color",
+            "welcome_message",
+            "support_phone",
+            "support_email",
+            "billing_email",
+        ]
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        if logo and logo is not getattr(self.instance, "logo", None) and hasattr(logo, "size"):
+            # The type is read from the content (SECURITY 24); the name is ours, not theirs.
+            kinds = {k: v for k, v in PHOTO_KINDS.items() if k != "heic"}
+            try:
+                kind = upload_check(logo, kinds=kinds, max_bytes=2 * 1024 * 1024)
+            except DomainError as error:
+                raise forms.ValidationError(error.message) from error
+            # company-<id>/branding/<random>.<ext> flattened: upload_to adds the folder.
+            logo.name = private_name(
+                company_id=self.instance.pk or 0, folder="logo", extension=kind.extension
+            ).replace("/", "-")
+        return logo
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    form = CompanyForm
+    list_display = ["name", "slug", "timezone", "currency", "support_email"]
+    search_fields = ["name", "slug", "support_email"]
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [CompanySettingsInline, MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "address"]}),
+        ("Where and how", {"fields": ["timezone", "locale", "currency"]}),
+        (
+            "Branding",
+            {"fields": ["logo", "accent_color", "welcome_message"]},
+        ),
+        ("Contact", {"fields": ["support_phone", "support_email", "billing_email"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Company]:
+        return staff_companies(request).select_related("settings")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The slug is in every portal link already sent: only the platform changes it.
+        return () if request.user.is_superuser else ("slug",)
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_company_staff(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_company_staff(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return is_company_staff(request)
+        return is_owner(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        # A company always has its settings row, even when the inline was left untouched.
+        CompanySettings.objects.get_or_create(company=form.instance)

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import F
+from django.test import Client
+
+from doorstep.billing.models import CustomerStatus, EstimateState, Invoice
+from doorstep.core.models import NumberSequence
+from doorstep.customers.models import Customer
+from doorstep.demo.bulk import HEAVY_NAME
+from doorstep.demo.catalogue import DEMO_PASSWORD
+from doorstep.demo.seed import invoice_state_counts
+from doorstep.jobs.models import Job, JobStatus
+from doorstep.tenancy.models import Company
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label not in {"contenttypes", "sessions", "django_tasks_database"}
+    }
+
+
+def test_demo_has_every_status_and_running_twice_changes_nothing(
+    django_capture_on_commit_callbacks, mailbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", quiet=True)
+    first = row_counts()
+    call_command("demo", quiet=True)
+    assert row_counts() == first
+
+    bluewater, evergreen = (
+        Company.objects.get(slug="bluewater"),
+        Company.objects.get(slug="evergreen"),
+    )
+    assert bluewater.accent_color != evergreen.accent_color
+    for company in (bluewater, evergreen):
+        customers = Customer.objects.for_company(company)
+        assert customers.count() == 20
+        assert any(c.contacts.count() == 2 for c in customers)
+        assert any(c.locations.count() > 2 for c in customers)
+        assert set(invoice_state_counts(company)) == set(CustomerStatus.values)
+        statuses = set(Job.objects.for_company(company).values_list("status", flat=True))
+        assert statuses == set(JobStatus.values)
+        states = set(company.estimate_set.values_list("state", flat=True))
+        assert states == set(EstimateState.values)
+    subjects = [m["Subject"] for m in mailbox.messages]
+    assert "Your Bluewater Plumbing demo is ready" in subjects
+
+
+def test_the_printed_login_opens_the_back_office_with_only_that_company(capsys):
+    call_command("demo")
+    printed = capsys.readouterr().out
+    assert f"owner@bluewater.test / {DEMO_PASSWORD}" in printed
+    assert "/p/evergreen/" in printed and "/office/" in printed
+    client = Client()
+    assert client.login(username="owner@bluewater.test", password=DEMO_PASSWORD)
+    body = client.get("/office/billing/invoice/").content.decode()
+    names = {
+        slug: set(Customer.objects.filter(company__slug=slug).values_list("name", flat=True))
+        for slug in ("bluewater", "evergreen")
+    }
+    assert "Overdue" in body and "Partially paid" in body
+    assert any(f">{name}<" in body for name in names["bluewater"])
+    assert not any(f">{name}<" in body for name in names["evergreen"] - names["bluewater"])
+
+
+def test_bulk_growth_numbers_and_links_consistently_and_is_repeatable():
+    call_command(
+        "demo",
+        invoices=300,
+        jobs=200,
+        companies=3,
+        heavy_invoices=40,
+        heavy_jobs=15,
+        quiet=True,
+    )
+    companies = Company.objects.all()
+    assert companies.count() == 3
+    assert Invoice.objects.count() == 300 and Job.objects.count() == 200
+    heavy = Customer.objects.get(name=HEAVY_NAME)
+    assert (heavy.invoices.count(), heavy.jobs.count()) == (40, 15)
+    # Numbers are unique per company and the sequence continues after the last one.
+    for company in companies:
+        numbers = list(Invoice.objects.for_company(company).values_list("number", flat=True))
+        assert len(numbers) == len(set(numbers))
+        sequence = NumberSequence.objects.get(company=company, kind="invoice")
+        assert sequence.last_value == max(numbers)
+    assert not Invoice.objects.exclude(job=None).exclude(job__customer=F("customer")).exists()
+    assert Counter(Invoice.objects.values_list("state", flat=True)).keys() >= {"open", "draft"}
+    for invoice in Invoice.objects.exclude(amount_paid=0)[:20]:
+        assert sum(a.amount for a in invoice.allocations.all()) == invoice.amount_paid
+
+    before = row_counts()
+    call_command("demo", invoices=300, jobs=200, companies=3, quiet=True)
+    assert row_counts() == before
