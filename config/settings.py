@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "doorstep.documents",
     "doorstep.notifications",
     "doorstep.backoffice",
+    "doorstep.benchmarks",
 ]
 
 MIDDLEWARE = [

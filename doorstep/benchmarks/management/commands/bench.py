@@ -1,0 +1,209 @@
+"""`manage.py bench` (`make bench`): grow the data, then time the customer portal's main pages.
+
+See docs/benchmarks.md for the method. Prints a table and writes it to var/bench/.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import django
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from tqdm import tqdm
+
+from doorstep.benchmarks import measure, pages
+from doorstep.benchmarks.report import PageResult, Report, markdown_table, report_write
+from doorstep.billing.models import InvoicePdf
+from doorstep.billing.pdf import invoice_pdf_context, invoice_pdf_render
+from doorstep.demo.bulk import BulkResult, bulk_grow
+from doorstep.portal import selectors
+
+FULL = {"invoices": 1_000_000, "jobs": 1_000_000, "companies": 200, "requests": 200, "pdf": 20}
+QUICK = {"invoices": 20_000, "jobs": 20_000, "companies": 20, "requests": 50, "pdf": 5}
+
+
+class Command(BaseCommand):
+    help = "Time the portal's main pages for a customer with a long history (see docs)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quick", action="store_true", help="Smoke run: 20,000 invoices.")
+        parser.add_argument("--invoices", type=int, help="Grow to N invoices (1,000,000).")
+        parser.add_argument("--jobs", type=int, help="Grow to M jobs (1,000,000).")
+        parser.add_argument("--companies", type=int, help="Across C companies (200).")
+        parser.add_argument("--heavy-invoices", type=int, default=2000)
+        parser.add_argument("--heavy-jobs", type=int, default=500)
+        parser.add_argument("--requests", type=int, help="Timed requests per page (200).")
+        parser.add_argument("--pdf-requests", type=int, help="Timed cold PDF renders (20).")
+        parser.add_argument("--warmup", type=int, default=20, help="Untimed requests first.")
+        parser.add_argument("--output", type=Path, help="Folder for the table (var/bench).")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        logging.getLogger("weasyprint").setLevel(logging.WARNING)  # one line per render step
+        preset = QUICK if opts["quick"] else FULL
+        for key in ("invoices", "jobs", "companies", "requests"):
+            if opts[key] is None:
+                opts[key] = preset[key]
+        if opts["pdf_requests"] is None:
+            opts["pdf_requests"] = preset["pdf"]
+        debug = settings.DEBUG
+        # Measured as served in production: no query log, no template debug information.
+        settings.DEBUG = False
+        try:
+            report = self._run(opts)
+        finally:
+            settings.DEBUG = debug
+        self.stdout.write("")
+        self.stdout.write(markdown_table(report))
+        folder = opts["output"] or Path(settings.VAR_DIR) / "bench"
+        written = report_write(report, folder, timezone.now())
+        self.stdout.write(f"\nWritten to {written[0]} (and {written[2].name}).")
+        verdict = "Every target met." if report.all_met else "Some targets were MISSED."
+        self.stdout.write(verdict)
+
+    def _run(self, opts: dict[str, Any]) -> Report:
+        load_before = os.getloadavg()
+        self._migrate()
+        grown, grow_seconds = self._grow(opts)
+        customer = grown.heavy_customer
+        if customer is None:
+            raise CommandError("No long-history customer: --heavy-invoices must be > 0.")
+        visitor = pages.visitor_sign_in(customer)
+        try:
+            specs = pages.page_specs(visitor)
+            results = [self._measure(visitor, spec, opts) for spec in specs]
+        except measure.PageFailed as error:
+            raise CommandError(str(error)) from error
+        finally:
+            pages.visitor_sign_out(visitor)
+        environment = self._environment(opts, grown, grow_seconds, visitor, load_before)
+        return Report(results=results, environment=environment)
+
+    def _migrate(self) -> None:
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            self.stdout.write("Migrating the benchmark database...")
+            call_command("migrate", verbosity=0, interactive=False)
+
+    def _grow(self, opts: dict[str, Any]) -> tuple[BulkResult, float]:
+        self.stdout.write(
+            f"Data: growing to {opts['invoices']:,} invoices and {opts['jobs']:,} jobs across "
+            f"{opts['companies']} companies (existing rows are reused)..."
+        )
+        started = time.monotonic()
+        with tqdm(total=None, unit=" rows", mininterval=2, disable=None) as bar:
+            grown = bulk_grow(
+                invoices=opts["invoices"],
+                jobs=opts["jobs"],
+                companies=opts["companies"],
+                heavy_invoices=opts["heavy_invoices"],
+                heavy_jobs=opts["heavy_jobs"],
+                progress=bar.update,
+            )
+        return grown, time.monotonic() - started
+
+    def _measure(self, visitor: pages.Visitor, spec: pages.PageSpec, opts: dict[str, Any]) -> Any:
+        self.stdout.write(f"Measuring {spec.label}: {spec.url}")
+        client, count, warmup = visitor.client, opts["requests"], opts["warmup"]
+        if spec.kind == "pdf_cold":
+            invoice = visitor.invoice
+
+            def forget_pdf() -> None:
+                InvoicePdf.objects.filter(company=visitor.company, invoice=invoice).delete()
+
+            sample, _ = measure.time_requests(
+                client,
+                spec.url,
+                count=opts["pdf_requests"],
+                warmup=min(2, warmup),
+                before_each=forget_pdf,
+                content_type="application/pdf",
+            )
+            return PageResult(spec, sample, self._pdf_floor(visitor, opts))
+        if spec.kind == "pdf_cached":
+            sample, _ = measure.time_requests(
+                client, spec.url, count=count, warmup=max(1, warmup), content_type="application/pdf"
+            )
+            return PageResult(spec, sample)
+        captured = measure.capture_page(client, spec.url, spec.headers)
+        sample, floor = measure.time_requests(
+            client,
+            spec.url,
+            count=count,
+            warmup=warmup,
+            headers=spec.headers,
+            floor=measure.floor_render(captured),
+        )
+        return PageResult(spec, sample, floor)
+
+    def _pdf_floor(self, visitor: pages.Visitor, opts: dict[str, Any]) -> measure.Sample:
+        """The cold PDF's floor: WeasyPrint rendering the same values, no database."""
+        company = visitor.company
+        invoice = selectors.invoice_for_customer(
+            company=company, customer=visitor.customer, invoice_id=visitor.invoice.pk
+        )
+        assert invoice is not None
+        context = invoice_pdf_context(company=company, invoice=invoice)
+        return measure.time_calls(
+            lambda: invoice_pdf_render(company=company, context=context),
+            count=opts["pdf_requests"],
+            warmup=min(2, opts["warmup"]),
+        )
+
+    def _environment(
+        self,
+        opts: dict[str, Any],
+        grown: BulkResult,
+        grow_seconds: float,
+        visitor: pages.Visitor,
+        load_before: tuple[float, float, float],
+    ) -> dict[str, Any]:
+        customer = visitor.customer
+        totals = grown.totals
+        if grown.invoices_created or grown.jobs_created:
+            growth = (
+                f"created {grown.invoices_created:,} invoices and {grown.jobs_created:,} jobs "
+                f"in {grow_seconds:.0f} s"
+            )
+        else:
+            growth = f"reused (checked in {grow_seconds:.1f} s)"
+        load_after = os.getloadavg()
+        return {
+            "finished_at": timezone.now().strftime("%Y-%m-%d %H:%M UTC"),
+            "database": _database_label(),
+            "data": f"{totals['invoices']:,} invoices, {totals['jobs']:,} jobs, "
+            f"{totals['customers']:,} customers across {len(grown.companies)} companies",
+            "data_growth": growth,
+            "customer": f"{customer.name} at /p/{visitor.company.slug}/: "
+            f"{customer.invoices.count():,} invoices, {customer.jobs.count():,} jobs",
+            "requests": f"{opts['requests']} timed per page after {opts['warmup']} warm-up; "
+            f"PDF cold {opts['pdf_requests']} (stored PDF deleted before each)",
+            "through": "Django test client in one process (whole middleware stack, no "
+            "network), DEBUG off; floor = the page's template rendered from memory, "
+            "database blocked",
+            "machine": f"{os.cpu_count()} cores, load average {_load(load_before)} before, "
+            f"{_load(load_after)} after",
+            "software": f"Python {platform.python_version()}, Django {django.get_version()}",
+        }
+
+
+def _load(load: tuple[float, float, float]) -> str:
+    return " / ".join(f"{value:.2f}" for value in load)
+
+
+def _database_label() -> str:
+    if connection.vendor == "postgresql":
+        major, minor = divmod(connection.pg_version, 10000)  # type: ignore[attr-defined]
+        return f"PostgreSQL {major}.{minor} ({connection.settings_dict['NAME']})"
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version} ({connection.settings_dict['NAME']})"
