@@ -41,6 +41,8 @@ class Sample:
 
     times: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
+    db_times: list[float] = field(default_factory=list)  # inside cursor.execute, per request
+    statements: list[tuple[float, str]] = field(default_factory=list)  # of the last request
     size: int = 0
 
     def percentile(self, pct: int) -> float:
@@ -58,16 +60,33 @@ class Sample:
     def p95(self) -> float:
         return self.percentile(95)
 
+    @property
+    def db_p50(self) -> float:
+        return statistics.median(self.db_times) if self.db_times else 0.0
+
 
 class QueryCounter:
+    """Counts statements and the time spent waiting for the database to answer them."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.seconds = 0.0
+        self.statements: list[tuple[float, str]] = []
+
+    def reset(self) -> None:
+        self.count, self.seconds, self.statements = 0, 0.0, []
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any
     ) -> Any:
         self.count += 1
-        return execute(sql, params, many, ctx)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, ctx)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.seconds += elapsed
+            self.statements.append((elapsed, sql))
 
 
 def _refuse(execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any) -> Any:
@@ -102,7 +121,7 @@ def time_requests(
     for n in range(warmup + count):
         if before_each:
             before_each()
-        counter.count = 0
+        counter.reset()
         with connection.execute_wrapper(counter):
             started = time.perf_counter()
             response = client.get(url, **extra)  # type: ignore[arg-type]
@@ -112,6 +131,8 @@ def time_requests(
         if n >= warmup:
             sample.times.append(elapsed)
             sample.queries.append(counter.count)
+            sample.db_times.append(counter.seconds)
+            sample.statements = counter.statements
             sample.size = len(response.content)
         if floor and floor_sample is not None:
             with database_blocked():

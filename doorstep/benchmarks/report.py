@@ -71,7 +71,8 @@ def _queries(sample: Sample) -> str:
 
 
 COLUMNS = [
-    "Page", "n", "p50 ms", "p95 ms", "queries", "floor p50", "floor p95", "p95/floor", "targets",
+    "Page", "n", "p50 ms", "p95 ms", "queries", "db p50", "floor p50", "floor p95", "p95/floor",
+    "targets",
 ]  # fmt: skip
 
 
@@ -87,6 +88,7 @@ def table_rows(report: Report) -> list[list[str]]:
                 _ms(result.sample.p50),
                 _ms(result.sample.p95),
                 _queries(result.sample),
+                _ms(result.sample.db_p50),
                 _ms(result.floor.p50 if result.floor else None),
                 _ms(result.floor.p95 if result.floor else None),
                 "-" if ratio is None else f"{ratio:.1f}x",
@@ -112,7 +114,21 @@ def markdown(report: Report) -> str:
     head = [f"# Doorstep benchmark, {env.get('finished_at', '')}", ""]
     head += [f"- {key.replace('_', ' ')}: {value}" for key, value in env.items()]
     verdict = "every target met" if report.all_met else "some targets MISSED"
-    return "\n".join([*head, "", markdown_table(report), "", f"Result: {verdict}.", ""])
+    return "\n".join(
+        [*head, "", markdown_table(report), "", f"Result: {verdict}.", "", *_statements(report)]
+    )
+
+
+def _statements(report: Report) -> list[str]:
+    """The SQL of each page's last timed request, shortened: what to look at first."""
+    lines = ["## Statements of one request per page", ""]
+    for result in report.results:
+        lines.append(f"- {result.spec.label}:")
+        for seconds, sql in result.sample.statements:
+            short = " ".join(sql.split())
+            short = short if len(short) <= 140 else short[:90] + " ... " + short[-45:]
+            lines.append(f"  - {seconds * 1000:.2f} ms `{short}`")
+    return [*lines, ""]
 
 
 def as_json(report: Report) -> dict[str, Any]:
@@ -124,6 +140,8 @@ def as_json(report: Report) -> dict[str, Any]:
             "p95_ms": round(s.p95 * 1000, 3),
             "times_ms": [round(t * 1000, 3) for t in s.times],
             "queries": s.queries,
+            "db_ms": [round(t * 1000, 3) for t in s.db_times],
+            "last_request_sql": [{"ms": round(t * 1000, 3), "sql": sql} for t, sql in s.statements],
             "bytes": s.size,
         }
 
