@@ -35,7 +35,7 @@ class PageSpec:
     key: str
     label: str
     url: str
-    kind: str  # "html", "pdf_cold" or "pdf_cached"
+    kind: str  # "baseline", "html", "pdf_cold" or "pdf_cached"
     headers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -125,6 +125,8 @@ def page_specs(visitor: Visitor) -> list[PageSpec]:
     history = history_page_url(visitor.client, jobs, HISTORY_PAGE)
     pdf = reverse("portal:invoice_pdf", args=[slug, invoice_id])
     return [
+        # What every request costs before any portal code runs: client, URL routing, middleware.
+        PageSpec("baseline", "Baseline: /healthz", "/healthz", "baseline"),
         PageSpec("home", "Home", reverse("portal:home", args=[slug]), "html"),
         PageSpec("invoices", "Invoice list", reverse("portal:invoices", args=[slug]), "html"),
         PageSpec(
