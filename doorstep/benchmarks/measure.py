@@ -45,6 +45,13 @@ class Sample:
     statements: list[tuple[float, str]] = field(default_factory=list)  # of the last request
     size: int = 0
 
+    def extend(self, other: Sample) -> None:
+        self.times += other.times
+        self.queries += other.queries
+        self.db_times += other.db_times
+        self.statements = other.statements or self.statements
+        self.size = other.size or self.size
+
     def percentile(self, pct: int) -> float:
         if not self.times:
             return 0.0

@@ -9,7 +9,6 @@ import logging
 import os
 import platform
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +22,9 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from doorstep.benchmarks import measure, pages
-from doorstep.benchmarks.report import PageResult, Report, markdown_table, report_write
-from doorstep.billing.models import InvoicePdf
-from doorstep.billing.pdf import invoice_pdf_context, invoice_pdf_render
+from doorstep.benchmarks.plan import plan_for, run_rounds
+from doorstep.benchmarks.report import Report, markdown_table, report_write
 from doorstep.demo.bulk import BulkResult, bulk_grow
-from doorstep.portal import selectors
 
 FULL = {"invoices": 1_000_000, "jobs": 1_000_000, "companies": 200, "requests": 200, "pdf": 20}
 QUICK = {"invoices": 20_000, "jobs": 20_000, "companies": 20, "requests": 50, "pdf": 5}
@@ -46,7 +43,16 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, help="Timed requests per page (200).")
         parser.add_argument("--pdf-requests", type=int, help="Timed cold PDF renders (20).")
         parser.add_argument("--warmup", type=int, default=20, help="Untimed requests first.")
+        parser.add_argument(
+            "--rounds", type=int, default=4, help="Split each page's requests into R rounds."
+        )
         parser.add_argument("--output", type=Path, help="Folder for the table (var/bench).")
+        parser.add_argument(
+            "--pg-prepared",
+            action="store_true",
+            help="PostgreSQL: server-side binding and prepared statements (an experiment: "
+            "what OPTIONS server_side_binding/prepare_threshold would give).",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         logging.getLogger("weasyprint").setLevel(logging.WARNING)  # one line per render step
@@ -73,6 +79,11 @@ class Command(BaseCommand):
 
     def _run(self, opts: dict[str, Any]) -> Report:
         load_before = os.getloadavg()
+        if opts["pg_prepared"] and connection.vendor == "postgresql":
+            connection.close()  # the options apply to the next connection
+            connection.settings_dict.setdefault("OPTIONS", {}).update(
+                server_side_binding=True, prepare_threshold=5
+            )
         self._migrate()
         grown, grow_seconds = self._grow(opts)
         customer = grown.heavy_customer
@@ -80,8 +91,17 @@ class Command(BaseCommand):
             raise CommandError("No long-history customer: --heavy-invoices must be > 0.")
         visitor = pages.visitor_sign_in(customer)
         try:
-            specs = pages.page_specs(visitor)
-            results = [self._measure(visitor, spec, opts) for spec in specs]
+            plans = [
+                plan_for(
+                    visitor, spec, requests=opts["requests"], pdf_requests=opts["pdf_requests"]
+                )
+                for spec in pages.page_specs(visitor)
+            ]
+            for line in (f"{p.spec.label}: {p.spec.url}" for p in plans):
+                self.stdout.write(line)
+            results = run_rounds(
+                visitor, plans, rounds=opts["rounds"], warmup=opts["warmup"], log=self.stdout.write
+            )
         except measure.PageFailed as error:
             raise CommandError(str(error)) from error
         finally:
@@ -116,56 +136,6 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
         return grown, time.monotonic() - started
 
-    def _measure(self, visitor: pages.Visitor, spec: pages.PageSpec, opts: dict[str, Any]) -> Any:
-        self.stdout.write(f"Measuring {spec.label}: {spec.url}")
-        client, count, warmup = visitor.client, opts["requests"], opts["warmup"]
-        if spec.kind == "baseline":
-            sample, _ = measure.time_requests(
-                client, spec.url, count=count, warmup=warmup, content_type="text/plain"
-            )
-            return PageResult(spec, sample)
-        if spec.kind == "pdf_cold":
-            invoice = visitor.invoice
-
-            def forget_pdf() -> None:
-                InvoicePdf.objects.filter(company=visitor.company, invoice=invoice).delete()
-
-            sample, floor = measure.time_requests(
-                client,
-                spec.url,
-                count=opts["pdf_requests"],
-                warmup=min(2, warmup),
-                before_each=forget_pdf,
-                content_type="application/pdf",
-                floor=self._pdf_floor(visitor),
-            )
-            return PageResult(spec, sample, floor)
-        if spec.kind == "pdf_cached":
-            sample, _ = measure.time_requests(
-                client, spec.url, count=count, warmup=max(1, warmup), content_type="application/pdf"
-            )
-            return PageResult(spec, sample)
-        captured = measure.capture_page(client, spec.url, spec.headers)
-        sample, floor = measure.time_requests(
-            client,
-            spec.url,
-            count=count,
-            warmup=warmup,
-            headers=spec.headers,
-            floor=measure.floor_render(captured),
-        )
-        return PageResult(spec, sample, floor)
-
-    def _pdf_floor(self, visitor: pages.Visitor) -> Callable[[], bytes]:
-        """The cold PDF's floor: WeasyPrint rendering the same values, no database."""
-        company = visitor.company
-        invoice = selectors.invoice_for_customer(
-            company=company, customer=visitor.customer, invoice_id=visitor.invoice.pk
-        )
-        assert invoice is not None
-        context = invoice_pdf_context(company=company, invoice=invoice)
-        return lambda: invoice_pdf_render(company=company, context=context)
-
     def _environment(
         self,
         opts: dict[str, Any],
@@ -186,14 +156,16 @@ class Command(BaseCommand):
         load_after = os.getloadavg()
         return {
             "finished_at": timezone.now().strftime("%Y-%m-%d %H:%M UTC"),
-            "database": _database_label(),
+            "database": _database_label()
+            + (" with server-side binding, prepared statements" if opts["pg_prepared"] else ""),
             "data": f"{totals['invoices']:,} invoices, {totals['jobs']:,} jobs, "
             f"{totals['customers']:,} customers across {len(grown.companies)} companies",
             "data_growth": growth,
             "customer": f"{customer.name} at /p/{visitor.company.slug}/: "
             f"{customer.invoices.count():,} invoices, {customer.jobs.count():,} jobs",
-            "requests": f"{opts['requests']} timed per page after {opts['warmup']} warm-up; "
-            f"PDF cold {opts['pdf_requests']} (stored PDF deleted before each)",
+            "requests": f"{opts['requests']} timed per page in {opts['rounds']} rounds (pages "
+            f"taken in turn) after {opts['warmup']} warm-up; PDF cold {opts['pdf_requests']} "
+            "(stored PDF deleted before each)",
             "through": "Django test client in one process (whole middleware stack, no "
             "network), DEBUG off; floor = the page's template rendered from memory, "
             "database blocked",
