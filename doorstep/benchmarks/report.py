@@ -73,8 +73,8 @@ def _queries(sample: Sample) -> str:
 
 
 COLUMNS = [
-    "Page", "n", "p50 ms", "p95 ms", "queries", "db p50", "floor p50", "floor p95", "p95/floor",
-    "targets",
+    "Page", "n", "p50 ms", "p95 ms", "queries", "db p50", "cpu+db p95", "floor p50", "floor p95",
+    "p95/floor", "targets",
 ]  # fmt: skip
 
 
@@ -93,6 +93,7 @@ def table_rows(report: Report) -> list[list[str]]:
                 _ms(result.sample.p95),
                 _queries(result.sample),
                 _ms(result.sample.db_p50),
+                _ms(result.sample.busy_p95),
                 _ms(result.floor.p50 if result.floor else None),
                 _ms(result.floor.p95 if result.floor else None),
                 "-" if ratio is None else f"{ratio:.1f}x",
@@ -145,6 +146,7 @@ def as_json(report: Report) -> dict[str, Any]:
             "times_ms": [round(t * 1000, 3) for t in s.times],
             "queries": s.queries,
             "db_ms": [round(t * 1000, 3) for t in s.db_times],
+            "cpu_ms": [round(t * 1000, 3) for t in s.cpu_times],
             "last_request_sql": [{"ms": round(t * 1000, 3), "sql": sql} for t, sql in s.statements],
             "bytes": s.size,
         }
