@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from doorstep.benchmarks.measure import DatabaseBlocked, database_blocked
 from doorstep.customers.models import Customer
@@ -91,3 +92,20 @@ def test_a_second_run_reuses_the_data(tmp_path: Path) -> None:
 def test_the_floor_cannot_reach_the_database() -> None:
     with database_blocked(), pytest.raises(DatabaseBlocked):
         Customer.objects.count()
+
+
+@pytest.mark.django_db
+def test_too_little_history_is_a_clear_error(tmp_path: Path) -> None:
+    # 100 jobs: 70 completed, 7 history pages; page 20 does not exist.
+    with pytest.raises(CommandError, match="fewer than 20 pages"):
+        call_command(
+            "bench",
+            invoices=200,
+            jobs=200,
+            companies=1,
+            heavy_invoices=100,
+            heavy_jobs=100,
+            requests=1,
+            output=tmp_path,
+            stdout=StringIO(),
+        )

@@ -62,6 +62,9 @@ class Command(BaseCommand):
                 opts[key] = preset[key]
         if opts["pdf_requests"] is None:
             opts["pdf_requests"] = preset["pdf"]
+        if min(opts["requests"], opts["pdf_requests"], opts["rounds"]) < 1 or opts["warmup"] < 0:
+            raise CommandError("--requests, --pdf-requests and --rounds must be at least 1.")
+        opts["pg_prepared"] = opts["pg_prepared"] and connection.vendor == "postgresql"
         debug = settings.DEBUG
         # Measured as served in production: no query log, no template debug information.
         settings.DEBUG = False
@@ -79,7 +82,7 @@ class Command(BaseCommand):
 
     def _run(self, opts: dict[str, Any]) -> Report:
         load_before = os.getloadavg()
-        if opts["pg_prepared"] and connection.vendor == "postgresql":
+        if opts["pg_prepared"]:
             connection.close()  # the options apply to the next connection
             connection.settings_dict.setdefault("OPTIONS", {}).update(
                 server_side_binding=True, prepare_threshold=5
@@ -102,7 +105,8 @@ class Command(BaseCommand):
             results = run_rounds(
                 visitor, plans, rounds=opts["rounds"], warmup=opts["warmup"], log=self.stdout.write
             )
-        except measure.PageFailed as error:
+        except (measure.PageFailed, LookupError) as error:
+            # A page that is not a 200, or data too small for it (history page 20).
             raise CommandError(str(error)) from error
         finally:
             pages.visitor_sign_out(visitor)
