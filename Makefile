@@ -62,8 +62,12 @@ pytest-pg: install-dev
 
 test: lint pytest pytest-pg
 
+# PostgreSQL database doorstep_bench when 127.0.0.1:5432 answers, else var/bench.sqlite3
+# (BENCH_DATABASE_URL overrides); never the development database. BENCH_ARGS=--quick: smoke run.
 bench: install-dev
-	$(BIN)/python manage.py bench
+	@url="$$($(BIN)/python -m doorstep.benchmarks.database)" && [ -n "$$url" ] || exit 1; \
+	echo "== Benchmark database: $$url"; \
+	DATABASE_URL="$$url" $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean-db:
 	rm -f var/doorstep.sqlite3 var/doorstep.sqlite3-wal var/doorstep.sqlite3-shm

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "doorstep.servicerequests",
     "doorstep.messaging",
     "doorstep.backoffice",
+    "doorstep.benchmarks",
 ]
 
 MIDDLEWARE = [
