@@ -92,3 +92,17 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M:%S}"
+
+
+class PrivateFileBase(TenantModel):
+    """An uploaded file kept in private storage (SECURITY.md 24): its kind comes from its
+    content, its name from the server. Save one with `core.uploads.private_file_store`."""
+
+    file = models.FileField(max_length=200)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]

@@ -74,3 +74,17 @@ def serve_private_file(field_file: Any, *, download_name: str) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def private_file_store(
+    instance: Any, upload: UploadedFile, *, folder: str, kinds: dict[str, FileKind], max_bytes: int
+) -> Any:
+    """Check `upload`, store it under the company's prefix and save `instance` (a
+    PrivateFileBase row with its owner already set). A DomainError leaves nothing behind."""
+    kind = upload_check(upload, kinds=kinds, max_bytes=max_bytes)
+    instance.extension = kind.extension
+    instance.size = upload.size or 0
+    name = private_name(company_id=instance.company_id, folder=folder, extension=kind.extension)
+    instance.file.save(name, upload, save=False)
+    instance.save()
+    return instance

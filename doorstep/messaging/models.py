@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from doorstep.core.models import TenantModel
+from doorstep.core.models import PrivateFileBase, TenantModel
 
 MAX_ATTACHMENTS = 5
 MAX_BODY = 5000
@@ -96,15 +96,8 @@ class Message(TenantModel):
         return f"{self.author_label}: {self.body[:40]}"
 
 
-class MessageAttachment(TenantModel):
+class MessageAttachment(PrivateFileBase):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(max_length=200)
-    extension = models.CharField(max_length=8)
-    size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"Attachment {self.pk}"

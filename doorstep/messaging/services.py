@@ -16,7 +16,7 @@ from django.utils import timezone
 from doorstep.billing.models import Invoice
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
-from doorstep.core.uploads import MAX_PHOTO_BYTES, PHOTO_KINDS, private_name, upload_check
+from doorstep.core.uploads import MAX_PHOTO_BYTES, PHOTO_KINDS, private_file_store, upload_check
 from doorstep.jobs.models import Job
 from doorstep.notifications.customer_notices import customer_notify, portal_url
 from doorstep.notifications.models import NotificationEvent
@@ -149,13 +149,13 @@ def message_post(
         body=body,
     )
     for upload in photos:
-        kind = upload_check(upload, kinds=PHOTO_KINDS, max_bytes=MAX_PHOTO_BYTES)
-        attachment = MessageAttachment(
-            company=company, message=message, extension=kind.extension, size=upload.size or 0
+        private_file_store(
+            MessageAttachment(company=company, message=message),
+            upload,
+            folder="messages",
+            kinds=PHOTO_KINDS,
+            max_bytes=MAX_PHOTO_BYTES,
         )
-        name = private_name(company_id=company.pk, folder="messages", extension=kind.extension)
-        attachment.file.save(name, upload, save=False)
-        attachment.save()
     other_unread = "customer_unread" if side == Side.STAFF else "staff_unread"
     Conversation.objects.filter(pk=conversation.pk).update(
         **{other_unread: F(other_unread) + 1}, last_message_at=timezone.now()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from doorstep.core.models import TenantModel
+from doorstep.core.models import PrivateFileBase, TenantModel
 
 MAX_PHOTOS = 5
 
@@ -110,17 +110,10 @@ class ServiceRequest(TenantModel):
         return f"REQ-{self.number:04d}"
 
 
-class ServiceRequestPhoto(TenantModel):
+class ServiceRequestPhoto(PrivateFileBase):
     """A photo the customer attached. Stored privately under the company's prefix."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(max_length=200)
-    extension = models.CharField(max_length=8)
-    size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"Photo {self.pk} of request {self.request_id}"

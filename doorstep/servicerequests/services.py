@@ -14,7 +14,7 @@ from django.utils import timezone
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.numbering import number_next
-from doorstep.core.uploads import MAX_PHOTO_BYTES, PHOTO_KINDS, private_name, upload_check
+from doorstep.core.uploads import MAX_PHOTO_BYTES, PHOTO_KINDS, private_file_store, upload_check
 from doorstep.customers.models import Location
 from doorstep.jobs.services import job_create
 from doorstep.notifications.customer_notices import customer_notify, portal_url
@@ -139,13 +139,13 @@ def service_request_submit(
         submitted_by=account,
     )
     for upload in photos:
-        kind = upload_check(upload, kinds=PHOTO_KINDS, max_bytes=MAX_PHOTO_BYTES)
-        photo = ServiceRequestPhoto(
-            company=company, request=request, extension=kind.extension, size=upload.size or 0
+        private_file_store(
+            ServiceRequestPhoto(company=company, request=request),
+            upload,
+            folder="requests",
+            kinds=PHOTO_KINDS,
+            max_bytes=MAX_PHOTO_BYTES,
         )
-        name = private_name(company_id=company.pk, folder="requests", extension=kind.extension)
-        photo.file.save(name, upload, save=False)
-        photo.save()
     audit_record(
         company=company,
         target=request,
