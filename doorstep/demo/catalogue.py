@@ -23,6 +23,7 @@ class CompanySpec:
     settings: dict[str, object] = field(default_factory=dict)
     work: tuple[tuple[str, int], ...] = ()  # (line description, unit price cents)
     job_titles: tuple[str, ...] = ()
+    service_types: tuple[str, ...] = ()  # the request form's "Type of service" list
 
     @property
     def owner_email(self) -> str:
@@ -61,6 +62,13 @@ COMPANIES = (
             "Low water pressure",
             "Sump pump replacement",
         ),
+        service_types=(
+            "Leak or burst pipe",
+            "Blocked drain",
+            "Water heater",
+            "Fixture installation",
+            "Something else",
+        ),
     ),
     CompanySpec(
         name="Evergreen HVAC",
@@ -92,6 +100,13 @@ COMPANIES = (
             "Duct cleaning",
             "Heat pump noise",
             "Install smart thermostat",
+        ),
+        service_types=(
+            "No heat",
+            "No cooling",
+            "Seasonal tune-up",
+            "Thermostat",
+            "Something else",
         ),
     ),
 )
