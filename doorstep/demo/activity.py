@@ -89,6 +89,25 @@ def estimate_decide(company: Company, estimate: Estimate, *, accept: bool) -> Es
     )
 
 
+def estimate_conversation(company: Company, estimate: Estimate) -> None:
+    """A question on an open estimate and the office's answer."""
+    customer = estimate.customer
+    actor, _account = _customer_actor(company, customer)
+    billing.estimate_comment_add(
+        company=company,
+        customer=customer,
+        estimate=estimate,
+        body="Does the price include taking away the old parts?",
+        actor=actor,
+    )
+    billing.estimate_comment_reply(
+        company=company,
+        estimate=estimate,
+        body="Yes: removal and disposal are included in the first line.",
+        actor=_staff_actor(company),
+    )
+
+
 def _staff_actor(company: Company) -> Actor:
     owner = get_user_model().objects.filter(memberships__company=company).order_by("pk").first()
     return Actor.staff(owner) if owner else ACTOR

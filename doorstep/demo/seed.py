@@ -375,6 +375,8 @@ def _estimates(company: Company, spec: CompanySpec, customers: list[Customer]) -
             company=company, estimate=estimate, new_state=EstimateState.SENT, actor=ACTOR
         )
         if state == "sent":
+            if i == ESTIMATE_PLAN.index("sent"):
+                activity.estimate_conversation(company, estimate)
             continue
         if state == "expired":
             billing.estimate_change_state(
