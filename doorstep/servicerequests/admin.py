@@ -211,7 +211,9 @@ class ServiceRequestAdmin(OfficeRolePermissions, TenantAdmin):
         form = ApproveForm(
             request.POST or None,
             initial={
-                "title": f"{sr.service_type.name}: {sr.description[:80]}".strip(),
+                # The type alone reads well in "Your technician is on the way for ..." emails;
+                # the customer's words go into the description below.
+                "title": sr.service_type.name,
                 "description": sr.description,
                 "location": sr.location_id,
             },

@@ -56,6 +56,7 @@ def test_approve_prefills_the_job_and_creates_exactly_one_on_double_click(
     office, pending, contact, mailbox
 ):
     form_page = office.get(admin_url(pending, "approve/")).content.decode()
+    assert f'name="title" value="{pending.service_type.name}"' in form_page  # the type only
     assert "Water heater makes a banging noise" in form_page
     assert f'value="{pending.location_id}" selected' in form_page
     other_home = LocationFactory(customer=contact.customer, street="5 Lake Road")
