@@ -63,6 +63,8 @@ def test_invoice_link_session_sees_and_opens_its_own_receipts(company, link_sess
     assert own_url in page and shared_url not in page
     receipt = client.get(own_url)
     assert receipt.status_code == 200 and invoice.display_number in receipt.content.decode()
+    back = f'href="/p/{company.slug}/invoices/{invoice.pk}/">Back to invoice'
+    assert back in receipt.content.decode()  # the way back for a session without the nav
     assert client.get(shared_url).status_code == 404  # why the link is not offered
 
     full = Client()
