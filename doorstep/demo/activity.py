@@ -138,7 +138,7 @@ def service_requests_create(
         request = service_request_submit(
             company=company,
             customer=customer,
-            service_type_id=types[n % len(types)].pk,
+            service_type_id=types[spec.request_types[n]].pk,
             description=f"{title}. {detail}",
             location_id=location.pk,
             preferred_date=today + timedelta(days=2 + n),

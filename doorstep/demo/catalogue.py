@@ -24,6 +24,8 @@ class CompanySpec:
     work: tuple[tuple[str, int], ...] = ()  # (line description, unit price cents)
     job_titles: tuple[str, ...] = ()
     service_types: tuple[str, ...] = ()  # the request form's "Type of service" list
+    # The service type of the demo's three requests (job titles 0, 1 and 4).
+    request_types: tuple[int, int, int] = (0, 1, 2)
 
     @property
     def owner_email(self) -> str:
@@ -69,6 +71,7 @@ COMPANIES = (
             "Fixture installation",
             "Something else",
         ),
+        request_types=(0, 2, 4),
     ),
     CompanySpec(
         name="Evergreen HVAC",
