@@ -86,7 +86,7 @@ class DeclineForm(forms.Form):
 @admin.register(ServiceRequest)
 class ServiceRequestAdmin(OfficeRolePermissions, TenantAdmin):
     list_display = ["number_label", "customer", "service_type", "urgency", "status", "created_at"]
-    list_filter = [StatusFilter, "service_type", "urgency"]
+    list_filter = [StatusFilter, ("service_type", admin.RelatedOnlyFieldListFilter), "urgency"]
     search_fields = ["customer__name", "description"]
     list_select_related = ["customer", "service_type"]
     fields = (

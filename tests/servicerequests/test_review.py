@@ -123,3 +123,12 @@ def test_staff_see_photos_as_attachments_and_only_of_their_company(office, pendi
         assert stranger.get(admin_url(pending, rest)).status_code in (302, 404)
     assert stranger.get(admin_url(pending, f"photos/{photo.pk}/")).status_code == 404
     assert stranger.get(admin_url(pending, "approve/")).status_code == 404
+
+
+def test_the_service_type_filter_names_only_this_companys_types(office, pending):
+    from ..factories import make_service_type
+
+    make_service_type(CompanyFactory(), name="Rival company secret service")
+    page = office.get("/office/servicerequests/servicerequest/").content.decode()
+    assert pending.service_type.name in page
+    assert "Rival company secret service" not in page
