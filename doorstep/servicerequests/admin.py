@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
 from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor, staff_companies
 from doorstep.core.audit import audit_for
@@ -150,7 +151,12 @@ class ServiceRequestAdmin(OfficeRolePermissions, TenantAdmin):
                 "",
                 "<li>{} · {} · {}</li>",
                 (
-                    (f"{e.created_at:%Y-%m-%d %H:%M} UTC", e.actor_label or e.actor_type, e.message)
+                    (
+                        # The back office runs in the company's zone (BackOfficeSite.admin_view).
+                        f"{localtime(e.created_at):%Y-%m-%d %H:%M %Z}",
+                        e.actor_label or e.actor_type,
+                        e.message,
+                    )
                     for e in events
                 ),
             ),

@@ -132,3 +132,8 @@ def test_the_service_type_filter_names_only_this_companys_types(office, pending)
     page = office.get("/office/servicerequests/servicerequest/").content.decode()
     assert pending.service_type.name in page
     assert "Rival company secret service" not in page
+
+
+def test_the_history_is_in_the_companys_time(office, pending):
+    page = office.get(admin_url(pending, "change/")).content.decode()
+    assert " EST · " in page or " EDT · " in page  # New York, like the rest of the office
