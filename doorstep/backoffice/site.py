@@ -1,7 +1,10 @@
+from functools import wraps
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
 
 from doorstep.tenancy.models import Company
 
@@ -17,6 +20,24 @@ class BackOfficeSite(admin.AdminSite):
 
         return bool(request.user.is_active and is_company_staff(request))
 
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        """Every back-office page runs in the staff member's company time zone: a visit typed
+        as 14:00 is 14:00 where the company is (and where its customers read it), not UTC."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def in_company_time(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            zone = staff_time_zone(request)
+            if zone is None:
+                return inner(request, *args, **kwargs)
+            with timezone.override(zone):
+                response = inner(request, *args, **kwargs)
+                if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                    response.render()  # admin pages render late: still in the company's zone
+                return response
+
+        return in_company_time
+
     def each_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().each_context(request)
         user = request.user
@@ -29,3 +50,15 @@ class BackOfficeSite(admin.AdminSite):
                 name = Company.objects.filter(pk=ids[0]).values_list("name", flat=True).first()
                 context["site_header"] = f"{name} · Doorstep back office"
         return context
+
+
+def staff_time_zone(request: HttpRequest) -> str | None:
+    """The time zone of the staff member's companies when they all share one (else UTC)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return None
+    from .tenant_admin import staff_company_ids
+
+    ids = staff_company_ids(request)
+    zones = set(Company.objects.filter(pk__in=ids).values_list("timezone", flat=True))
+    return zones.pop() if len(zones) == 1 else None

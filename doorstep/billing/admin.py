@@ -26,6 +26,7 @@ from doorstep.backoffice.payments_admin import record_payment_view
 from doorstep.backoffice.search import with_number_match
 from doorstep.backoffice.tenant_admin import staff_actor
 from doorstep.billing.estimate_actions import convert_to_job
+from doorstep.billing.estimate_comments_admin import comments_thread, reply_view
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 from doorstep.core.numbering import number_next
@@ -315,6 +316,7 @@ class EstimateAdmin(MoneyColumns, AuditedAdmin):
         "signature_name",
         "decline_reason",
         "job",
+        "comments_display",
     ]
     fieldsets = [
         (None, {"fields": ["company", "display_number", "customer", "location", "title"]}),
@@ -333,7 +335,25 @@ class EstimateAdmin(MoneyColumns, AuditedAdmin):
                 ]
             },
         ),
+        ("Questions and comments", {"fields": ["comments_display"]}),
     ]
+
+    @admin.display(description="Thread with the customer")
+    def comments_display(self, obj: Estimate) -> str:
+        return comments_thread(obj)
+
+    def get_urls(self) -> list[Any]:
+        extra = [
+            path(
+                "<path:object_id>/reply/",
+                self.admin_site.admin_view(self.reply_page),
+                name="billing_estimate_reply",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def reply_page(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return reply_view(self, request, object_id)
 
     @admin.display(description="Number", ordering="number")
     def display_number(self, obj: Estimate) -> str:

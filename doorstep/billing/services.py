@@ -394,6 +394,53 @@ def estimate_comment_add(
 
 
 @transaction.atomic
+def estimate_comment_reply(*, company: Any, estimate: Estimate, body: str, actor: Actor) -> Any:
+    """Staff answer the customer's questions on an estimate; the customer is told (the "new
+    message from the office" event, so their email/text preferences apply) with a link to the
+    estimate in the portal. Allowed in any state: a question may come after the decision."""
+    from doorstep.notifications.customer_notices import customer_notify, portal_url
+    from doorstep.notifications.models import NotificationEvent
+
+    from .models import EstimateComment
+
+    body = (body or "").strip()
+    if not body:
+        raise DomainError("Write your reply first.", field="body")
+    if len(body) > 2000:
+        raise DomainError("Please keep replies under 2000 characters.", field="body")
+    estimate = Estimate.objects.select_related("customer").get(pk=estimate.pk, company=company)
+    if estimate.state == EstimateState.DRAFT:
+        raise DomainError("The customer has not seen this estimate yet: send it first.")
+    comment = EstimateComment.objects.create(
+        company=company,
+        estimate=estimate,
+        body=body,
+        author_label=actor.label[:200],
+        from_customer=False,
+    )
+    audit_record(
+        company=company,
+        target=estimate,
+        verb="estimate.comment_replied",
+        actor=actor,
+        message=f"Replied to the customer: {body[:200]}",
+    )
+    url = portal_url(company, f"estimates/{estimate.pk}/")
+    customer_notify(
+        company=company,
+        customer=estimate.customer,
+        event=NotificationEvent.MESSAGE_RECEIVED,
+        values={
+            "subject": f"{estimate.display_number} {estimate.title}".strip(),
+            "sender_name": actor.label or company.name,
+            "conversation_url": url,
+        },
+        button_url=url,
+    )
+    return comment
+
+
+@transaction.atomic
 def estimate_convert_to_job(
     *, company: Any, estimate: Estimate, actor: Actor, location: Any = None
 ) -> Any:

@@ -23,6 +23,9 @@ class CompanySpec:
     settings: dict[str, object] = field(default_factory=dict)
     work: tuple[tuple[str, int], ...] = ()  # (line description, unit price cents)
     job_titles: tuple[str, ...] = ()
+    service_types: tuple[str, ...] = ()  # the request form's "Type of service" list
+    # The service type of the demo's three requests (job titles 0, 1 and 4).
+    request_types: tuple[int, int, int] = (0, 1, 2)
 
     @property
     def owner_email(self) -> str:
@@ -61,6 +64,14 @@ COMPANIES = (
             "Low water pressure",
             "Sump pump replacement",
         ),
+        service_types=(
+            "Leak or burst pipe",
+            "Blocked drain",
+            "Water heater",
+            "Fixture installation",
+            "Something else",
+        ),
+        request_types=(0, 2, 4),
     ),
     CompanySpec(
         name="Evergreen HVAC",
@@ -92,6 +103,13 @@ COMPANIES = (
             "Duct cleaning",
             "Heat pump noise",
             "Install smart thermostat",
+        ),
+        service_types=(
+            "No heat",
+            "No cooling",
+            "Seasonal tune-up",
+            "Thermostat",
+            "Something else",
         ),
     ),
 )

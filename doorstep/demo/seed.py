@@ -28,6 +28,7 @@ from doorstep.tenancy.models import Company, CompanySettings, Membership, StaffR
 from doorstep.tenancy.services import company_create
 from doorstep.tenancy.time import company_today, company_zone
 
+from . import activity
 from .catalogue import (
     BUSINESSES,
     COMPANIES,
@@ -71,6 +72,7 @@ INVOICE_PLAN = (
 )
 ESTIMATE_PLAN = ["draft", "draft", "sent", "sent", "sent", "accepted", "accepted"]
 ESTIMATE_PLAN += ["declined", "declined", "expired"]
+EMAILED_INVOICE = INVOICE_PLAN.index("unpaid")  # the one invoice really emailed
 
 
 @dataclass
@@ -100,6 +102,9 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         completed = _jobs(company, spec, customers, technicians)
         _invoices(company, spec, customers, completed)
         _estimates(company, spec, customers)
+        types = activity.service_types_create(company, spec)
+        activity.service_requests_create(company, spec, customers, types)
+        activity.conversations_create(company, customers)
         notification_enqueue(
             company=company,
             recipient=spec.owner_email,
@@ -263,7 +268,10 @@ def _jobs(
             actor=ACTOR,
         )
         for step in JOB_PATHS[status]:
-            job = jobs.job_change_status(company=company, job=job, new_status=step, actor=ACTOR)
+            # Past moves are not news: no "on the way" emails to demo customers.
+            job = jobs.job_change_status(
+                company=company, job=job, new_status=step, actor=ACTOR, announce=False
+            )
         if status == JobStatus.COMPLETED:
             # Finished on the day of the visit, not the moment the demo ran.
             done = start + timedelta(hours=2)
@@ -309,7 +317,7 @@ def _invoices(
         )
         if kind == "draft":
             continue
-        invoice = billing.invoice_open(company=company, invoice=invoice, actor=ACTOR)
+        invoice = activity.invoice_mark_sent(company, invoice, email=i == EMAILED_INVOICE)
         Invoice.objects.filter(pk=invoice.pk).update(sent_at=_at(company, issue, 9))
         if kind == "void":
             billing.invoice_void(company=company, invoice=invoice, actor=ACTOR, reason="Duplicate")
@@ -367,19 +375,18 @@ def _estimates(company: Company, spec: CompanySpec, customers: list[Customer]) -
             company=company, estimate=estimate, new_state=EstimateState.SENT, actor=ACTOR
         )
         if state == "sent":
+            if i == ESTIMATE_PLAN.index("sent"):
+                activity.estimate_conversation(company, estimate)
             continue
-        billing.estimate_change_state(
-            company=company, estimate=estimate, new_state=state, actor=ACTOR
-        )
+        if state == "expired":
+            billing.estimate_change_state(
+                company=company, estimate=estimate, new_state=state, actor=ACTOR
+            )
+            continue
+        activity.estimate_decide(company, estimate, accept=state == "accepted")
+        # Decided a few days after it was sent, not the moment the demo ran.
         decided = _at(company, issue + timedelta(days=3), 18)
-        if state == "accepted":
-            Estimate.objects.filter(pk=estimate.pk).update(
-                decided_at=decided, signature_name=customer.name
-            )
-        elif state == "declined":
-            Estimate.objects.filter(pk=estimate.pk).update(
-                decided_at=decided, decline_reason="We went with a cheaper option."
-            )
+        Estimate.objects.filter(pk=estimate.pk).update(decided_at=decided)
 
 
 def invoice_state_counts(company: Company) -> dict[str, int]:

@@ -64,9 +64,18 @@ def job_apply_status(job: Job, new_status: str, *, now: datetime) -> None:
 
 @transaction.atomic
 def job_change_status(
-    *, company: Any, job: Job, new_status: str, actor: Actor, note: str = ""
+    *,
+    company: Any,
+    job: Job,
+    new_status: str,
+    actor: Actor,
+    note: str = "",
+    announce: bool = True,
 ) -> Job:
     """Move a job along its allowed transitions and keep the history.
+
+    `announce=False` records the move without telling anyone (no `job_status_changed`, so no
+    customer email/text): only for history that is not news, such as the demo's past jobs.
 
     Assigning needs a technician; scheduling needs a window. A repeated move to the status the
     job already has changes nothing (a double click, a late duplicate).
@@ -117,9 +126,14 @@ def job_change_status(
     )
     from . import signals  # late import: listeners (notifications) live in other apps
 
-    transaction.on_commit(
-        lambda: signals.job_status_changed.send(
-            sender=Job, job_id=job.pk, company_id=company.pk, from_status=old, to_status=new_status
+    if announce:
+        transaction.on_commit(
+            lambda: signals.job_status_changed.send(
+                sender=Job,
+                job_id=job.pk,
+                company_id=company.pk,
+                from_status=old,
+                to_status=new_status,
+            )
         )
-    )
     return job

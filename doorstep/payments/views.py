@@ -131,9 +131,32 @@ def _render_checkout(
 def checkout(request: HttpRequest, company_slug: str) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     ids = _scoped_ids(request, source.getlist("invoice"))
+    if not ids:  # "Pay selected" with nothing ticked
+        return _nothing_ticked(request)
     if request.method == "GET":
         return _render_checkout(request, ids)
     return _checkout_submit(request, ids)
+
+
+def _nothing_ticked(request: HttpRequest) -> HttpResponse:
+    """A plain answer and the way back; nothing is created or audited (no one tampered)."""
+    portal = request.portal  # type: ignore[attr-defined]
+    company = portal.company
+    if portal.is_full:
+        back = reverse("portal:invoices", args=[company.slug]), "Back to your invoices"
+    else:
+        back = (
+            reverse("portal:invoice_detail", args=[company.slug, portal.session.invoice_id]),
+            "Back to your invoice",
+        )
+    context = _base(
+        request,
+        heading="No invoices ticked",
+        problem="Tick the invoices you want to pay, then press Pay selected.",
+        back_url=back[0],
+        back_label=back[1],
+    )
+    return render(request, "payments/nothing_to_pay.html", context, status=400)
 
 
 def _checkout_submit(request: HttpRequest, ids: list[int]) -> HttpResponse:

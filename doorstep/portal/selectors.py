@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -74,9 +74,18 @@ def invoices_for_customer(
 
 
 def invoice_for_customer(*, company: Any, customer: Any, invoice_id: int) -> Invoice | None:
-    """One invoice with its lines and the payments applied to it (3 queries), or None."""
-    allocations = PaymentAllocation.objects.select_related("payment").order_by(
-        "-payment__created_at", "-id"
+    """One invoice with its lines and the payments applied to it (3 queries), or None.
+
+    Each allocation knows whether its payment also paid other invoices (`on_other_invoices`,
+    a subquery in the same query): an invoice-link session may open the receipt only of a
+    payment made entirely on its invoice (payments:receipt refuses the others)."""
+    others = PaymentAllocation.objects.filter(payment_id=OuterRef("payment_id")).exclude(
+        invoice_id=OuterRef("invoice_id")
+    )
+    allocations = (
+        PaymentAllocation.objects.select_related("payment")
+        .annotate(on_other_invoices=Exists(others))
+        .order_by("-payment__created_at", "-id")
     )
     return (
         _customer_invoices(company=company, customer=customer)

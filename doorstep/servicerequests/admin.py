@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
 from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor, staff_companies
 from doorstep.core.audit import audit_for
@@ -86,7 +87,7 @@ class DeclineForm(forms.Form):
 @admin.register(ServiceRequest)
 class ServiceRequestAdmin(OfficeRolePermissions, TenantAdmin):
     list_display = ["number_label", "customer", "service_type", "urgency", "status", "created_at"]
-    list_filter = [StatusFilter, "service_type", "urgency"]
+    list_filter = [StatusFilter, ("service_type", admin.RelatedOnlyFieldListFilter), "urgency"]
     search_fields = ["customer__name", "description"]
     list_select_related = ["customer", "service_type"]
     fields = (
@@ -150,7 +151,12 @@ class ServiceRequestAdmin(OfficeRolePermissions, TenantAdmin):
                 "",
                 "<li>{} · {} · {}</li>",
                 (
-                    (f"{e.created_at:%Y-%m-%d %H:%M} UTC", e.actor_label or e.actor_type, e.message)
+                    (
+                        # The back office runs in the company's zone (BackOfficeSite.admin_view).
+                        f"{localtime(e.created_at):%Y-%m-%d %H:%M %Z}",
+                        e.actor_label or e.actor_type,
+                        e.message,
+                    )
                     for e in events
                 ),
             ),
@@ -211,7 +217,9 @@ class ServiceRequestAdmin(OfficeRolePermissions, TenantAdmin):
         form = ApproveForm(
             request.POST or None,
             initial={
-                "title": f"{sr.service_type.name}: {sr.description[:80]}".strip(),
+                # The type alone reads well in "Your technician is on the way for ..." emails;
+                # the customer's words go into the description below.
+                "title": sr.service_type.name,
                 "description": sr.description,
                 "location": sr.location_id,
             },

@@ -40,7 +40,9 @@
   var amount = document.getElementById("amount");
   function labelButton() {
     var value = amount.value.replace(/[^0-9.]/g, "");
-    button.textContent = value && !isNaN(parseFloat(value)) ? "Pay $" + parseFloat(value).toFixed(2) : "Pay";
+    // The same "$1,056.13" as the rest of the page (not "$1056.13").
+    var money = new Intl.NumberFormat("en-US", { style: "currency", currency: button.dataset.currency || "USD" });
+    button.textContent = value && !isNaN(parseFloat(value)) ? "Pay " + money.format(parseFloat(value)) : "Pay";
   }
   if (amount) { amount.addEventListener("input", labelButton); labelButton(); }
 

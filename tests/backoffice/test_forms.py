@@ -277,3 +277,28 @@ def test_prices_are_typed_in_the_companys_currency(db):
     )
     page = office.get(f"/office/billing/invoice/{invoice.pk}/change/").content.decode()
     assert 'value="1500"' in page and "¥1,650" in page
+
+
+def test_office_times_are_the_companys_local_time(company, office):
+    """A visit typed as 9:00 is 9:00 where the company is (New York), which is what the
+    customer reads in the portal, not 9:00 UTC."""
+    from datetime import UTC, datetime
+
+    assert company.timezone == "America/New_York"
+    job = make_job(CustomerFactory(company=company))
+    url = f"/office/jobs/job/{job.pk}/change/"
+    response = post_form(
+        office,
+        url,
+        {
+            "new_status": "scheduled",
+            "scheduled_start_0": "2026-11-25",
+            "scheduled_start_1": "09:00",
+        },
+    )
+    assert response.status_code == 302, errors_of(response)
+    job.refresh_from_db()
+    assert job.scheduled_start == datetime(2026, 11, 25, 14, 0, tzinfo=UTC)  # EST = UTC-5
+    page = office.get(url).content.decode()
+    shown = page.split('name="scheduled_start_1"')[1].split(">")[0]
+    assert 'value="09:00' in shown, shown

@@ -52,8 +52,35 @@ def test_demo_has_every_status_and_running_twice_changes_nothing(
         assert statuses == set(JobStatus.values)
         states = set(company.estimate_set.values_list("state", flat=True))
         assert states == set(EstimateState.values)
+        _assert_activity(company)
     subjects = [m["Subject"] for m in mailbox.messages]
     assert "Your Bluewater Plumbing demo is ready" in subjects
+    # Quiet: one invoice email per company and the office's notices, no job-status emails.
+    assert len(subjects) <= 32
+    assert sum("Invoice" in s for s in subjects) == 2
+    assert not any("on the way" in s.lower() or "completed" in s.lower() for s in subjects)
+
+
+def _assert_activity(company: Company) -> None:
+    """Sent invoices look like real ones; every back-office queue has something in it."""
+    from doorstep.access.models import InvoiceLink
+    from doorstep.messaging.models import Conversation
+    from doorstep.servicerequests.models import ServiceRequest, ServiceType
+
+    sent = Invoice.objects.for_company(company).exclude(sent_at=None)
+    assert sent.count() == 24
+    linked = set(InvoiceLink.objects.for_company(company).values_list("invoice_id", flat=True))
+    assert linked == set(sent.values_list("pk", flat=True))
+    assert all(i.customer.portal_accounts.exists() for i in sent.select_related("customer"))
+    decided = company.estimate_set.filter(state__in=["accepted", "declined"])
+    assert all(e.decided_at for e in decided)
+    assert all(e.signature_name for e in decided.filter(state="accepted"))
+    assert ServiceType.objects.for_company(company).filter(is_active=True).count() == 5
+    requests = ServiceRequest.objects.for_company(company)
+    assert sorted(requests.values_list("status", flat=True)) == ["approved", "declined", "pending"]
+    assert requests.get(status="approved").job is not None
+    conversations = Conversation.objects.for_company(company)
+    assert conversations.count() == 2 and conversations.filter(staff_unread__gt=0).exists()
 
 
 def test_the_printed_login_opens_the_back_office_with_only_that_company(capsys):

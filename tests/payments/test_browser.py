@@ -131,3 +131,10 @@ def test_signed_in_customer_pays_two_invoices_with_3d_secure_and_saves_the_card(
     [receipt] = wait_for_mail(mailbox, payer.email)
     text = mailbox.text(receipt)
     assert first.display_number in text and second.display_number in text and "$75.00" in text
+
+
+def test_the_pay_button_shows_the_amount_like_the_page(page, live_server, company):
+    payer = make_payer(company)
+    invoice = invoice_for(payer, 105613)
+    open_invoice_link(page, live_server, payer, invoice)
+    assert page.get_by_role("button", name="Pay $1,056.13").is_visible()  # not "$1056.13"

@@ -56,6 +56,7 @@ def test_approve_prefills_the_job_and_creates_exactly_one_on_double_click(
     office, pending, contact, mailbox
 ):
     form_page = office.get(admin_url(pending, "approve/")).content.decode()
+    assert f'name="title" value="{pending.service_type.name}"' in form_page  # the type only
     assert "Water heater makes a banging noise" in form_page
     assert f'value="{pending.location_id}" selected' in form_page
     other_home = LocationFactory(customer=contact.customer, street="5 Lake Road")
@@ -122,3 +123,17 @@ def test_staff_see_photos_as_attachments_and_only_of_their_company(office, pendi
         assert stranger.get(admin_url(pending, rest)).status_code in (302, 404)
     assert stranger.get(admin_url(pending, f"photos/{photo.pk}/")).status_code == 404
     assert stranger.get(admin_url(pending, "approve/")).status_code == 404
+
+
+def test_the_service_type_filter_names_only_this_companys_types(office, pending):
+    from ..factories import make_service_type
+
+    make_service_type(CompanyFactory(), name="Rival company secret service")
+    page = office.get("/office/servicerequests/servicerequest/").content.decode()
+    assert pending.service_type.name in page
+    assert "Rival company secret service" not in page
+
+
+def test_the_history_is_in_the_companys_time(office, pending):
+    page = office.get(admin_url(pending, "change/")).content.decode()
+    assert " EST · " in page or " EDT · " in page  # New York, like the rest of the office
