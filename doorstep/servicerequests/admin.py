@@ -110,6 +110,15 @@ class ServiceRequestAdmin(OfficeRolePermissions, TenantAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # customers submit requests; staff create jobs directly
 
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        # Every field is read-only: staff act through Approve / Decline, so no Save buttons.
+        context.update(
+            show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+        )
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 

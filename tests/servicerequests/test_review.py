@@ -137,3 +137,9 @@ def test_the_service_type_filter_names_only_this_companys_types(office, pending)
 def test_the_history_is_in_the_companys_time(office, pending):
     page = office.get(admin_url(pending, "change/")).content.decode()
     assert " EST · " in page or " EDT · " in page  # New York, like the rest of the office
+
+
+def test_the_request_page_offers_approve_and_decline_not_save(office, pending):
+    page = office.get(admin_url(pending, "change/")).content.decode()
+    assert 'name="_save"' not in page and 'name="_continue"' not in page
+    assert "Approve" in page and "Decline" in page
