@@ -87,9 +87,16 @@ def invoice_for_customer(*, company: Any, customer: Any, invoice_id: int) -> Inv
     )
 
 
+VIEW_TOUCH_EVERY = timedelta(seconds=60)  # as the portal session's last_seen_at
+
+
 def invoice_mark_viewed(*, company: Any, invoice: Invoice) -> None:
-    """Staff see when the customer first and last opened the invoice page (one UPDATE)."""
+    """Staff see when the customer first and last opened the invoice page: one UPDATE on
+    the first view, then at most one a minute (a reload needs no write and no commit)."""
     now = timezone.now()
+    last = invoice.last_viewed_at
+    if invoice.first_viewed_at is not None and last is not None and now - last <= VIEW_TOUCH_EVERY:
+        return
     Invoice.objects.filter(pk=invoice.pk, company=company).update(
         first_viewed_at=Coalesce("first_viewed_at", now), last_viewed_at=now
     )

@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,3 +279,31 @@ def test_any_brand_colour_stays_readable(me):
     me["company"].save()
     page = get(me, "home")
     assert "--accent:#ffd700;--on-accent:#1c2430;--accent-ink:#836e00;" in page
+
+
+def test_reloading_the_invoice_page_writes_at_most_once_a_minute(me, time_machine):
+    invoice = make_invoice(me["customer"])
+    url = reverse("portal:invoice_detail", args=[me["slug"], invoice.pk])
+    first = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+    time_machine.move_to(first, tick=False)
+    me["client"].get(url)
+    invoice.refresh_from_db()
+    assert invoice.first_viewed_at == invoice.last_viewed_at == first
+
+    def viewing_writes() -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            assert me["client"].get(url).status_code == 200
+        table = Invoice._meta.db_table
+        return any(q["sql"].startswith(f'UPDATE "{table}"') for q in queries)
+
+    time_machine.move_to(first + timedelta(seconds=59), tick=False)
+    assert not viewing_writes()  # a reload within the minute: no statement at all
+    time_machine.move_to(first + timedelta(seconds=60), tick=False)
+    assert not viewing_writes()
+    invoice.refresh_from_db()
+    assert invoice.last_viewed_at == first
+    time_machine.move_to(first + timedelta(seconds=61), tick=False)
+    assert viewing_writes()
+    invoice.refresh_from_db()
+    assert invoice.first_viewed_at == first
+    assert invoice.last_viewed_at == first + timedelta(seconds=61)
