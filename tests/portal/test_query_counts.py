@@ -41,6 +41,7 @@ EXPECTED = {
     "jobs": 2,
     "jobs_history": 2,
     "jobs_live": 2,
+    "jobs_live_extended": 3,  # the jobs up to the cursor, then the next ones
     "job_detail": 4,
     "estimates": 3,
     "estimate_detail": 4,
@@ -97,6 +98,7 @@ def page_urls(slug: str, owner: dict[str, Any]) -> dict[str, str]:
         "jobs": url("jobs"),
         "jobs_history": url("jobs") + "?tab=history",
         "jobs_live": url("jobs_live"),
+        "jobs_live_extended": url("jobs_live") + "?through=99.n.2147483647&more=1",
         "job_detail": url("job_detail", owner["job"].pk),
         "estimates": url("estimates"),
         "estimate_detail": url("estimate_detail", owner["estimate"].pk),
