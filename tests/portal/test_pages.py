@@ -343,6 +343,8 @@ def test_active_jobs_show_twenty_then_more_by_keyset_and_stay_live(me):
 
     first = get(me, "jobs")
     assert shown(first) == expected[:20] and "Show more" in first
+    detail = reverse("portal:job_detail", args=[me["slug"], expected[0]])
+    assert f'<a href="{detail}">' in first  # the card's link, reversed once per company
     more_url = link(first, "hx-get").replace("&amp;", "&")
     live_url = reverse("portal:jobs_live", args=[me["slug"]])
     assert more_url.startswith(live_url + "?through=") and more_url.endswith("&more=1")

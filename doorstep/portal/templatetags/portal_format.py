@@ -47,18 +47,18 @@ class LocaleFormats:
     weekday_date: DateTimePattern
     short_time: DateTimePattern
 
-    def date(self, value: date) -> str:
+    def medium(self, value: date) -> str:
         return self.medium_date.apply(value, self.locale)
 
-    def day(self, value: date) -> str:
+    def weekday(self, value: date) -> str:
         return self.weekday_date.apply(value, self.locale)
 
-    def time(self, value: time) -> str:
+    def clock(self, value: time) -> str:
         # As babel.dates.format_time does with a naive time: the pattern has no zone field.
         return self.short_time.apply(value.replace(tzinfo=UTC), self.locale)
 
     def moment(self, local: datetime) -> str:
-        return f"{self.day(local.date())} · {self.time(local.time())}"
+        return f"{self.weekday(local.date())} · {self.clock(local.time())}"
 
 
 @lru_cache(maxsize=64)
@@ -83,7 +83,7 @@ def company_date(value: date | datetime | None, company: Any) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(company_zone(company)).date()
-    return _formats(company).date(value)
+    return _formats(company).medium(value)
 
 
 @register.filter
@@ -106,7 +106,7 @@ def visit_window(context: Any, start: datetime | None, end: datetime | None) -> 
     text = formats.moment(s)
     if end is not None:
         e = end.astimezone(zone)
-        text += f" – {formats.time(e.time()) if e.date() == s.date() else formats.moment(e)}"
+        text += f" – {formats.clock(e.time()) if e.date() == s.date() else formats.moment(e)}"
     return text
 
 
