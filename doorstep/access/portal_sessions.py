@@ -169,13 +169,13 @@ def portal_session_resolve_by_slug(
     raw = _raw_key(request)
     if raw is None:
         return None
-    session = (
+    # key_hash is unique: a slice, not first(), whose ORDER BY costs compiling and sorting.
+    found = list(
         PortalSession.objects.select_related(
             "company__settings", "account__customer", "account__contact"
-        )
-        .filter(key_hash=token_hash(raw), company__slug=company_slug, ended_at__isnull=True)
-        .first()
+        ).filter(key_hash=token_hash(raw), company__slug=company_slug, ended_at__isnull=True)[:1]
     )
+    session = found[0] if found else None
     if session is None or not _still_valid(session):
         return None
     return _identity(session, session.company)
