@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from doorstep.tenancy.selectors import company_by_slug
 
 from .next_page import sign_in_url
-from .portal_sessions import portal_session_resolve
+from .portal_sessions import portal_session_resolve_by_slug
 
 View = Callable[..., HttpResponseBase]
 
@@ -47,16 +47,24 @@ def company_portal(view: View) -> View:
 
 def portal_view(*, invoice_scope_ok: bool = False) -> Callable[[View], View]:
     """Require a signed-in customer. `invoice_scope_ok` lets an invoice-link session in
-    (the view must then check `request.portal.may_see_invoice(id)`)."""
+    (the view must then check `request.portal.may_see_invoice(id)`).
+
+    With a portal cookie, the session and its company come in one query (filtered by the
+    key AND the URL's slug); the company alone is looked up only when there is no live
+    session, to show the sign-in redirect, the "portal unavailable" page or a 404."""
 
     def decorate(view: View) -> View:
-        @company_portal
         @wraps(view)
         def wrapper(
             request: HttpRequest, company_slug: str, *args: Any, **kwargs: Any
         ) -> HttpResponseBase:
-            company = request.company  # type: ignore[attr-defined]
-            identity = portal_session_resolve(request=request, company=company)
+            identity = portal_session_resolve_by_slug(request=request, company_slug=company_slug)
+            company = identity.company if identity else company_by_slug(slug=company_slug)
+            if company is None:
+                raise Http404("No such portal.")
+            request.company = company  # type: ignore[attr-defined]
+            if not company.settings.portal_enabled:
+                return portal_unavailable(request, company)
             if identity is None or not (identity.is_full or invoice_scope_ok):
                 return redirect(sign_in_url(company, request.get_full_path()))
             request.portal = identity  # type: ignore[attr-defined]

@@ -107,18 +107,14 @@ def portal_session_start(
     return session
 
 
-def portal_session_resolve(*, request: HttpRequest, company: Company) -> PortalIdentity | None:
-    """The live session for this company's portal, or None. One query (plus a rare touch)."""
+def _raw_key(request: HttpRequest) -> str | None:
     raw = request.COOKIES.get(settings.PORTAL_SESSION_COOKIE)
-    if not raw or len(raw) > 100:
-        return None
-    session = (
-        PortalSession.objects.select_related("account__customer", "account__contact")
-        .filter(key_hash=token_hash(raw), company=company, ended_at__isnull=True)
-        .first()
-    )
-    if session is None:
-        return None
+    return raw if raw and len(raw) <= 100 else None
+
+
+def _still_valid(session: PortalSession) -> bool:
+    """End the session if it is idle, too old, or its account or address changed; touch it
+    at most once a minute otherwise."""
     now = timezone.now()
     idle = timedelta(minutes=settings.PORTAL_SESSION_IDLE_MINUTES)
     absolute = timedelta(hours=settings.PORTAL_SESSION_ABSOLUTE_HOURS)
@@ -132,12 +128,57 @@ def portal_session_resolve(*, request: HttpRequest, company: Company) -> PortalI
         or (account.contact.email or "").strip().lower() != account.email
     ):
         PortalSession.objects.filter(pk=session.pk).update(ended_at=now)
-        return None
+        return False
     if now - session.last_seen_at > TOUCH_EVERY:
         PortalSession.objects.filter(pk=session.pk).update(last_seen_at=now)
+    return True
+
+
+def _identity(session: PortalSession, company: Company) -> PortalIdentity:
+    account = session.account
     return PortalIdentity(
         session=session, account=account, company=company, customer=account.customer
     )
+
+
+def portal_session_resolve(*, request: HttpRequest, company: Company) -> PortalIdentity | None:
+    """The live session for this company's portal, or None. One query (plus a rare touch)."""
+    raw = _raw_key(request)
+    if raw is None:
+        return None
+    session = (
+        PortalSession.objects.select_related("account__customer", "account__contact")
+        .filter(key_hash=token_hash(raw), company=company, ended_at__isnull=True)
+        .first()
+    )
+    if session is None or not _still_valid(session):
+        return None
+    return _identity(session, company)
+
+
+def portal_session_resolve_by_slug(
+    *, request: HttpRequest, company_slug: str
+) -> PortalIdentity | None:
+    """The live session of the company whose portal this URL is, with that company (and its
+    settings) joined in: the one query before a signed-in portal page (plus a rare touch).
+
+    Filtering on the slug as well as the key means a cookie of company X never opens
+    company Y. None when there is no such session; the caller then looks the company up
+    itself (to redirect to its sign-in page, or 404). The caller must still check that the
+    portal is switched on."""
+    raw = _raw_key(request)
+    if raw is None:
+        return None
+    # key_hash is unique: a slice, not first(), whose ORDER BY costs compiling and sorting.
+    found = list(
+        PortalSession.objects.select_related(
+            "company__settings", "account__customer", "account__contact"
+        ).filter(key_hash=token_hash(raw), company__slug=company_slug, ended_at__isnull=True)[:1]
+    )
+    session = found[0] if found else None
+    if session is None or not _still_valid(session):
+        return None
+    return _identity(session, session.company)
 
 
 def portal_session_end(*, request: HttpRequest, response: HttpResponse, company: Company) -> None:

@@ -96,9 +96,16 @@ def invoice_for_customer(*, company: Any, customer: Any, invoice_id: int) -> Inv
     )
 
 
+VIEW_TOUCH_EVERY = timedelta(seconds=60)  # as the portal session's last_seen_at
+
+
 def invoice_mark_viewed(*, company: Any, invoice: Invoice) -> None:
-    """Staff see when the customer first and last opened the invoice page (one UPDATE)."""
+    """Staff see when the customer first and last opened the invoice page: one UPDATE on
+    the first view, then at most one a minute (a reload needs no write and no commit)."""
     now = timezone.now()
+    last = invoice.last_viewed_at
+    if invoice.first_viewed_at is not None and last is not None and now - last <= VIEW_TOUCH_EVERY:
+        return
     Invoice.objects.filter(pk=invoice.pk, company=company).update(
         first_viewed_at=Coalesce("first_viewed_at", now), last_viewed_at=now
     )
@@ -126,10 +133,106 @@ def _customer_jobs(*, company: Any, customer: Any) -> QuerySet[Job]:
     )
 
 
-def jobs_active_for_customer(*, company: Any, customer: Any, limit: int = 50) -> list[Job]:
-    """Most active first (in progress ... scheduled, then waiting), then by visit time."""
-    qs = _customer_jobs(company=company, customer=customer).filter(status__in=OPEN_JOB_STATUSES)
-    return list(qs.order_by("activity_rank", "scheduled_start", "id")[:limit])
+# Most active first (in progress ... scheduled, then waiting), then by visit time; a job
+# without a time comes after the timed ones of its rank on every database.
+ACTIVE_ORDER = ("activity_rank", F("scheduled_start").asc(nulls_last=True), "id")
+
+
+def _open_jobs(*, company: Any, customer: Any) -> QuerySet[Job]:
+    return _customer_jobs(company=company, customer=customer).filter(status__in=OPEN_JOB_STATUSES)
+
+
+def jobs_active_for_customer(*, company: Any, customer: Any, limit: int = 3) -> list[Job]:
+    """The first `limit` open jobs, most active first (the home page's summary)."""
+    return list(_open_jobs(company=company, customer=customer).order_by(*ACTIVE_ORDER)[:limit])
+
+
+ActiveKey = tuple[int, datetime | None, int]  # (activity_rank, scheduled_start, id)
+
+
+def _key_cursor(key: ActiveKey) -> str:
+    rank, start, pk = key
+    micros = "n" if start is None else str((start - EPOCH) // MICROSECOND)
+    return f"{rank}.{micros}.{pk}"
+
+
+def active_cursor(job: Job) -> str:
+    """'<rank>.<start in epoch microseconds, or n>.<id>': a position in ACTIVE_ORDER."""
+    return _key_cursor((job.activity_rank, job.scheduled_start, job.pk))
+
+
+def parse_active_cursor(raw: str | None) -> ActiveKey | None:
+    """Anything malformed -> None (the first page)."""
+    if not raw or len(raw) > 50:
+        return None
+    parts = raw.split(".")
+    if len(parts) != 3 or not (parts[0].isdigit() and parts[2].isdigit()):
+        return None
+    rank, start, pk = parts
+    if start == "n":
+        return int(rank), None, int(pk)
+    if not start.isdigit():
+        return None
+    try:
+        return int(rank), EPOCH + int(start) * MICROSECOND, int(pk)
+    except OverflowError:
+        return None
+
+
+def _through(key: ActiveKey) -> Q:
+    """Jobs at or before `key` in ACTIVE_ORDER (NULL start after every time)."""
+    rank, start, pk = key
+    if start is None:
+        same_rank = Q(scheduled_start__isnull=False) | Q(scheduled_start__isnull=True, id__lte=pk)
+    else:
+        same_rank = Q(scheduled_start__lt=start) | Q(scheduled_start=start, id__lte=pk)
+    return Q(activity_rank__lt=rank) | (Q(activity_rank=rank) & same_rank)
+
+
+def _after(key: ActiveKey) -> Q:
+    """Jobs strictly after `key` in ACTIVE_ORDER."""
+    rank, start, pk = key
+    if start is None:
+        same_rank = Q(scheduled_start__isnull=True, id__gt=pk)
+    else:
+        same_rank = (
+            Q(scheduled_start__gt=start)
+            | Q(scheduled_start__isnull=True)
+            | Q(scheduled_start=start, id__gt=pk)
+        )
+    return Q(activity_rank__gt=rank) | (Q(activity_rank=rank) & same_rank)
+
+
+@dataclass(frozen=True)
+class ActiveJobs:
+    jobs: list[Job]
+    through: str | None  # the list ends here (None: the first page, open-ended)
+    next_cursor: str | None  # more open jobs follow: "Show more" extends the list to them
+
+
+ACTIVE_SHOWN_MAX = 500  # a list extended again and again stays bounded
+
+
+def active_jobs_for_customer(
+    *, company: Any, customer: Any, through: ActiveKey | None = None, more: int = 0, page: int = 20
+) -> ActiveJobs:
+    """The Active tab's list: the first `page` open jobs, or every job up to `through`
+    (a list the customer extended) plus `more` further ones. Keyset on ACTIVE_ORDER: one
+    query for the first page, two for an extended list, whatever the customer's history."""
+    qs = _open_jobs(company=company, customer=customer).order_by(*ACTIVE_ORDER)
+    if through is None:
+        rows = list(qs[: page + 1])
+        if len(rows) <= page:
+            return ActiveJobs(rows, None, None)
+        rows = rows[:page]
+        last = active_cursor(rows[-1])
+        return ActiveJobs(rows, last, last)
+    rows = list(qs.filter(_through(through))[:ACTIVE_SHOWN_MAX])
+    extra = list(qs.filter(_after(through))[: more + 1])
+    rows += extra[:more]
+    # Nothing open any more up to there: the list keeps the customer's bound.
+    end = active_cursor(rows[-1]) if rows else _key_cursor(through)
+    return ActiveJobs(rows, end, end if len(extra) > more else None)
 
 
 def next_visit_for_customer(*, company: Any, customer: Any) -> Job | None:

@@ -33,6 +33,7 @@ PAYMENTS_PER_PAGE = 20
 ESTIMATES_PER_PAGE = 20
 DOCUMENTS_PER_PAGE = 30
 HISTORY_PER_PAGE = 10
+ACTIVE_PER_PAGE = 20
 
 
 def _render(
@@ -173,16 +174,26 @@ def jobs(request: HttpRequest, company_slug: str) -> HttpResponse:
         if _is_htmx(request) and after is not None:
             return _render(request, "portal/_history_rows.html", "jobs", **context)
     else:
-        context["active_jobs"] = selectors.jobs_active_for_customer(**scope)
+        context["active"] = _active_jobs(request)
     return _render(request, "portal/jobs.html", "jobs", **context)
+
+
+def _active_jobs(request: HttpRequest) -> selectors.ActiveJobs:
+    """The first ACTIVE_PER_PAGE open jobs; `?through=<cursor>` every job up to there (what
+    the customer has on screen: the live refresh keeps exactly that list current), plus
+    ACTIVE_PER_PAGE more with `&more=1` (the "Show more" link, with or without htmx)."""
+    through = selectors.parse_active_cursor(request.GET.get("through"))
+    more = ACTIVE_PER_PAGE if through is not None and request.GET.get("more") == "1" else 0
+    return selectors.active_jobs_for_customer(
+        **_scope(request), through=through, more=more, page=ACTIVE_PER_PAGE
+    )
 
 
 @require_safe
 @portal_view()
 def jobs_live(request: HttpRequest, company_slug: str) -> HttpResponse:
-    """The Active tab's cards alone: htmx polls this and swaps it in place."""
-    active = selectors.jobs_active_for_customer(**_scope(request))
-    return _render(request, "portal/_active_jobs.html", "jobs", active_jobs=active)
+    """The Active tab's list alone: htmx polls this and swaps it in place ("Show more" too)."""
+    return _render(request, "portal/_active_jobs.html", "jobs", active=_active_jobs(request))
 
 
 @require_safe

@@ -309,3 +309,23 @@ def test_two_companies_same_email_two_accounts(company, other_company):
     sign_in(with_session, first)
     assert with_session.get(f"/p/{company.slug}/").status_code == 200
     assert with_session.get(f"/p/{other_company.slug}/").status_code == 302
+
+
+def test_the_one_query_gate_keeps_companies_apart(company, other_company):
+    """The session is found by its key AND the URL's company in one query: a cookie of
+    company X sent to company Y's portal is no session at all there (sign-in redirect,
+    Y's own sign-in page), to an unknown portal a 404; X's session stays valid."""
+    mine = new_account(company, "gate@example.test")
+    browser = Client()
+    session = sign_in(browser, mine)
+    with CaptureQueriesContext(connection) as queries:
+        assert browser.get(f"/p/{company.slug}/").status_code == 200
+    assert 'FROM "access_portalsession"' in queries[0]["sql"]
+    assert 'INNER JOIN "tenancy_company"' in queries[0]["sql"]
+    other = browser.get(f"/p/{other_company.slug}/invoices/")
+    assert other.status_code == 302
+    assert other["Location"].startswith(f"/p/{other_company.slug}/sign-in")
+    assert browser.get("/p/no-such-company/").status_code == 404
+    session.refresh_from_db()
+    assert session.ended_at is None
+    assert browser.get(f"/p/{company.slug}/").status_code == 200

@@ -127,3 +127,12 @@ def test_a_logo_is_embedded_and_nothing_is_fetched(company, invoice, tmp_path):
     invoice.save()
     text = pdf_text(pdf.invoice_pdf_attachment(company, invoice.pk)[1])
     assert "169.254.169.254" in text  # printed as text, never fetched
+
+
+def test_the_web_process_warms_the_pdf_renderer_once_at_start():
+    """config/wsgi.py calls it (not under DEBUG); it renders a tiny document, so WeasyPrint
+    and its fonts are loaded before the first customer asks for a PDF."""
+    import sys
+
+    pdf.pdf_renderer_warm()
+    assert "weasyprint" in sys.modules

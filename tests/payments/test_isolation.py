@@ -91,6 +91,6 @@ def test_confirm_page_query_count(company, django_assert_num_queries):
     client = signed_in(payer)
     pay(client, company, [invoice_for(payer)], payment_method="pm_demo_visa_3155_12_30")
     payment = Payment.objects.get()
-    # session, company, payment, allocations, their invoices
-    with django_assert_num_queries(5):
+    # session (with its company), payment, allocations, their invoices
+    with django_assert_num_queries(4):
         assert client.get(f"/p/{company.slug}/payments/{payment.pk}/confirm").status_code == 200

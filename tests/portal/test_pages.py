@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,3 +279,103 @@ def test_any_brand_colour_stays_readable(me):
     me["company"].save()
     page = get(me, "home")
     assert "--accent:#ffd700;--on-accent:#1c2430;--accent-ink:#836e00;" in page
+
+
+def test_reloading_the_invoice_page_writes_at_most_once_a_minute(me, time_machine):
+    invoice = make_invoice(me["customer"])
+    url = reverse("portal:invoice_detail", args=[me["slug"], invoice.pk])
+    first = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+    time_machine.move_to(first, tick=False)
+    me["client"].get(url)
+    invoice.refresh_from_db()
+    assert invoice.first_viewed_at == invoice.last_viewed_at == first
+
+    def viewing_writes() -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            assert me["client"].get(url).status_code == 200
+        table = Invoice._meta.db_table
+        return any(q["sql"].startswith(f'UPDATE "{table}"') for q in queries)
+
+    time_machine.move_to(first + timedelta(seconds=59), tick=False)
+    assert not viewing_writes()  # a reload within the minute: no statement at all
+    time_machine.move_to(first + timedelta(seconds=60), tick=False)
+    assert not viewing_writes()
+    invoice.refresh_from_db()
+    assert invoice.last_viewed_at == first
+    time_machine.move_to(first + timedelta(seconds=61), tick=False)
+    assert viewing_writes()
+    invoice.refresh_from_db()
+    assert invoice.first_viewed_at == first
+    assert invoice.last_viewed_at == first + timedelta(seconds=61)
+
+
+def test_active_jobs_show_twenty_then_more_by_keyset_and_stay_live(me):
+    """20 cards, then "Show more" extends the list (keyset on rank, visit time, id); the
+    live refresh keeps exactly the list on screen current, with or without htmx."""
+    import re
+
+    from doorstep.jobs.models import ACTIVITY_RANK
+
+    customer = me["customer"]
+    location = LocationFactory(customer=customer)
+    moment = datetime(2030, 5, 1, 12, 0, 0, 123457, tzinfo=UTC)
+    plan = (
+        [(JobStatus.IN_PROGRESS, moment + timedelta(hours=i)) for i in range(3)]
+        + [(JobStatus.SCHEDULED, moment)] * 10  # one visit time: the id breaks the tie
+        + [(JobStatus.SCHEDULED, None)] * 2  # a rank's jobs without a time come last
+        + [(JobStatus.UNSCHEDULED, None)] * 8
+    )
+    made = []
+    for i, (status, start) in enumerate(reversed(plan)):  # ids not in display order
+        job = make_job(customer, location=location, title=f"Open {i:02d}")
+        rank = ACTIVITY_RANK.get(status, 99)
+        Job.objects.filter(pk=job.pk).update(
+            status=status, activity_rank=rank, scheduled_start=start, scheduled_end=None
+        )
+        made.append((rank, start is None, start or moment, job.pk))
+    expected = [pk for *_, pk in sorted(made)]
+
+    def shown(page: str) -> list[int]:
+        return [int(pk) for pk in re.findall(r'id="job-(\d+)-title"', page)]
+
+    def link(page: str, attr: str) -> str:
+        return page.split('id="active-more"')[1].split(f'{attr}="')[1].split('"')[0]
+
+    first = get(me, "jobs")
+    assert shown(first) == expected[:20] and "Show more" in first
+    detail = reverse("portal:job_detail", args=[me["slug"], expected[0]])
+    assert f'<a href="{detail}">' in first  # the card's link, reversed once per company
+    more_url = link(first, "hx-get").replace("&amp;", "&")
+    live_url = reverse("portal:jobs_live", args=[me["slug"]])
+    assert more_url.startswith(live_url + "?through=") and more_url.endswith("&more=1")
+    poll = first.split('id="active-jobs"')[1].split('hx-get="')[1].split('"')[0]
+    assert poll == more_url.removesuffix("&more=1")  # the refresh covers the 20 shown
+
+    extended = me["client"].get(more_url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in extended and shown(extended) == expected and "Show more" not in extended
+    # The refresh of the extended list covers all 23 (and nothing more would appear).
+    refreshed = me["client"].get(poll).content.decode()
+    assert shown(refreshed) == expected[:20] and "Show more" in refreshed
+    extended_poll = extended.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    assert shown(me["client"].get(extended_poll).content.decode()) == expected
+
+    # Without JavaScript the link is a page of its own with the longer list.
+    no_js = link(first, "href").replace("&amp;", "&")
+    page = me["client"].get(no_js).content.decode()
+    assert "<html" in page and shown(page) == expected
+
+    # One of the shown jobs is done, a new urgent one starts: the refresh of the 20 shown
+    # follows both, and the 3 beyond still wait behind "Show more".
+    done = Job.objects.get(pk=expected[5])
+    Job.objects.filter(pk=done.pk).update(
+        status=JobStatus.COMPLETED, activity_rank=99, completed_at=timezone.now()
+    )
+    urgent = make_job(customer, location=location, title="Urgent")
+    Job.objects.filter(pk=urgent.pk).update(
+        status=JobStatus.IN_PROGRESS, activity_rank=0, scheduled_start=moment - timedelta(days=1)
+    )
+    after_change = shown(me["client"].get(poll).content.decode())
+    assert after_change == [urgent.pk] + [pk for pk in expected[:20] if pk != done.pk]
+
+    for bad in ("garbage", "1.2", "1.x.3", "0.99999999999999999999999.1", ""):
+        assert shown(get(me, "jobs_live", query=f"?through={bad}&more=1"))[:1] == [urgent.pk]

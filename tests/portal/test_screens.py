@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from doorstep.access.portal_sessions import portal_session_create
+from doorstep.jobs.models import ACTIVE_STATUSES as ACTIVE
 from doorstep.jobs.models import JobStatus
 from doorstep.jobs.services import job_change_status
 
@@ -125,4 +126,35 @@ def test_forms_post_from_a_real_browser(chromium, live_server):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/sign-in")
     assert "/sign-in?next=" in page.goto(base + "invoices/").url
+    context.close()
+
+
+def test_active_jobs_show_more_in_place_and_keep_refreshing(chromium, live_server):
+    from ..factories import make_job
+
+    story = build_story(history=0)
+    customer = story["customer"]
+    location = story["jobs"]["in_progress"].location
+    for i in range(25):
+        make_job(customer, location=location, title=f"Waiting job {i:02d}")  # unscheduled
+    context, base = signed_in_context(chromium, live_server, story, "phone")
+    page = context.new_page()
+    page.goto(base + "jobs/")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("window.sameDocument = true")
+    total = customer.jobs.filter(status__in=["unscheduled", *ACTIVE]).count()
+    assert total > 20 and page.locator(".job-card").count() == 20
+    page.locator("#active-more").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "jobs-show-more-phone.png"))
+    page.get_by_role("link", name="Show more").click()
+    page.wait_for_function(f"document.querySelectorAll('.job-card').length === {total}")
+    assert page.get_by_role("link", name="Show more").count() == 0
+    job = story["jobs"]["on_the_way"]
+    job_change_status(
+        company=job.company, job=job, new_status=JobStatus.TECHNICIAN_ARRIVED, actor=SYSTEM
+    )
+    page.evaluate("htmx.trigger('#active-jobs', 'refresh')")
+    page.get_by_text("Dev has arrived.").wait_for(timeout=5000)
+    assert page.locator(".job-card").count() == total  # the refresh keeps the longer list
+    assert page.evaluate("window.sameDocument") is True
     context.close()
