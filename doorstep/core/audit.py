@@ -46,7 +46,24 @@ def audit_record(
     message: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = audit_event(
+        company=company, target=target, verb=verb, actor=actor, message=message, data=data
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_event(
+    *,
+    company: Any,
+    target: models.Model,
+    verb: str,
+    actor: Actor,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved audit row, for code that writes several in one statement (bulk_create)."""
+    return AuditEvent(
         company=company,
         target_type=target._meta.model_name or "",
         target_id=target.pk,

@@ -19,7 +19,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from doorstep.billing.models import Invoice
-from doorstep.core.audit import Actor, audit_record
+from doorstep.core.audit import Actor, audit_event, audit_record
+from doorstep.core.models import AuditEvent
 from doorstep.core.money import format_money
 
 from . import notify
@@ -96,16 +97,14 @@ def _lock_payment(payment_id: int) -> Payment:
 
 
 def _lock_invoices(payment: Payment) -> list[tuple[PaymentAllocation, Invoice]]:
-    invoices = {
-        inv.pk: inv
-        for inv in Invoice.objects.select_for_update(of=("self",))
-        .filter(allocations__payment=payment)
-        .order_by("id")
-    }
-    allocations = list(payment.allocations.order_by("invoice_id"))
-    for allocation in allocations:
-        allocation.invoice = invoices[allocation.invoice_id]
-    return [(a, invoices[a.invoice_id]) for a in allocations]
+    """The payment's allocations with their invoices, the invoice rows locked, in one query.
+    PostgreSQL takes the row locks in the order the rows come out, so by invoice id."""
+    allocations = list(
+        payment.allocations.select_related("invoice")
+        .select_for_update(of=("invoice",))
+        .order_by("invoice_id")
+    )
+    return [(a, a.invoice) for a in allocations]
 
 
 @transaction.atomic(savepoint=False)  # all-or-nothing with any caller
@@ -168,6 +167,7 @@ def payment_apply_result(
 def _succeed(payment: Payment, actor: Actor) -> None:
     was_processing = payment.state == S.PROCESSING
     unapplied = []
+    audits = []  # written together in one statement
     pairs = _lock_invoices(payment)
     for allocation, invoice in pairs:
         if was_processing:
@@ -179,14 +179,16 @@ def _succeed(payment: Payment, actor: Actor) -> None:
             invoice.save(update_fields=["amount_pending", "updated_at"])
             continue
         invoice_apply_payment(invoice=invoice, amount=allocation.amount)
-        audit_record(
-            company=payment.company,
-            target=invoice,
-            verb="payment.received",
-            actor=actor,
-            message=f"{format_money(allocation.amount, payment.currency)} paid online "
-            f"({payment.method_label})",
-            data={"payment_id": payment.pk, "amount": allocation.amount},
+        audits.append(
+            audit_event(
+                company=payment.company,
+                target=invoice,
+                verb="payment.received",
+                actor=actor,
+                message=f"{format_money(allocation.amount, payment.currency)} paid online "
+                f"({payment.method_label})",
+                data={"payment_id": payment.pk, "amount": allocation.amount},
+            )
         )
     payment.state = S.SUCCEEDED
     payment.received_at = timezone.now()
@@ -195,13 +197,16 @@ def _succeed(payment: Payment, actor: Actor) -> None:
             f"Paid, but {', '.join(unapplied)} had no balance left: refund the customer."
         )[:300]
     payment.save(update_fields=["state", "received_at", "failure_message", "updated_at"])
-    audit_record(
-        company=payment.company,
-        target=payment,
-        verb="payment.succeeded",
-        actor=actor,
-        message=f"{format_money(payment.amount, payment.currency)} received",
+    audits.append(
+        audit_event(
+            company=payment.company,
+            target=payment,
+            verb="payment.succeeded",
+            actor=actor,
+            message=f"{format_money(payment.amount, payment.currency)} received",
+        )
     )
+    AuditEvent.objects.bulk_create(audits)
     if payment.save_method and payment.provider_method_ref:
         from .methods import saved_method_record
 

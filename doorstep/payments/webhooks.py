@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from doorstep.core.audit import Actor
@@ -32,6 +32,13 @@ STATUS_FOR_EVENT = {
     "payment_intent.requires_action": "requires_action",
     "payment_intent.canceled": "canceled",
 }
+# PostgreSQL and SQLite (>= 3.35) both know ON CONFLICT ... RETURNING.
+INBOX_INSERT = (
+    "INSERT INTO payments_webhookevent "
+    "(provider, event_id, event_type, account, payload, received_at, outcome) "
+    "VALUES (%s, %s, %s, %s, %s, %s, '') "
+    "ON CONFLICT (provider, event_id) DO NOTHING RETURNING id"
+)
 REFUND_EVENTS = {"charge.refunded", "charge.refund.updated", "refund.updated", "refund.created"}
 
 
@@ -61,20 +68,40 @@ def webhook_receive(
         )
         log.warning("webhook rejected (%s): %s", provider, exc)
         return Received(400, "invalid signature")
-    try:
-        with transaction.atomic():
-            stored = WebhookEvent.objects.create(
-                provider=provider,
-                event_id=event.id[:100],
-                event_type=event.type[:80],
-                account=event.account[:64],
-                payload=event.payload,
-            )
-            if enqueue:
-                transaction.on_commit(lambda: _enqueue(stored.pk))
-    except IntegrityError:
+    stored_pk = _inbox_insert(
+        provider=provider,
+        event_id=event.id[:100],
+        event_type=event.type[:80],
+        account=event.account[:64],
+        payload=event.payload,
+    )
+    if stored_pk is None:
         return Received(200, "duplicate")
-    return Received(200, "stored", stored.pk)
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(stored_pk))
+    return Received(200, "stored", stored_pk)
+
+
+def _inbox_insert(
+    *, provider: str, event_id: str, event_type: str, account: str, payload: Any
+) -> int | None:
+    """Store the event once: the unique (provider, event_id) index decides, in one statement
+    (a duplicate costs no exception, savepoint or extra SELECT). Returns None for a duplicate.
+    A concurrent insert of the same id waits for the other transaction, then sees the row."""
+    meta = WebhookEvent._meta
+    payload_field = meta.get_field("payload")
+    params = [
+        provider,
+        event_id,
+        event_type,
+        account,
+        payload_field.get_db_prep_save(payload, connection),
+        meta.get_field("received_at").get_db_prep_save(timezone.now(), connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(INBOX_INSERT, params)
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def _enqueue(event_pk: int) -> None:

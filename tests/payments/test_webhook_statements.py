@@ -1,0 +1,76 @@
+"""The exact SQL statements of handling one webhook event and one duplicate delivery: the
+throughput of the inbox is bound by round trips, so the count must not silently grow."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from doorstep.core.audit import Actor
+from doorstep.core.models import AuditEvent
+from doorstep.payments.checkout import payment_attempt_create
+from doorstep.payments.models import Payment, PaymentState
+from doorstep.payments.providers.stripe.webhooks import signature_header
+from doorstep.payments.webhooks import webhook_handle, webhook_receive
+
+from .helpers import WEBHOOK_SECRET, intent_object, invoice_for, make_payer, reload, stripe_event
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(company, settings):
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    company.settings.payment_provider = "stripe"
+    company.settings.save()
+    payer = make_payer(company)
+    invoice = invoice_for(payer)
+    payment = payment_attempt_create(
+        company=company,
+        customer=payer.customer,
+        invoice_ids=[invoice.pk],
+        amount_text=None,
+        method="card",
+        actor=Actor.system("test"),
+        payer_email=payer.email,
+    )
+    Payment.objects.filter(pk=payment.pk).update(provider_reference="pi_statements")
+    payment = reload(payment)
+    payload = json.dumps(
+        stripe_event("payment_intent.succeeded", intent_object(payment, "succeeded"))
+    ).encode()
+    signature = signature_header(payload=payload, secret=WEBHOOK_SECRET)
+
+    with CaptureQueriesContext(connection) as new:
+        received = webhook_receive(
+            provider="stripe", payload=payload, signature=signature, enqueue=False
+        )
+        assert received.event_pk is not None
+        webhook_handle(event_pk=received.event_pk)
+    with CaptureQueriesContext(connection) as duplicate:
+        again = webhook_receive(
+            provider="stripe", payload=payload, signature=signature, enqueue=False
+        )
+    assert again.reason == "duplicate" and again.event_pk is None
+    assert reload(payment).state == PaymentState.SUCCEEDED
+    assert reload(invoice).balance_due == 0
+    assert (
+        AuditEvent.objects.filter(verb__in=["payment.received", "payment.succeeded"]).count() == 2
+    )
+    # New event: inbox insert; lock the event, the payment (with company, settings, customer),
+    # the allocations with their invoices; update invoice and payment; both audit rows in one
+    # insert; the receipt in the outbox; the handled mark.
+    statements = [q["sql"].split(" ", 1)[0] for q in new.captured_queries]
+    assert statements == [
+        "INSERT",
+        "SELECT",
+        "SELECT",
+        "SELECT",
+        "UPDATE",
+        "UPDATE",
+        "INSERT",
+        "INSERT",
+        "UPDATE",
+    ], new.captured_queries
+    # Duplicate: the one insert that the unique index turns into nothing.
+    assert len(duplicate.captured_queries) == 1, duplicate.captured_queries
