@@ -88,3 +88,15 @@ def private_file_store(
     instance.file.save(name, upload, save=False)
     instance.save()
     return instance
+
+
+def photos_check(photos: list[UploadedFile], *, limit: int) -> None:
+    """Check a form's photos before anything is stored: at most `limit`, each a real photo.
+    Errors name the form's "photos" field so they show next to it."""
+    if len(photos) > limit:
+        raise DomainError(f"You can attach up to {limit} photos.", field="photos")
+    for photo in photos:
+        try:
+            upload_check(photo, kinds=PHOTO_KINDS, max_bytes=MAX_PHOTO_BYTES)
+        except DomainError as error:
+            raise DomainError(error.message, field="photos") from error

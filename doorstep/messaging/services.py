@@ -16,7 +16,12 @@ from django.utils import timezone
 from doorstep.billing.models import Invoice
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
-from doorstep.core.uploads import MAX_PHOTO_BYTES, PHOTO_KINDS, private_file_store, upload_check
+from doorstep.core.uploads import (
+    MAX_PHOTO_BYTES,
+    PHOTO_KINDS,
+    photos_check,
+    private_file_store,
+)
 from doorstep.jobs.models import Job
 from doorstep.notifications.customer_notices import customer_notify, portal_url
 from doorstep.notifications.models import NotificationEvent
@@ -41,16 +46,6 @@ def _check_body(body: str) -> str:
     if len(body) > MAX_BODY:
         raise DomainError(f"Keep it under {MAX_BODY} characters.", field="body")
     return body
-
-
-def _check_photos(photos: list[UploadedFile]) -> None:
-    if len(photos) > MAX_ATTACHMENTS:
-        raise DomainError(f"You can attach up to {MAX_ATTACHMENTS} photos.", field="photos")
-    for photo in photos:
-        try:
-            upload_check(photo, kinds=PHOTO_KINDS, max_bytes=MAX_PHOTO_BYTES)
-        except DomainError as error:
-            raise DomainError(error.message, field="photos") from error
 
 
 def _about(company: Any, customer: Any, topic: str, about_id: int | None) -> dict[str, Any]:
@@ -90,7 +85,7 @@ def conversation_start(
     if not subject:
         raise DomainError("Give your message a subject.", field="subject")
     body = _check_body(body)
-    _check_photos(photos or [])
+    photos_check(photos or [], limit=MAX_ATTACHMENTS)
     if customer.company_id != company.pk:
         raise DomainError("Choose one of your customers.", field="customer")
     conversation = Conversation.objects.create(
@@ -133,7 +128,7 @@ def message_post(
 ) -> Message:
     body = _check_body(body)
     photos = photos or []
-    _check_photos(photos)
+    photos_check(photos, limit=MAX_ATTACHMENTS)
     conversation = (
         Conversation.objects.select_for_update()
         .select_related("customer")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from doorstep.core.errors import NotFound
 
-from .models import Payment, Refund
+from .models import Payment, PaymentAllocation, Refund
 
 
 def payment_for_customer(*, company: Any, customer: Any, payment_id: int) -> Payment:
@@ -29,9 +29,10 @@ def payments_for_customer(*, company: Any, customer: Any) -> QuerySet[Payment]:
     way, and bank payments that bounced. Declined card attempts and abandoned ones are left
     out (nothing happened from the customer's point of view)."""
     shown = Q(state__in=["succeeded", "processing"]) | Q(state="failed", method="ach")
+    allocations = PaymentAllocation.objects.select_related("invoice").order_by("invoice__number")
     return (
         Payment.objects.filter(shown, company=company, customer=customer)
-        .prefetch_related("allocations__invoice")
+        .prefetch_related(Prefetch("allocations", queryset=allocations))
         .order_by("-created_at", "-id")
     )
 

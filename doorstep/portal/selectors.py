@@ -17,7 +17,8 @@ from django.utils import timezone
 from doorstep.billing.models import Estimate, EstimateState, Invoice, InvoiceState
 from doorstep.customers.models import Location
 from doorstep.jobs.models import ACTIVE_STATUSES, Job, JobEvent, JobStatus
-from doorstep.payments.models import Payment, PaymentAllocation, PaymentState
+from doorstep.payments import selectors as payment_selectors
+from doorstep.payments.models import PaymentAllocation
 
 INVOICE_FILTERS = ("all", "unpaid", "overdue", "paid")
 # Jobs the customer can follow on the Active tab: booked or under way, plus those waiting for
@@ -112,16 +113,8 @@ def invoice_mark_viewed(*, company: Any, invoice: Invoice) -> None:
 
 
 # --- Payments ---------------------------------------------------------------------------------
-def payments_for_customer(*, company: Any, customer: Any) -> QuerySet[Payment]:
-    """Payment history, newest first, with the invoices each paid (prefetched)."""
-    allocations = PaymentAllocation.objects.select_related("invoice").order_by("invoice__number")
-    return (
-        Payment.objects.for_company(company)
-        .filter(customer=customer)
-        .exclude(state=PaymentState.CANCELLED)
-        .prefetch_related(Prefetch("allocations", queryset=allocations))
-        .order_by("-created_at", "-id")
-    )
+# The customer's payment history has one rule, kept with the payments.
+payments_for_customer = payment_selectors.payments_for_customer
 
 
 # --- Jobs -------------------------------------------------------------------------------------

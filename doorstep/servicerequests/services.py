@@ -14,7 +14,12 @@ from django.utils import timezone
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.numbering import number_next
-from doorstep.core.uploads import MAX_PHOTO_BYTES, PHOTO_KINDS, private_file_store, upload_check
+from doorstep.core.uploads import (
+    MAX_PHOTO_BYTES,
+    PHOTO_KINDS,
+    photos_check,
+    private_file_store,
+)
 from doorstep.customers.models import Location
 from doorstep.jobs.services import job_create
 from doorstep.notifications.customer_notices import customer_notify, portal_url
@@ -63,16 +68,6 @@ def service_requests_accepted(company: Any) -> bool:
     return bool(company.settings.portal_enabled and company.settings.service_requests_enabled)
 
 
-def _check_photos(photos: list[UploadedFile]) -> None:
-    if len(photos) > MAX_PHOTOS:
-        raise DomainError(f"You can attach up to {MAX_PHOTOS} photos.", field="photos")
-    for photo in photos:
-        try:
-            upload_check(photo, kinds=PHOTO_KINDS, max_bytes=MAX_PHOTO_BYTES)
-        except DomainError as error:
-            raise DomainError(error.message, field="photos") from error
-
-
 @transaction.atomic
 def service_request_submit(
     *,
@@ -107,7 +102,7 @@ def service_request_submit(
     if service_type is None:
         raise DomainError("Choose a type of service from the list.", field="service_type")
     photos = photos or []
-    _check_photos(photos)
+    photos_check(photos, limit=MAX_PHOTOS)
     if new_address is not None:
         if not new_address.street.strip() or not new_address.city.strip():
             raise DomainError("Enter the street and city of the new address.", field="street")
