@@ -14,7 +14,7 @@ from django.utils.html import format_html
 
 from doorstep.backoffice.tenant_admin import TenantAdmin, TenantInline, staff_actor
 from doorstep.core.errors import DomainError
-from doorstep.core.money import format_money, parse_major
+from doorstep.core.money import AmountError, format_amount_input, format_money, parse_amount
 from doorstep.tenancy.models import StaffRole
 
 from .models import (
@@ -206,12 +206,19 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
         if not self.has_view_permission(request, payment):
             raise PermissionDenied
         available = refund_available(payment)
+        locale = payment.company.locale
         form = RefundForm(
-            request.POST or None, initial={"amount": f"{available / 100:.2f}", "reason": ""}
+            request.POST or None,
+            initial={
+                "amount": format_amount_input(available, payment.currency, locale),
+                "reason": "",
+            },
         )
         if request.method == "POST" and form.is_valid():
             try:
-                amount = parse_major(form.cleaned_data["amount"], payment.currency)
+                amount = parse_amount(
+                    form.cleaned_data["amount"], currency=payment.currency, locale=locale
+                )
                 refund = refund_create(
                     company=payment.company,
                     payment=payment,
@@ -220,7 +227,7 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
                     actor=staff_actor(request),
                     reason=form.cleaned_data["reason"],
                 )
-            except ValueError as exc:
+            except AmountError as exc:
                 form.add_error("amount", str(exc))
             except DomainError as exc:
                 form.add_error("amount" if exc.field == "amount" else None, exc.message)
