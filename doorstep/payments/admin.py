@@ -102,7 +102,7 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
         "customer",
         "invoices",
         "amount_display",
-        "state",
+        "state_display",
         "method_display",
         "provider_reference",
         "fee_display",
@@ -126,6 +126,7 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
         "refunded_display",
         "failure_message",
         "failure_code",
+        "provider_mismatch",
         "payer_email",
         "save_method",
         "consent_ip",
@@ -163,6 +164,12 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
     @admin.display(description="Amount", ordering="amount")
     def amount_display(self, obj: Payment) -> str:
         return format_money(obj.amount, obj.currency)
+
+    @admin.display(description="State", ordering="state")
+    def state_display(self, obj: Payment) -> str:
+        # A provider report that did not match the attempt needs a person: say so in the list.
+        label = obj.get_state_display()
+        return f"{label} · amount mismatch: check" if obj.provider_mismatch else label
 
     @admin.display(description="Method")
     def method_display(self, obj: Payment) -> str:

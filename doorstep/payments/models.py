@@ -59,6 +59,12 @@ class Payment(TenantModel):
     amount_refunded = models.BigIntegerField(default=0, editable=False)
     failure_message = models.CharField(max_length=300, blank=True)
     failure_code = models.CharField(max_length=60, blank=True)
+    provider_mismatch = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The provider reported an amount or currency this attempt never asked for; "
+        "that report was not applied. Check the payment at the provider.",
+    )
     source = models.CharField(
         max_length=10, choices=PaymentSource.choices, default=PaymentSource.MANUAL
     )
