@@ -6,7 +6,9 @@ ALLOWED_HOSTS, BASE_URL and the EMAIL_* values.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -250,6 +252,30 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # e.g. localstripe in tests
 STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 0)
+
+
+def _installation_id() -> str:
+    """Names this installation inside every idempotency key sent to the payment provider, so
+    two installations sharing one Stripe account (staging and production, two regions) never
+    replay each other's payment #42. It must never change while attempts are in flight."""
+    value = os.environ.get("DOORSTEP_INSTALLATION_ID", "").strip()
+    if value:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{4,40}", value):
+            raise RuntimeError(
+                "DOORSTEP_INSTALLATION_ID must be 4 to 40 letters, digits, '-' or '_'."
+            )
+        return value
+    if not DEBUG:
+        # Stable without a new secret to manage: SECRET_KEY is required, shared by every
+        # process of the installation and different between installations.
+        return hashlib.sha256(f"doorstep-installation:{SECRET_KEY}".encode()).hexdigest()[:16]
+    id_file = VAR_DIR / "installation_id"  # development: generated once, like the secret key
+    if not id_file.exists():
+        id_file.write_text(secrets.token_hex(8))
+    return id_file.read_text().strip()
+
+
+DOORSTEP_INSTALLATION_ID = _installation_id()
 
 # --- Text messages (Twilio; credentials are per company in CompanySettings) ----------------
 TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")  # a local stand-in for api.twilio.com

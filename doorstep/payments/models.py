@@ -9,6 +9,14 @@ from django.db.models import Q
 from doorstep.core.models import TenantModel
 
 
+def provider_key(kind: str, *parts: object) -> str:
+    """An idempotency key for the provider: our installation, the kind of request and our
+    own row ids. The installation id keeps two installations that share a Stripe account
+    (whose row ids overlap) from replaying each other's requests."""
+    tail = "-".join(str(part) for part in parts)
+    return f"doorstep-{settings.DOORSTEP_INSTALLATION_ID}-{kind}-{tail}"
+
+
 class PaymentMethod(models.TextChoices):
     CARD = "card", "Card"
     ACH = "ach", "Bank transfer (ACH)"
@@ -120,7 +128,7 @@ class Payment(TenantModel):
 
     @property
     def idempotency_key(self) -> str:
-        return f"doorstep-payment-{self.pk}"
+        return provider_key("payment", self.pk)
 
     @property
     def refundable_amount(self) -> int:
@@ -192,7 +200,7 @@ class Refund(TenantModel):
 
     @property
     def idempotency_key(self) -> str:
-        return f"doorstep-refund-{self.pk}"
+        return provider_key("refund", self.pk)
 
 
 class ProviderCustomer(TenantModel):
