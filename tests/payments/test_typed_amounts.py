@@ -169,6 +169,15 @@ def test_an_invoice_id_beyond_64_bits_is_not_found(company):
     assert response.status_code == 404
     for path in ["payments/99999999999999999999/receipt", "payments/99999999999999999999/confirm"]:
         assert client.get(f"/p/{company.slug}/{path}").status_code == 404
+    methods = f"/p/{company.slug}/payment-methods"
+    huge = "99999999999999999999"
+    assert post_form(client, f"{methods}/{huge}/remove", {}, page=methods).status_code == 404
+    autopay = post_form(
+        client, f"{methods}/autopay", {"consent": "yes", "saved_method": huge}, page=methods
+    )
+    assert autopay.status_code == 404
+    office = office_client(company)
+    assert office.get(f"/office/payments/payment/{huge}/refund/").status_code == 404
     assert not Payment.objects.exists()
 
 
