@@ -1,4 +1,4 @@
-"""Roles are judged at the object's own company: a role × company matrix over every back-office
+"""Roles are judged at the object's own company: a role-by-company matrix over every back-office
 page and action, with the demo data (Bluewater = X, Evergreen = Y) and one user holding a
 different role at each company.
 
@@ -34,7 +34,7 @@ ROLES = ["owner", "office", "billing", "technician"]
 
 
 def documented_table() -> dict[str, set[str]]:
-    """{role: {action, ...}} from the "Roles × actions" table of docs/backoffice.md."""
+    """{role: {action, ...}} from the "Roles x actions" table of docs/backoffice.md."""
     table: dict[str, set[str]] = {role: set() for role in ROLES}
     for line in DOCS.read_text().splitlines():
         match = re.match(r"^\| `([a-z_]+)` \|(.*)$", line)
