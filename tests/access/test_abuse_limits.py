@@ -214,9 +214,8 @@ def test_consume_refuses_a_link_that_expired_after_it_was_found(company, account
     found = login_link_find(
         company=company, raw=issued.url.rsplit("/", 1)[1], purposes={LinkPurpose.SIGN_IN}
     )
-    with time_machine.travel(found.expires_at + timedelta(seconds=1)):
-        with pytest.raises(LinkRefused):
-            login_link_consume(link=found)
+    with time_machine.travel(found.expires_at + timedelta(seconds=1)), pytest.raises(LinkRefused):
+        login_link_consume(link=found)
     assert LoginLink.objects.get(pk=found.pk).used_at is None
 
 
