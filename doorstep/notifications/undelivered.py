@@ -35,10 +35,13 @@ def office_list_path() -> str:
 
 
 def undelivered_q() -> Q:
-    return Q(
+    """Past the fast retries or given up. The owners' own alert email is left out: the banner
+    already tells them, and it must not keep the alert open by itself."""
+    stuck = Q(
         state__in=[NotificationState.QUEUED, NotificationState.SENDING],
         attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS,
     ) | Q(state=NotificationState.FAILED)
+    return stuck & (Q(context__kind__isnull=True) | ~Q(context__kind=ALERT_KIND))
 
 
 def notifications_undelivered(*, company_ids: list[int] | None) -> QuerySet[Notification]:
