@@ -103,9 +103,7 @@ class Processes:
 
 @pytest.fixture
 def processes(tmp_path: Path, smtp_server: Any) -> Iterator[Processes]:
-    running = Processes(
-        tmp_path, {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_server.port)}
-    )
+    running = Processes(tmp_path, {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_server.port)})
     yield running
     running.stop()
 
