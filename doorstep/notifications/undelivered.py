@@ -59,6 +59,8 @@ def undelivered_alert_raise(*, company: Any, notification: Notification) -> bool
     """Alert the owners once per outage. Returns whether this call raised the alert."""
     if notification.context.get("kind") == ALERT_KIND:
         return False  # the alert email itself failing must not alert about itself
+    if undelivered_alerts_open(company_ids=[company.pk]).exists():
+        return False  # already alerted for this outage (the usual case on hourly retries)
     try:
         with transaction.atomic():
             alert = UndeliveredMailAlert.objects.create(company=company)
@@ -72,7 +74,7 @@ def undelivered_alert_raise(*, company: Any, notification: Notification) -> bool
                 data={"notification_id": notification.pk, "error": notification.last_error[:200]},
             )
     except IntegrityError:
-        return False  # already alerted for this outage
+        return False  # another worker raised it a moment ago
     log.error(
         "company %s: notification %s undelivered after %s attempts (%s); owners alerted",
         company.pk,
