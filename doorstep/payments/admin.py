@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from doorstep.backoffice.tenant_admin import TenantAdmin, TenantInline, staff_actor
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money, parse_major
-from doorstep.tenancy.models import StaffRole
+from doorstep.tenancy.roles import StaffAction, staff_may, staff_may_somewhere
 
 from .models import (
     AutopayConsent,
@@ -28,23 +28,13 @@ from .models import (
 )
 from .refunds import refund_available, refund_create
 
-MONEY_ROLES = (StaffRole.OWNER, StaffRole.BILLING, StaffRole.OFFICE)
-
-
-def handles_money(request: HttpRequest) -> bool:
-    """Owners, billing and office staff see payments and refund; technicians do not."""
-    user = request.user
-    if user.is_superuser:
-        return True
-    return bool(user.is_staff and user.memberships.filter(role__in=MONEY_ROLES).exists())
-
 
 class MoneyPermissions:
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return handles_money(request)
+    """Payments and their records are seen by the roles that see money at the row's company
+    (doorstep.tenancy.roles); every field is the provider's or the ledger's record."""
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return handles_money(request)
+    view_action = StaffAction.SEE_MONEY
+    change_action = StaffAction.SEE_MONEY
 
 
 class AllocationInline(MoneyPermissions, TenantInline):
@@ -202,8 +192,11 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
         return extra + super().get_urls()
 
     def refund_view(self, request: HttpRequest, payment_id: int) -> HttpResponse:
+        if not staff_may_somewhere(user=request.user, action=StaffAction.SEE_MONEY):
+            raise PermissionDenied
         payment = get_object_or_404(self.get_queryset(request), pk=payment_id)
-        if not self.has_view_permission(request, payment):
+        # Judged by the role at the payment's own company, not at any other.
+        if not staff_may(user=request.user, company=payment.company_id, action=StaffAction.REFUND):
             raise PermissionDenied
         available = refund_available(payment)
         form = RefundForm(
