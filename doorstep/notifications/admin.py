@@ -207,8 +207,10 @@ def _confirmed(
 
 
 @admin.register(Notification)
-class NotificationAdmin(OfficeRolePermissions, TenantAdmin):
+class NotificationAdmin(TenantAdmin):
     """The outbox, read-only: what was sent to whom, and what is not getting through."""
+
+    view_action = change_action = StaffAction.MESSAGE_CUSTOMERS
 
     list_display = [
         "created_at",
@@ -252,7 +254,7 @@ class NotificationAdmin(OfficeRolePermissions, TenantAdmin):
     def error(self, obj: Notification) -> str:
         return obj.last_error[:80]
 
-    @admin.action(description="Retry now (undelivered mail)")
+    @admin.action(description="Retry now (undelivered mail)")  # staff_action: change_action
     def retry_now(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
         page = _confirmed(self, request, queryset, action="retry_now", verb="Retry now")
         if page is not None:

@@ -65,11 +65,11 @@ def test_smtp_down_for_hours_then_back_every_email_delivered(company, mailbox, s
 def test_office_shows_undelivered_mail_and_retry_now_asks_first(company, mailbox, smtp_server):
     owner = staff_user(company, role="owner")
     office = Client()
-    office.force_login(owner)
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         with smtp_down(smtp_server):
             notice(company, to=CUSTOMERS[0])
             keep_trying(traveller, hours=80, step_minutes=60)  # past the 3 days
+        office.force_login(owner)
         stuck = Notification.objects.get(recipient=CUSTOMERS[0])
         assert stuck.state == NotificationState.FAILED  # given up, but not forgotten:
 
@@ -93,11 +93,11 @@ def test_office_shows_undelivered_mail_and_retry_now_asks_first(company, mailbox
 def test_other_companies_do_not_see_or_retry_each_others_mail(company, other_company, smtp_server):
     stranger = staff_user(other_company, role="owner")
     office = Client()
-    office.force_login(stranger)
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         with smtp_down(smtp_server):
             notice(company, to=CUSTOMERS[0])
             keep_trying(traveller, hours=2, step_minutes=15)
+        office.force_login(stranger)
         stuck = Notification.objects.get(recipient=CUSTOMERS[0])
         assert "could not be delivered yet" not in office.get("/office/").content.decode()
         listing = office.get("/office/notifications/notification/?delivery=undelivered")
