@@ -206,6 +206,11 @@ X_FRAME_OPTIONS = "DENY"
 # Portal sessions are separate from staff sessions (own cookie, own table): see doorstep.access.
 # Staff sessions end after this long without a request, and when the user's roles change.
 STAFF_SESSION_IDLE_HOURS = env_int("STAFF_SESSION_IDLE_HOURS", 8)
+# How many proxies (load balancer, CDN) stand in front of the web processes and append to
+# X-Forwarded-For. 0: the client is REMOTE_ADDR. Rate limits and the audit use the address
+# that many hops from the right of X-Forwarded-For (doorstep.access.portal_sessions.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 PORTAL_SESSION_COOKIE = "doorstep_portal"
 PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30)
 PORTAL_SESSION_ABSOLUTE_HOURS = env_int("PORTAL_SESSION_ABSOLUTE_HOURS", 12)
