@@ -39,7 +39,9 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Web (gunicorn), worker (db_worker) and scheduler together; Ctrl-C stops all three.
+# Web (gunicorn), worker (manage.py worker) and scheduler together; Ctrl-C stops all three.
+# Worker and scheduler ride out database faults themselves, so honcho (which stops everything
+# when one process exits) is not brought down by a dropped connection or a locked SQLite file.
 run: install
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py demo

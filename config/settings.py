@@ -154,6 +154,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # A persistent connection killed by a failover or a pooler restart is noticed and
+    # replaced before the next request or worker loop uses it.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 if TESTING:
     DATABASES = {"default": dj_database_url.parse(TEST_DATABASE_URL or "sqlite://:memory:")}
@@ -171,6 +175,11 @@ TASKS = {
         ),
     }
 }
+
+# A claimed (running) task whose worker died is put back in the queue after this long; tasks
+# are idempotent and must finish well within it. After TASK_MAX_CLAIMS claims it is failed.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 900)
+TASK_MAX_CLAIMS = env_int("TASK_MAX_CLAIMS", 5)
 
 # --- Auth, sessions, security ----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -249,9 +258,16 @@ else:
     EMAIL_BACKEND = "doorstep.notifications.dev_mail.ConsoleAndFolderBackend"
 EMAIL_FOLDER = VAR_DIR / "mail"
 
-# Outbox delivery: attempts before a notification is marked failed, first backoff in seconds.
+# Outbox delivery (docs/notifications.md): NOTIFICATION_MAX_ATTEMPTS fast retries starting at
+# NOTIFICATION_BACKOFF_SECONDS and doubling (about an hour), then one try every
+# NOTIFICATION_SLOW_RETRY_SECONDS until NOTIFICATION_RETRY_HOURS after queueing; only then failed.
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
 NOTIFICATION_BACKOFF_SECONDS = env_int("NOTIFICATION_BACKOFF_SECONDS", 30)
+NOTIFICATION_SLOW_RETRY_SECONDS = env_int("NOTIFICATION_SLOW_RETRY_SECONDS", 3600)
+NOTIFICATION_RETRY_HOURS = env_int("NOTIFICATION_RETRY_HOURS", 72)
+# A message is "sending" for at most this long; past it a crashed attempt is tried again.
+# Keep it well above EMAIL_TIMEOUT (each SMTP step may take that long).
+NOTIFICATION_SEND_LEASE_SECONDS = env_int("NOTIFICATION_SEND_LEASE_SECONDS", 300)
 
 # --- Payments -------------------------------------------------------------------------------
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")

@@ -40,12 +40,22 @@ def from_address(company: Any) -> str:
     return f'"{company.name}" <{address}>'
 
 
+def message_id(notification: Notification) -> str:
+    domain = from_address(notification.company).rsplit("@", 1)[-1].rstrip(">") or "doorstep"
+    return f"<notification-{notification.pk}.{notification.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
 def send_email(notification: Notification) -> None:
     company = notification.company
     # Links and codes exist only from here on, in memory (see send_time.py).
     context = resolve(notification.context, company=company)
     subject, text, html = render_email(notification, context)
-    headers = {"X-Doorstep-Notification": str(notification.pk)}
+    headers = {
+        "X-Doorstep-Notification": str(notification.pk),
+        # The same for every attempt at this outbox row: if a crash between SMTP's "250 OK" and
+        # our "sent" mark makes us send it again, mail systems see (and may drop) a duplicate.
+        "Message-ID": message_id(notification),
+    }
     unsubscribe_url = context.get("unsubscribe_url")
     if unsubscribe_url:
         # RFC 8058 one-click unsubscribe: mail providers POST to the URL themselves.

@@ -15,8 +15,11 @@ class Channel(models.TextChoices):
 
 class NotificationState(models.TextChoices):
     QUEUED = "queued", "Queued"
+    # Claimed by a worker (committed before the SMTP/Twilio call) until `claimed_until`; a row
+    # still "sending" after that is a crashed attempt and is tried again (see services.py).
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"  # gave up after the last attempt
+    FAILED = "failed", "Failed"  # gave up after NOTIFICATION_RETRY_HOURS of retries
     SKIPPED = "skipped", "Not sent"  # e.g. the customer texted STOP after it was queued
 
 
@@ -36,6 +39,7 @@ class Notification(TenantModel):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     subject = models.CharField(max_length=300, blank=True, help_text="As sent.")
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -50,6 +54,27 @@ class Notification(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.template} to {self.recipient} ({self.state})"
+
+
+class UndeliveredMailAlert(TenantModel):
+    """The company's owners were told that mail is not getting through. At most one open alert
+    per company: it is raised by the first message that exhausts the fast retries and resolved
+    once nothing is left undelivered, so each outage alerts once."""
+
+    raised_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="uniq_open_undelivered_mail_alert",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Undelivered mail since {self.raised_at:%Y-%m-%d %H:%M}"
 
 
 class NotificationEvent(models.TextChoices):

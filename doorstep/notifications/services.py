@@ -1,19 +1,22 @@
 """Queue and deliver notifications.
 
 `notification_enqueue` is called inside the business transaction, so the message exists if and
-only if the change committed. Delivery happens after commit in the worker, with retries and
-exponential backoff; nothing is lost while SMTP is down.
+only if the change committed. Delivery happens after commit in the worker: claim (state
+"sending" with a lease, committed), send outside any transaction, record the outcome. Fast
+retries with exponential backoff, then slow retries for days; nothing is lost while SMTP is down.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Channel, Notification, NotificationState
@@ -77,68 +80,158 @@ def backoff(attempts: int) -> timedelta:
     )
 
 
-def notification_deliver(*, notification_id: int) -> Notification | None:
-    """Send one queued notification if it is due. Safe to call twice: a sent row is skipped,
-    and the row lock (SKIP LOCKED on PostgreSQL) keeps two workers from sending it twice."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .select_related("company")
-            .filter(
-                pk=notification_id,
-                state=NotificationState.QUEUED,
-                next_attempt_at__lte=timezone.now(),
-            )
-            .first()
+def retry_at(*, notification: Notification, now: datetime) -> datetime | None:
+    """When to try a failed message again; None = give up.
+
+    The fast retries (NOTIFICATION_MAX_ATTEMPTS with exponential backoff, about an hour) cover a
+    blip; after them the message is "undelivered" and retried every
+    NOTIFICATION_SLOW_RETRY_SECONDS until NOTIFICATION_RETRY_HOURS after it was queued (hourly
+    for 3 days by default, like Stripe's webhooks), so a long SMTP outage loses nothing.
+    """
+    if notification.attempts < settings.NOTIFICATION_MAX_ATTEMPTS:
+        return now + backoff(notification.attempts)
+    if now >= notification.created_at + timedelta(hours=settings.NOTIFICATION_RETRY_HOURS):
+        return None
+    return now + timedelta(seconds=settings.NOTIFICATION_SLOW_RETRY_SECONDS)
+
+
+def send_lease() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATION_SEND_LEASE_SECONDS)
+
+
+@transaction.atomic
+def notification_claim(*, notification_id: int) -> Notification | None:
+    """Take a due message for sending, in its own short committed transaction.
+
+    Due = queued and its time has come, or "sending" past its lease (the worker that claimed it
+    died mid-send: it is tried again — at most one copy in the normal case, never zero). The
+    row lock (SKIP LOCKED on PostgreSQL) keeps two workers from claiming it at once.
+    """
+    now = timezone.now()
+    notification = (
+        Notification.objects.select_for_update(skip_locked=True)
+        .select_related("company")
+        .filter(pk=notification_id)
+        .filter(
+            Q(state=NotificationState.QUEUED, next_attempt_at__lte=now)
+            | Q(state=NotificationState.SENDING, claimed_until__lt=now)
         )
-        if notification is None:
-            return None
-        notification.attempts += 1
-        try:
-            CHANNELS[notification.channel](notification)
-        except NotificationDeferred as deferred:
-            notification.attempts -= 1
-            notification.next_attempt_at = deferred.until
-        except NotificationSkipped as skipped:
-            notification.state = NotificationState.SKIPPED
-            notification.last_error = str(skipped)[:2000]
-        except Exception as exc:  # any delivery failure is retried later, never lost
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                notification.state = NotificationState.FAILED
-            else:
-                notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
-            log.warning(
-                "notification %s attempt %s failed: %s",
-                notification.pk,
-                notification.attempts,
-                type(exc).__name__,
-            )
-        else:
-            notification.state = NotificationState.SENT
-            notification.sent_at = timezone.now()
-            notification.last_error = ""
-            for key in notification.secret_keys:
-                if key in notification.context:
-                    notification.context[key] = "(sent)"
-        notification.save()
-        return notification
+        .first()
+    )
+    if notification is None:
+        return None
+    notification.state = NotificationState.SENDING
+    notification.attempts += 1
+    notification.claimed_until = now + send_lease()
+    notification.save(update_fields=["state", "attempts", "claimed_until"])
+    return notification
+
+
+def notification_deliver(*, notification_id: int) -> Notification | None:
+    """Send one due notification. Safe to call twice and from several workers.
+
+    No transaction is open during the network call (SMTP, Twilio): the claim commits first,
+    the outcome is recorded after, so a hanging mail server never holds a database lock.
+    """
+    notification = notification_claim(notification_id=notification_id)
+    if notification is None:
+        return None
+    try:
+        CHANNELS[notification.channel](notification)
+    except NotificationDeferred as deferred:
+        return _finish(
+            notification,
+            state=NotificationState.QUEUED,
+            attempts=notification.attempts - 1,
+            next_attempt_at=deferred.until,
+        )
+    except NotificationSkipped as skipped:
+        return _finish(
+            notification, state=NotificationState.SKIPPED, last_error=str(skipped)[:2000]
+        )
+    except Exception as exc:  # any delivery failure is retried later, never lost
+        return _failed(notification, exc)
+    for key in notification.secret_keys:
+        if key in notification.context:
+            notification.context[key] = "(sent)"
+    delivered = _finish(
+        notification,
+        state=NotificationState.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        subject=notification.subject,
+        context=notification.context,
+    )
+    if delivered is not None:
+        from .undelivered import undelivered_alert_resolve_if_clear
+
+        undelivered_alert_resolve_if_clear(company=notification.company)
+    return delivered
+
+
+def _failed(notification: Notification, exc: Exception) -> Notification | None:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    log.warning(
+        "notification %s attempt %s failed: %s",
+        notification.pk,
+        notification.attempts,
+        type(exc).__name__,
+    )
+    when = retry_at(notification=notification, now=timezone.now())
+    if when is None:
+        result = _finish(notification, state=NotificationState.FAILED, last_error=error)
+    else:
+        result = _finish(
+            notification, state=NotificationState.QUEUED, last_error=error, next_attempt_at=when
+        )
+    if result is not None and notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        from .undelivered import undelivered_alert_raise
+
+        undelivered_alert_raise(company=notification.company, notification=notification)
+    return result
+
+
+def _finish(notification: Notification, **changes: Any) -> Notification | None:
+    """Record the outcome of this attempt, unless another worker re-claimed the row after our
+    lease ran out (then its attempt counts; `attempts` is the fencing token)."""
+    changes["claimed_until"] = None
+    updated = Notification.objects.filter(
+        pk=notification.pk, state=NotificationState.SENDING, attempts=notification.attempts
+    ).update(**changes)
+    if not updated:
+        log.warning("notification %s: lease lost before the outcome was recorded", notification.pk)
+        return None
+    for field, value in changes.items():
+        setattr(notification, field, value)
+    return notification
 
 
 def notifications_due(*, limit: int = 500) -> list[int]:
+    """Queued messages whose time has come, and crashed attempts whose lease ran out."""
+    now = timezone.now()
     return list(
         Notification.objects.filter(
-            state=NotificationState.QUEUED, next_attempt_at__lte=timezone.now()
+            Q(state=NotificationState.QUEUED, next_attempt_at__lte=now)
+            | Q(state=NotificationState.SENDING, claimed_until__lt=now)
         )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
 
 
-def notifications_deliver_due(*, limit: int = 500) -> int:
-    """Deliver every due notification (the scheduler runs this each minute for retries)."""
+def notifications_deliver_due(*, limit: int = 500, budget_seconds: float | None = None) -> int:
+    """Deliver every due notification (the scheduler runs this each minute for retries).
+
+    Stops after `budget_seconds` (default: half the task lease) so a slow mail server never
+    makes the task outlive its lease; the rest waits for the next minute.
+    """
+    if budget_seconds is None:
+        budget_seconds = settings.TASK_LEASE_SECONDS / 2
+    deadline = time.monotonic() + budget_seconds
     sent = 0
     for pk in notifications_due(limit=limit):
+        if time.monotonic() > deadline:
+            break
         result = notification_deliver(notification_id=pk)
         sent += int(result is not None and result.state == NotificationState.SENT)
     return sent

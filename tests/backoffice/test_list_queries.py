@@ -45,6 +45,7 @@ EXPECTED = {
     "messaging.conversation": 8,
     "notifications.customerphone": 8,
     "notifications.messagetemplate": 12,
+    "notifications.notification": 10,  # with the undelivered-mail banner check
     "notifications.notificationpreference": 8,
     "payments.autopayconsent": 8,
     "payments.payment": 11,

@@ -80,6 +80,7 @@ PAGES: dict[str, tuple[StaffAction, StaffAction | None]] = {
     "notifications.messagetemplate": (A.EDIT_WORDING, A.EDIT_WORDING),
     "notifications.customerphone": (A.MESSAGE_CUSTOMERS, A.MESSAGE_CUSTOMERS),
     "notifications.notificationpreference": (A.MESSAGE_CUSTOMERS, A.MESSAGE_CUSTOMERS),
+    "notifications.notification": (A.MESSAGE_CUSTOMERS, None),  # outbox: Retry now / Stop trying
     "tenancy.company": (A.VIEW_OFFICE, A.EDIT_SETTINGS),
 }
 ADDABLE = {
