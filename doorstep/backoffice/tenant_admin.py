@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import models, router
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -20,6 +20,8 @@ from django.http import HttpRequest
 from doorstep.core.audit import Actor
 from doorstep.tenancy.models import Company
 from doorstep.tenancy.selectors import companies_for_staff
+
+from .input_checks import CheckedAutocompleteSelect
 
 
 def staff_company_ids(request: HttpRequest) -> list[int]:
@@ -72,6 +74,12 @@ class TenantScopedMixin:
                 kwargs["queryset"] = related._default_manager.filter(
                     company_id__in=staff_company_ids(request)
                 )
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field,
+                self.admin_site,  # type: ignore[attr-defined]
+                using=kwargs.get("using") or router.db_for_read(related),
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     # Staff act through their membership; Django's per-model permission rows are not used.
