@@ -29,7 +29,6 @@ class DomainErrorMiddleware:
         return None
 
 
-
 NUL_REFUSED = (
     "Part of what was sent contains an invisible control character (NUL) that no field "
     "accepts. Nothing was saved: please type the text again."

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import filetype
-from PIL import Image, UnidentifiedImageError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
+from PIL import Image, UnidentifiedImageError
 
 from .errors import DomainError
 

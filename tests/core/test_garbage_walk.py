@@ -82,6 +82,7 @@ class Walk:
         return response
 
     def check(self) -> None:
+        print(f"garbage walk: {self.requests} requests, {len(self.errors)} server errors")
         distinct = sorted(set(self.errors))
         assert not self.errors, (
             f"{len(self.errors)} server errors in {self.requests} requests, "
