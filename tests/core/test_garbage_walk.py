@@ -314,7 +314,7 @@ def portal_values(world: World) -> dict[str, list[str]]:
         **own_ids(world),
         "company_slug": [world.mine.slug],
         "int": ["1", "2", HUGE],
-        "str": ["a" * 43, "x" * 600],
+        "str": ["a" * 43, "x" * 600, "a%00b"],
         "slug": ["x"],
         "path": ["1"],
     }
@@ -341,14 +341,14 @@ def office_paths(world: World, company: Company) -> list[str]:
     by_prefix = {
         f"office/{model._meta.app_label}/{model._meta.model_name}/": model for model in registry
     }
-    generic = {"int": ["1", HUGE], "path": ["1", "abc", HUGE], "str": ["x"], "slug": ["x"]}
+    generic = {"int": ["1", HUGE], "path": ["1", "abc", HUGE, "1%00"], "str": ["x"], "slug": ["x"]}
     for route, _ in routes():
         if not route.startswith("office/"):
             continue
         model = next((m for p, m in by_prefix.items() if route.startswith(p)), None)
         values = dict(generic)
         if model is not None:
-            ids = [first_pk(model, world.mine), first_pk(model, world.other), "abc", HUGE]
+            ids = [first_pk(model, world.mine), first_pk(model, world.other), "abc", HUGE, "1%00"]
             values["object_id"] = values["pk"] = [i for i in ids if i is not None]
         paths.extend(fill(route, values))
     return sorted(set(paths), key=lambda p: ("/delete/" in p, p))  # deletions last
