@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# Where `make test` looks for a local PostgreSQL when TEST_DATABASE_URL is not set.
+PG_PROBE_HOST ?= 127.0.0.1
+PG_PROBE_PORT ?= 5432
 export PORT
 # On another port, links in emails and the printed URLs follow it (unless BASE_URL is set in
 # the environment or .env).
@@ -56,8 +59,9 @@ pytest: install-dev
 # Runs the same suite on PostgreSQL when TEST_DATABASE_URL is set or a server answers locally.
 pytest-pg: install-dev
 	@if [ -n "$$TEST_DATABASE_URL" ]; then url="$$TEST_DATABASE_URL"; \
-	elif $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then url="$(PG_URL)"; \
-	else echo "PostgreSQL not reachable: skipping the PostgreSQL run"; exit 0; fi; \
+	elif $(BIN)/python -c "import socket; socket.create_connection(('$(PG_PROBE_HOST)', $(PG_PROBE_PORT)), 1)" 2>/dev/null; then url="$(PG_URL)"; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL not reachable at $(PG_PROBE_HOST):$(PG_PROBE_PORT) and CI is set: the PostgreSQL run is required in CI"; exit 1; \
+	else echo "PostgreSQL not reachable: skipping the PostgreSQL run (set CI=1 to make this an error)"; exit 0; fi; \
 	echo "== PostgreSQL: $$url"; TEST_DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint pytest pytest-pg

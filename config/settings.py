@@ -6,7 +6,9 @@ ALLOWED_HOSTS, BASE_URL and the EMAIL_* values.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -118,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "doorstep.backoffice.staff_sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "doorstep.core.middleware.DomainErrorMiddleware",
 ]
@@ -195,6 +198,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # Portal sessions are separate from staff sessions (own cookie, own table): see doorstep.access.
+# Staff sessions end after this long without a request, and when the user's roles change.
+STAFF_SESSION_IDLE_HOURS = env_int("STAFF_SESSION_IDLE_HOURS", 8)
+# How many proxies (load balancer, CDN) stand in front of the web processes and append to
+# X-Forwarded-For. 0: the client is REMOTE_ADDR. Rate limits and the audit use the address
+# that many hops from the right of X-Forwarded-For (doorstep.access.portal_sessions.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 PORTAL_SESSION_COOKIE = "doorstep_portal"
 PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30)
 PORTAL_SESSION_ABSOLUTE_HOURS = env_int("PORTAL_SESSION_ABSOLUTE_HOURS", 12)
@@ -251,6 +261,30 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # e.g. localstripe in tests
 STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 0)
+
+
+def _installation_id() -> str:
+    """Names this installation inside every idempotency key sent to the payment provider, so
+    two installations sharing one Stripe account (staging and production, two regions) never
+    replay each other's payment #42. It must never change while attempts are in flight."""
+    value = os.environ.get("DOORSTEP_INSTALLATION_ID", "").strip()
+    if value:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{4,40}", value):
+            raise RuntimeError(
+                "DOORSTEP_INSTALLATION_ID must be 4 to 40 letters, digits, '-' or '_'."
+            )
+        return value
+    if not DEBUG:
+        # Stable without a new secret to manage: SECRET_KEY is required, shared by every
+        # process of the installation and different between installations.
+        return hashlib.sha256(f"doorstep-installation:{SECRET_KEY}".encode()).hexdigest()[:16]
+    id_file = VAR_DIR / "installation_id"  # development: generated once, like the secret key
+    if not id_file.exists():
+        id_file.write_text(secrets.token_hex(8))
+    return id_file.read_text().strip()
+
+
+DOORSTEP_INSTALLATION_ID = _installation_id()
 
 # --- Text messages (Twilio; credentials are per company in CompanySettings) ----------------
 TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")  # a local stand-in for api.twilio.com

@@ -25,7 +25,7 @@ from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor
 from doorstep.core.audit import audit_for
 from doorstep.core.errors import DomainError
 from doorstep.customers.models import Customer
-from doorstep.servicerequests.staff_roles import OfficeRolePermissions
+from doorstep.tenancy.roles import StaffAction
 
 from .models import RegistrationRequest, RegistrationState
 from .registrations import registration_approve, registration_reject, registration_suggestions
@@ -80,7 +80,9 @@ class ApproveForm(forms.Form):
 
 
 @admin.register(RegistrationRequest)
-class RegistrationRequestAdmin(OfficeRolePermissions, TenantAdmin):
+class RegistrationRequestAdmin(TenantAdmin):
+    # Owners and office staff of the registration's own company (tenancy/roles.py).
+    view_action = change_action = StaffAction.MANAGE_PORTAL_ACCESS
     list_display = ["email", "name", "phone", "verified_at", "state", "customer"]
     list_filter = [StateFilter]
     search_fields = ["email", "name"]

@@ -14,26 +14,42 @@ from django.utils import timezone
 
 from doorstep.billing.models import InvoiceState
 from doorstep.core.audit import Actor
+from doorstep.notifications.send_time import derived_token, new_nonce, reference
+from doorstep.notifications.services import NotificationSkipped
 
 from .events import access_event
 from .models import InvoiceLink, PortalAccount, PortalAccountState
 from .services import LinkRefused, contact_email, portal_url
-from .tokens import new_token, token_hash, token_looks_valid
+from .tokens import token_hash, token_looks_valid
+
+INVOICE_LINK_KIND = "invoice_link"
 
 PAID_GRACE = timedelta(days=30)
 
 
 def invoice_link_create(*, invoice: Any, account: PortalAccount) -> str:
-    """A new link for the invoice email; returns the full URL (the raw token is inside)."""
-    raw = new_token()
-    InvoiceLink.objects.create(
+    """A new link for the invoice email. Returns what the email's context stores in place of
+    the URL: a send-time reference the email channel turns into the URL with its raw token
+    (doorstep.notifications.send_time), so the outbox never holds the token."""
+    nonce = new_nonce()
+    link = InvoiceLink.objects.create(
         company=invoice.company,
         invoice=invoice,
         account=account,
-        token_hash=token_hash(raw),
+        token_hash=token_hash(derived_token(INVOICE_LINK_KIND, nonce)),
         email=account.email,
     )
-    return portal_url(invoice.company, f"i/{raw}")
+    return reference(INVOICE_LINK_KIND, link.pk, nonce)
+
+
+def invoice_link_url_at_send(company: Any, args: list[str]) -> str:
+    """Resolver of `[[send-time invoice_link ID NONCE]]`: the URL with the raw token."""
+    link_id, nonce = args
+    raw = derived_token(INVOICE_LINK_KIND, nonce)
+    link = InvoiceLink.objects.filter(pk=int(link_id), company=company).first()
+    if link is None or token_hash(raw) != link.token_hash:
+        raise NotificationSkipped("The invoice link of this email cannot be rebuilt.")
+    return portal_url(company, f"i/{raw}")
 
 
 def invoice_link_closed(invoice: Any) -> bool:

@@ -10,14 +10,13 @@ from doorstep.core.errors import DomainError
 
 from .decorators import company_portal
 from .forms import EmailForm, NewPasswordForm, RegisterForm
-from .link_requests import TooManyRequests, email_request_accept
+from .link_requests import email_request_accept
 from .models import LinkPurpose
 from .passwords import password_set_from_link
 from .portal_sessions import client_ip
 from .registrations import registration_find, registration_verify
 from .services import LinkRefused, login_link_find, passwords_offered
-from .throttle import throttle_exceeded
-from .views import link_page, refused
+from .views import link_page, refused, scanning
 
 SET_PURPOSES = {LinkPurpose.INVITATION, LinkPurpose.PASSWORD_RESET, LinkPurpose.VERIFY_EMAIL}
 
@@ -51,12 +50,11 @@ def password_forgot(request: HttpRequest, company_slug: str) -> HttpResponse:
 def password_set(request: HttpRequest, company_slug: str, token: str) -> HttpResponse:
     """Invitation, registration and reset links land here; GET only shows the form."""
     company = request.company  # type: ignore[attr-defined]
-    if throttle_exceeded("bad_link_ip", client_ip(request)):
-        raise TooManyRequests()
+    over_limit = scanning(request)
     try:
         link = login_link_find(company=company, raw=token, purposes=SET_PURPOSES)
     except LinkRefused as exc:
-        return refused(request, exc, purpose="password", fresh_token=token)
+        return refused(request, exc, purpose="password", fresh_token=token, over_limit=over_limit)
     form = NewPasswordForm(request.POST if request.method == "POST" else None)
     context = {"company": company, "form": form, "purpose": link.purpose, "email": link.email}
     if request.method != "POST":

@@ -1,6 +1,6 @@
 """Password mode (a per-company option): set a password from an emailed link, sign in with
 it, reset it. Django's hashers and validators (min 8, common-password list, no composition
-rules); failures are throttled per account and per IP address.
+rules); failures are throttled per typed address (known or not) and per IP address.
 """
 
 from __future__ import annotations
@@ -100,7 +100,9 @@ def password_sign_in_check(
         access_denied(company=company, reason="password_throttled", ip_address=ip)
         raise DomainError("Too many attempts. Wait 15 minutes or reset your password.")
     account = account_for_email(company=company, email=email)
-    if account is not None and throttle_exceeded("password_fail_account", str(account.pk)):
+    # Counted per typed address, account or not: a known address must not be the only kind
+    # that ever says "Too many attempts".
+    if throttle_exceeded("password_fail_address", email):
         access_denied(company=company, reason="password_throttled", account=account, ip_address=ip)
         raise DomainError("Too many attempts. Wait 15 minutes or reset your password.")
     ok = check_password(password, account.password if account and account.password else _DUMMY_HASH)
@@ -112,8 +114,7 @@ def password_sign_in_check(
     )
     if not (ok and usable):
         throttle_hit("password_fail_ip", ip)
-        if account is not None:
-            throttle_hit("password_fail_account", str(account.pk))
+        throttle_hit("password_fail_address", email)
         reason = (
             "deactivated"
             if account is not None and account.state == PortalAccountState.DEACTIVATED

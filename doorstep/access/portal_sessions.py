@@ -7,6 +7,7 @@ and the database keeps only a SHA-256 of it. Idle and absolute limits come from 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,7 +33,39 @@ def portal_cookie_path(company: Company) -> str:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the person's browser, for rate limits and the audit trail.
+
+    Behind TRUSTED_PROXY_COUNT proxies (load balancer, CDN) REMOTE_ADDR is the last proxy,
+    shared by every customer. Each proxy appends the address it received the request from to
+    X-Forwarded-For, so the entry that many places from the right is the client; whatever
+    stands left of it came from the client itself and may be forged, so it is never used.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops <= 0:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [part for part in chain if part]
+    if not chain:
+        return remote
+    # Fewer entries than proxies: the outermost proxies added none; the left-most entry is
+    # the one recorded furthest out.
+    candidate = chain[-hops] if len(chain) >= hops else chain[0]
+    return _plain_ip(candidate) or remote
+
+
+def _plain_ip(value: str) -> str | None:
+    """`203.0.113.7`, `203.0.113.7:5123`, `[2001:db8::1]:443` -> the bare address; else None
+    (a garbage header must not reach an IP address column)."""
+    value = value.strip()
+    if value.startswith("[") and "]" in value:
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 @dataclass

@@ -21,15 +21,17 @@ from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
 from doorstep.customers.models import Contact
 from doorstep.customers.selectors import customer_primary_contact
-from doorstep.notifications.services import notification_enqueue
+from doorstep.notifications.send_time import derived_code, derived_token, new_nonce, reference
+from doorstep.notifications.services import NotificationSkipped, notification_enqueue
 from doorstep.tenancy.models import Company, SignInMode
 
 from .events import access_event
 from .models import LinkPurpose, LoginLink, PortalAccount, PortalAccountState
 from .portal_sessions import portal_sessions_end_all
-from .tokens import code_hash, code_matches, new_code, new_token, token_hash, token_looks_valid
+from .tokens import code_hash, code_matches, token_hash, token_looks_valid
 
 MAX_CODE_ATTEMPTS = 5
+LINK_KIND, CODE_KIND = "login_link", "login_code"  # send-time references (see link_email)
 LOGIN_LINK_HARD_CAP_MINUTES = 60
 
 
@@ -219,8 +221,12 @@ def account_signed_in(*, account: PortalAccount, method: str, ip_address: str | 
 @dataclass(frozen=True)
 class IssuedLink:
     link: LoginLink
-    url: str  # the raw token is inside: goes only into the email
+    url: str  # the raw token is inside: shown or printed, never stored
     code: str
+    # What the outbox stores instead: references the email channel turns back into the
+    # link and code at send time (doorstep.notifications.send_time).
+    url_ref: str = ""
+    code_ref: str = ""
 
 
 LANDING_PATHS: dict[str, str] = {
@@ -246,9 +252,12 @@ def login_link_issue(
     if not supersede_all:
         older = older.filter(purpose=purpose)
     older.update(superseded_at=now)
-    raw = new_token()
+    # Derived from a nonce that only the email's outbox row keeps (until it is sent), so the
+    # email can be built at send time while the database holds only hashes.
+    nonce = new_nonce()
+    raw = derived_token(LINK_KIND, nonce)
     hashed = token_hash(raw)
-    code = new_code() if purpose == LinkPurpose.SIGN_IN else ""
+    code = derived_code(CODE_KIND, nonce) if purpose == LinkPurpose.SIGN_IN else ""
     link = LoginLink.objects.create(
         company=company,
         account=account,
@@ -261,14 +270,48 @@ def login_link_issue(
     )
     PortalAccount.objects.filter(pk=account.pk).update(last_link_sent_at=now)
     account.last_link_sent_at = now
-    return IssuedLink(link=link, url=portal_url(company, LANDING_PATHS[purpose] + raw), code=code)
+    return IssuedLink(
+        link=link,
+        url=portal_url(company, LANDING_PATHS[purpose] + raw),
+        code=code,
+        url_ref=reference(LINK_KIND, link.pk, nonce),
+        code_ref=reference(CODE_KIND, link.pk, nonce) if code else "",
+    )
+
+
+def _sent_link(company: Company, link_id: str) -> LoginLink:
+    link = LoginLink.objects.filter(pk=int(link_id), company=company).first()
+    if link is None:
+        raise NotificationSkipped("The link of this email no longer exists.")
+    return link
+
+
+def login_link_url_at_send(company: Company, args: list[str]) -> str:
+    """Resolver of `[[send-time login_link ID NONCE]]`: the link with its raw token."""
+    link_id, nonce = args
+    link = _sent_link(company, link_id)
+    raw = derived_token(LINK_KIND, nonce)
+    if token_hash(raw) != link.token_hash:
+        # Only if SECRET_KEY changed since: the link could not open anything.
+        raise NotificationSkipped("The link cannot be rebuilt (SECRET_KEY changed?).")
+    return portal_url(company, LANDING_PATHS[link.purpose] + raw)
+
+
+def login_code_at_send(company: Company, args: list[str]) -> str:
+    """Resolver of `[[send-time login_code ID NONCE]]`: the link's 6-digit code."""
+    link_id, nonce = args
+    link = _sent_link(company, link_id)
+    code = derived_code(CODE_KIND, nonce)
+    if not code_matches(code, link_token_hash=link.token_hash, stored=link.code_hash):
+        raise NotificationSkipped("The code cannot be rebuilt (SECRET_KEY changed?).")
+    return code
 
 
 def link_email(
     *, issued: IssuedLink, subject: str, heading: str, intro: str, button: str, outro: str = ""
 ) -> None:
     """Queue the branded email carrying a link (and its code). Link and code are secrets:
-    the outbox blanks them once the email has gone."""
+    the outbox holds only references to them (filled in at send time), blanked once sent."""
     link = issued.link
     company = link.company
     notification_enqueue(
@@ -280,8 +323,8 @@ def link_email(
             "heading": heading,
             "intro": intro,
             "button_label": button,
-            "url": issued.url,
-            "code": issued.code,
+            "url": issued.url_ref,
+            "code": issued.code_ref,
             "lifetime": lifetime_words(link.expires_at - link.created_at),
             "outro": outro,
             "portal_url": portal_url(company, "sign-in"),

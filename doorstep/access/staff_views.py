@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from doorstep.core.errors import DomainError
 from doorstep.customers.models import Customer
-from doorstep.tenancy.selectors import companies_for_staff
+from doorstep.tenancy.roles import StaffAction, staff_may
 
 from . import invitations, services
 from .backoffice import staff_actor
@@ -38,12 +38,11 @@ def _back(request: HttpRequest, customer: Customer) -> HttpResponse:
 
 
 def _staff_customer(request: HttpRequest, customer_id: int) -> Customer | None:
-    customer = (
-        Customer.objects.select_related("company__settings")
-        .filter(pk=customer_id, company__in=companies_for_staff(user=request.user))
-        .first()
-    )
-    if customer is None:
+    customer = Customer.objects.select_related("company__settings").filter(pk=customer_id).first()
+    # Judged by the role at the customer's own company (owners and office staff).
+    if customer is None or not staff_may(
+        user=request.user, company=customer.company_id, action=StaffAction.MANAGE_PORTAL_ACCESS
+    ):
         raise Http404("No such customer.")
     return customer
 

@@ -22,9 +22,16 @@ LIMITS: dict[str, tuple[int, timedelta]] = {
     # Wrong 6-digit codes or passwords from one IP address.
     "code_fail_ip": (20, timedelta(hours=1)),
     "password_fail_ip": (30, timedelta(hours=1)),
-    # Wrong passwords for one account: a pause, not a lock-out the attacker can trigger forever.
-    "password_fail_account": (5, timedelta(minutes=15)),
-    # Invalid link tokens presented from one IP address (guessing).
+    # Limits on what is guessed, keyed on the address typed (whether or not it has an
+    # account, so the answer never tells which addresses do):
+    # wrong codes for one address per day, across every link it was sent (each new link
+    # brings 5 more tries; this caps the odds at 10 in a million a day);
+    "code_fail_address": (10, timedelta(days=1)),
+    # wrong passwords for one address: a pause, not a lock-out the attacker can keep up for ever.
+    "password_fail_address": (5, timedelta(minutes=15)),
+    # Unknown link tokens presented from one IP address (scanning). Live links still open
+    # for their owners when their address is over it: a 256-bit token is not guessable, so
+    # this limit only stops the flood, never a customer (doorstep.access.views.refused).
     "bad_link_ip": (30, timedelta(hours=1)),
 }
 

@@ -1,8 +1,10 @@
 """Secrets that travel by email: link tokens and 6-digit codes.
 
-Tokens carry 256 bits from `secrets`; the database keeps only their SHA-256. A 6-digit code
-has too few possibilities for a bare hash, so it is stored as an HMAC keyed with SECRET_KEY
-and the link's own token hash (a database leak alone does not reveal it).
+Tokens carry 256 bits (secrets.token_urlsafe, or HMAC(SECRET_KEY, a 256-bit nonce from
+`secrets`) for emailed links: see doorstep.notifications.send_time); the database keeps only
+their SHA-256. A 6-digit code has too few possibilities for a bare hash, so it is stored as an
+HMAC keyed with SECRET_KEY and the link's own token hash (a database leak alone does not
+reveal it).
 """
 
 from __future__ import annotations

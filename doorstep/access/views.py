@@ -60,6 +60,10 @@ REFUSAL_WORDS = {
     "revoked": "This invoice link was withdrawn. Sign in to see your invoices.",
     "invoice_closed": "This invoice link has closed. Sign in to see your invoices.",
 }
+CODES_EXHAUSTED = (
+    "Too many wrong codes were entered for this address today. Use the button in the email "
+    "instead: it still works."
+)
 UNKNOWN_WORDS = "We don't recognise this link. It may be incomplete: copy the whole link again."
 
 
@@ -92,13 +96,31 @@ def link_page(view: View) -> View:
     return wrapper
 
 
+GUESS_REASONS = {"unknown", "malformed", "wrong_company"}
+
+
+def scanning(request: HttpRequest) -> bool:
+    """This address has presented too many unknown tokens lately. Checked before the lookup
+    (one query, as before) but applied only to tokens that turn out unknown (`refused`): a
+    live link opens for its owner even when someone else on the same address flooded us."""
+    return throttle_exceeded("bad_link_ip", client_ip(request))
+
+
 def refused(
-    request: HttpRequest, exc: LinkRefused, *, purpose: str = "", fresh_token: str = ""
+    request: HttpRequest,
+    exc: LinkRefused,
+    *,
+    purpose: str = "",
+    fresh_token: str = "",
+    over_limit: bool = False,
 ) -> HttpResponse:
-    """The friendly page for a link that does not open, with a way forward; audited."""
+    """The friendly page for a link that does not open, with a way forward; audited.
+    An unknown token from an address over the scanning limit gets 429 instead."""
     company = request.company  # type: ignore[attr-defined]
     ip = client_ip(request)
-    if exc.reason in {"unknown", "malformed", "wrong_company"}:
+    if exc.reason in GUESS_REASONS:
+        if over_limit:
+            raise TooManyRequests()
         throttle_hit("bad_link_ip", ip)
     access_denied(
         company=company, reason=exc.reason, account=exc.account, ip_address=ip, purpose=purpose
@@ -197,12 +219,13 @@ def link_request(request: HttpRequest, company_slug: str) -> HttpResponse:
 def link_landing(request: HttpRequest, company_slug: str, token: str) -> HttpResponse:
     company = request.company  # type: ignore[attr-defined]
     purposes = {LinkPurpose.SIGN_IN}
-    if throttle_exceeded("bad_link_ip", client_ip(request)):
-        raise TooManyRequests()
+    over_limit = scanning(request)
     try:
         link = login_link_find(company=company, raw=token, purposes=purposes)
     except LinkRefused as exc:
-        return refused(request, exc, purpose=LinkPurpose.SIGN_IN, fresh_token=token)
+        return refused(
+            request, exc, purpose=LinkPurpose.SIGN_IN, fresh_token=token, over_limit=over_limit
+        )
     if request.method != "POST":
         # Looking changes nothing: scanners and previews may open this page freely.
         return render(request, "access/link_confirm.html", {"company": company})
@@ -256,12 +279,16 @@ def code_entry(request: HttpRequest, company_slug: str) -> HttpResponse:
         if "code" in form.errors:
             access_denied(company=company, reason="code_malformed", ip_address=ip, purpose="code")
         return render(request, "access/code.html", {"company": company, "form": form}, status=400)
+    email = form.cleaned_data["email"]
     if throttle_exceeded("code_fail_ip", ip):
         raise TooManyRequests()
+    if throttle_exceeded("code_fail_address", email):
+        # The same words for every address, known or not.
+        access_denied(company=company, reason="code_throttled", ip_address=ip, purpose="code")
+        form.add_error("code", CODES_EXHAUSTED)
+        return render(request, "access/code.html", {"company": company, "form": form}, status=429)
     try:
-        link = login_code_verify(
-            company=company, email=form.cleaned_data["email"], code=form.cleaned_data["code"]
-        )
+        link = login_code_verify(company=company, email=email, code=form.cleaned_data["code"])
         response = redirect(after_sign_in_url(request, company))
         with transaction.atomic():
             login_link_consume(link=link)
@@ -269,6 +296,7 @@ def code_entry(request: HttpRequest, company_slug: str) -> HttpResponse:
             account_signed_in(account=link.account, method="code", ip_address=ip)
     except LinkRefused as exc:
         throttle_hit("code_fail_ip", ip)
+        throttle_hit("code_fail_address", email)
         access_denied(
             company=company, reason=exc.reason, account=exc.account, ip_address=ip,
             purpose="code",
@@ -290,12 +318,11 @@ def code_entry(request: HttpRequest, company_slug: str) -> HttpResponse:
 def invoice_landing(request: HttpRequest, company_slug: str, token: str) -> HttpResponse:
     """ "View and pay" from an invoice email: that one invoice, in a session limited to it."""
     company = request.company  # type: ignore[attr-defined]
-    if throttle_exceeded("bad_link_ip", client_ip(request)):
-        raise TooManyRequests()
+    over_limit = scanning(request)
     try:
         link = invoice_link_find(company=company, raw=token)
     except LinkRefused as exc:
-        return refused(request, exc, purpose="invoice", fresh_token=token)
+        return refused(request, exc, purpose="invoice", fresh_token=token, over_limit=over_limit)
     if request.method != "POST":
         return render(request, "access/invoice_confirm.html", {"company": company})
     invoice = link.invoice

@@ -7,6 +7,9 @@ class BackofficeConfig(AppConfig):
     name = "doorstep.backoffice"
     label = "backoffice"
 
+    def ready(self) -> None:
+        from . import staff_sessions  # noqa: F401  (connects the sign-in receiver)
+
 
 class DoorstepAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -21,6 +21,7 @@ from doorstep.billing.models import (
     LineItem,
 )
 from doorstep.core.money import format_money
+from doorstep.tenancy.roles import StaffAction
 from doorstep.tenancy.time import company_today
 
 from .forms import LineForm, LineFormSet
@@ -37,6 +38,8 @@ def _line_amount(obj: Any) -> str:
 
 
 class LineItemInline(TenantInline):
+    view_action = StaffAction.SEE_BILLING
+    change_action = StaffAction.EDIT_BILLING
     model = LineItem
     form = LineForm
     formset = LineFormSet

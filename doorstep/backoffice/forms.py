@@ -80,18 +80,19 @@ class MoneyField(forms.DecimalField):
             return True
 
     def clean(self, value: Any) -> Any:
-        major = super().clean(value)
-        if major is None:
+        # A number field sends the plain form ("1234.56") whatever the browser's language;
+        # read it with the one amount parser every typed amount goes through.
+        if value in self.empty_values:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return None
-        exponent = money.minor_exponent(self.currency)
-        minor = Decimal(major).scaleb(exponent)
-        if minor != minor.to_integral_value():
-            raise forms.ValidationError(
-                f"Amounts in {self.currency} have no decimals."
-                if exponent == 0
-                else f"Use at most {exponent} digits after the decimal point."
+        allow_negative = self.min_value is None or self.min_value < 0
+        try:
+            return money.parse_amount(
+                str(value), currency=self.currency, locale=None, allow_negative=allow_negative
             )
-        return int(minor)
+        except money.AmountError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
 
 
 class LineForm(TenantForm):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 from doorstep.payments.models import PaymentMethod
 from doorstep.payments.services import payment_record_manual
+from doorstep.tenancy.roles import StaffAction, staff_may
 
 from .forms import MoneyField
 from .tenant_admin import staff_actor
@@ -44,6 +46,11 @@ def record_payment_view(model_admin: Any, request: HttpRequest, object_id: str) 
     invoice = model_admin.get_object(request, object_id)
     if invoice is None or not model_admin.has_change_permission(request, invoice):
         raise Http404("No such invoice.")
+    # Judged by the role at the invoice's own company: a technician records nothing.
+    if not staff_may(
+        user=request.user, company=invoice.company_id, action=StaffAction.RECORD_PAYMENT
+    ):
+        raise PermissionDenied
     form = RecordPaymentForm(request.POST or None)
     form.fields["amount"].use_currency(invoice.currency)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 
-from doorstep.tenancy.models import Company
+from doorstep.tenancy.roles import StaffAction, staff_may_somewhere, staff_memberships
 
 from .input_checks import IDS_REFUSED, posted_ids_refused
 
@@ -18,10 +18,8 @@ class BackOfficeSite(admin.AdminSite):
     index_title = "Your company"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        # Staff means: an active user with a company membership (or a superuser).
-        from .tenant_admin import is_company_staff
-
-        return bool(request.user.is_active and is_company_staff(request))
+        # Staff means: an active staff user with a company membership (or a superuser).
+        return staff_may_somewhere(user=request.user, action=StaffAction.VIEW_OFFICE)
 
     def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         """Every back-office page runs in the staff member's company time zone: a visit typed
@@ -50,12 +48,10 @@ class BackOfficeSite(admin.AdminSite):
         context = super().each_context(request)
         user = request.user
         if user.is_authenticated and not user.is_superuser:
-            from .tenant_admin import staff_company_ids
-
-            ids = staff_company_ids(request)
-            if len(ids) == 1:
+            memberships = list(staff_memberships(user=user).values())
+            if len(memberships) == 1:
                 # The staff member sees whose office this is on every page.
-                name = Company.objects.filter(pk=ids[0]).values_list("name", flat=True).first()
+                name = memberships[0].company_name
                 context["site_header"] = f"{name} · Doorstep back office"
         return context
 
@@ -65,8 +61,6 @@ def staff_time_zone(request: HttpRequest) -> str | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.is_superuser:
         return None
-    from .tenant_admin import staff_company_ids
-
-    ids = staff_company_ids(request)
-    zones = set(Company.objects.filter(pk__in=ids).values_list("timezone", flat=True))
+    # From the memberships already read for the permission checks: no query of its own.
+    zones = {m.company_timezone for m in staff_memberships(user=user).values()}
     return zones.pop() if len(zones) == 1 else None

@@ -1,16 +1,19 @@
-"""The base every back-office admin uses: a staff user sees and edits only their companies.
+"""The base every back-office admin uses: a staff user sees and edits only what their role
+at the record's own company allows.
 
-Scope is enforced in four places: the changelist/changeform queryset, the choices offered
+Scope is enforced in five places: the changelist/changeform queryset, the choices offered
 in every foreign-key field (including the user pickers), the company stamped on new rows,
-and the permission checks (a staff user acts through a company membership, not through
-Django's per-model permissions). A superuser sees all.
+the permission checks, and the list actions. Each admin names the `StaffAction` that
+viewing, adding, changing and deleting its rows takes; `doorstep.tenancy.roles.staff_may`
+answers it for the object's company (docs/backoffice.md has the table). A superuser sees all.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import models, router
 from django.db.models import QuerySet
@@ -19,61 +22,98 @@ from django.http import HttpRequest
 
 from doorstep.core.audit import Actor
 from doorstep.tenancy.models import Company
-from doorstep.tenancy.selectors import companies_for_staff
+from doorstep.tenancy.roles import (
+    StaffAction,
+    staff_company_ids_where,
+    staff_may,
+    staff_may_somewhere,
+)
 
 from .input_checks import CheckedAutocompleteSelect
 
 
-def staff_company_ids(request: HttpRequest) -> list[int]:
-    """The ids of the companies this staff user may act for, read once per request (every
-    permission check, menu entry and filter asks)."""
-    cached = getattr(request, "_doorstep_company_ids", None)
-    if cached is None:
-        cached = list(companies_for_staff(user=request.user).values_list("pk", flat=True))
-        request._doorstep_company_ids = cached  # type: ignore[attr-defined]
-    return cached
+def staff_company_ids(
+    request: HttpRequest, action: StaffAction = StaffAction.VIEW_OFFICE
+) -> list[int]:
+    """The ids of the companies where this staff user may do `action` (memberships are read
+    once per request: every permission check, menu entry and filter asks)."""
+    return staff_company_ids_where(user=request.user, action=action)
 
 
-def staff_companies(request: HttpRequest) -> QuerySet[Company]:
+def staff_companies(
+    request: HttpRequest, action: StaffAction = StaffAction.VIEW_OFFICE
+) -> QuerySet[Company]:
     if request.user.is_superuser:
         return Company.objects.all()
-    return Company.objects.filter(pk__in=staff_company_ids(request))
+    return Company.objects.filter(pk__in=staff_company_ids(request, action))
 
 
 def staff_actor(request: HttpRequest) -> Actor:
     return Actor.staff(request.user, request.META.get("REMOTE_ADDR"))
 
 
-def is_company_staff(request: HttpRequest) -> bool:
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    return bool(user.is_superuser or staff_company_ids(request))
+def company_id_of(obj: Any) -> int | None:
+    """The company an object belongs to (a company is its own)."""
+    if isinstance(obj, Company):
+        return obj.pk
+    return getattr(obj, "company_id", None)
+
+
+def staff_may_on(request: HttpRequest, action: StaffAction, obj: Any = None) -> bool:
+    """The rule for one object (judged at its company) or, without one, for "somewhere"
+    (a menu entry, a list, an empty add form: the rows shown are then scoped by action)."""
+    company_id = company_id_of(obj) if obj is not None else None
+    if company_id is None:
+        return staff_may_somewhere(user=request.user, action=action)
+    return staff_may(user=request.user, company=company_id, action=action)
+
+
+def only_where_allowed(
+    request: HttpRequest, queryset: QuerySet[Any], action: StaffAction
+) -> QuerySet[Any] | None:
+    """The selected rows when the user may do `action` at every one's company, else None
+    (and a message): a list action never reaches a company where the role forbids it."""
+    if request.user.is_superuser:
+        return queryset
+    allowed = staff_company_ids(request, action)
+    refused = queryset.exclude(company_id__in=allowed).select_related("company").first()
+    if refused is not None:
+        messages.error(
+            request,
+            f"Your role at {refused.company} does not allow this; nothing was changed.",
+        )
+        return None
+    return queryset
 
 
 class TenantScopedMixin:
-    """Shared by ModelAdmin and inlines."""
+    """Shared by ModelAdmin and inlines. Inlines are judged by their parent's company."""
+
+    view_action: StaffAction = StaffAction.VIEW_OFFICE
+    change_action: StaffAction = StaffAction.EDIT_CUSTOMERS
+    add_action: StaffAction | None = None  # None: as change_action
+    delete_action: StaffAction | None = None  # None: as change_action
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)  # type: ignore[misc]
         if request.user.is_superuser:
             return qs
-        return qs.filter(company_id__in=staff_company_ids(request))
+        return qs.filter(company_id__in=staff_company_ids(request, self.view_action))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.remote_field.model
         if not request.user.is_superuser:
+            # Choices come from the companies where this user may write these rows.
+            ids = staff_company_ids(request, self.change_action)
             if related is Company:
-                kwargs["queryset"] = staff_companies(request)
+                kwargs["queryset"] = Company.objects.filter(pk__in=ids)
             elif related is get_user_model():
                 # Only people who work for one of my companies, never every login on the site.
                 kwargs["queryset"] = related._default_manager.filter(
-                    memberships__company_id__in=staff_company_ids(request)
+                    memberships__company_id__in=ids
                 ).distinct()
             elif any(f.name == "company" for f in related._meta.get_fields()):
-                kwargs["queryset"] = related._default_manager.filter(
-                    company_id__in=staff_company_ids(request)
-                )
+                kwargs["queryset"] = related._default_manager.filter(company_id__in=ids)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
             kwargs["widget"] = CheckedAutocompleteSelect(
                 db_field,
@@ -84,19 +124,20 @@ class TenantScopedMixin:
 
     # Staff act through their membership; Django's per-model permission rows are not used.
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_company_staff(request)
+        return staff_may_on(request, self.view_action, obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_company_staff(request)
+        return staff_may_on(request, self.view_action)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return is_company_staff(request)
+        parent = args[0] if args else None  # inlines are asked with the parent object
+        return staff_may_on(request, self.add_action or self.change_action, parent)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_company_staff(request)
+        return staff_may_on(request, self.change_action, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_company_staff(request)
+        return staff_may_on(request, self.delete_action or self.change_action, obj)
 
 
 class TenantAdmin(TenantScopedMixin, admin.ModelAdmin):
@@ -106,7 +147,8 @@ class TenantAdmin(TenantScopedMixin, admin.ModelAdmin):
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         exclude = list(super().get_exclude(request, obj) or [])
         # A staff user with a single company never picks it; it is stamped on save.
-        if not request.user.is_superuser and len(staff_company_ids(request)) == 1:
+        writable = staff_company_ids(request, self.add_action or self.change_action)
+        if not request.user.is_superuser and len(writable) == 1:
             exclude.append("company")
         return exclude
 
@@ -128,13 +170,37 @@ class TenantAdmin(TenantScopedMixin, admin.ModelAdmin):
     ) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
         # Forms check that every chosen row belongs to the same company (see TenantForm).
-        form.staff_company = staff_companies(request).first() if not obj else obj.company  # type: ignore[attr-defined]
+        form.staff_company = (  # type: ignore[attr-defined]
+            obj.company if obj else self._company_for_new_rows(request)
+        )
         return form
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         if not getattr(obj, "company_id", None):
-            obj.company = staff_companies(request).first()
+            obj.company = self._company_for_new_rows(request)
         super().save_model(request, obj, form, change)
+
+    def _company_for_new_rows(self, request: HttpRequest) -> Company | None:
+        return staff_companies(request, self.add_action or self.change_action).first()
+
+    def get_action(self, action: Any) -> Any:
+        """Every list action (ours and Django's delete) runs only on rows at companies where
+        the user's role allows it: `staff_action` on the action names the right it takes."""
+        found = super().get_action(action)
+        if found is None:
+            return None
+        func, name, description = found
+        if name == "delete_selected":
+            needed = self.delete_action or self.change_action
+        else:
+            needed = getattr(func, "staff_action", self.change_action)
+
+        @functools.wraps(func)
+        def guarded(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+            allowed = only_where_allowed(request, queryset, needed)
+            return None if allowed is None else func(modeladmin, request, allowed)
+
+        return guarded, name, description
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: Any, change: bool

@@ -24,13 +24,14 @@ from doorstep.backoffice.forms import TenantForm
 from doorstep.backoffice.history import AuditedAdmin
 from doorstep.backoffice.payments_admin import record_payment_view
 from doorstep.backoffice.search import with_number_match
-from doorstep.backoffice.tenant_admin import staff_actor
+from doorstep.backoffice.tenant_admin import staff_actor, staff_may_on
 from doorstep.billing.estimate_actions import convert_to_job
 from doorstep.billing.estimate_comments_admin import comments_thread, reply_view
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 from doorstep.core.numbering import number_next
 from doorstep.payments.backoffice import InvoicePaymentsInline, invoice_refund_links
+from doorstep.tenancy.roles import StaffAction
 from doorstep.tenancy.time import company_today
 
 from . import services
@@ -78,6 +79,8 @@ class InvoiceForm(TenantForm):
 
 @admin.register(Invoice)
 class InvoiceAdmin(MoneyColumns, AuditedAdmin):
+    view_action = StaffAction.SEE_BILLING
+    change_action = StaffAction.EDIT_BILLING
     form = InvoiceForm
     # Lines, then every payment attempt on the invoice (failed too) with fee and net.
     inlines = [LineItemInline, InvoicePaymentsInline]
@@ -155,6 +158,21 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
     @admin.display(description="Number", ordering="number")
     def display_number(self, obj: Invoice) -> str:
         return obj.display_number if obj.pk else "(given on save)"
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The money buttons show only to those whose role at this company allows them.
+        hidden = {
+            name
+            for name, action in (
+                ("record_payment", StaffAction.RECORD_PAYMENT),
+                ("refund_links", StaffAction.REFUND),
+            )
+            if obj is None or not staff_may_on(request, action, obj)
+        }
+        return [
+            (title, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            for title, opts in super().get_fieldsets(request, obj)
+        ]
 
     @admin.display(description="Amount paid")
     def paid_display(self, obj: Invoice) -> str:
@@ -278,6 +296,8 @@ def _estimate_action(state: EstimateState) -> Any:
 
 @admin.register(Estimate)
 class EstimateAdmin(MoneyColumns, AuditedAdmin):
+    view_action = StaffAction.SEE_BILLING
+    change_action = StaffAction.EDIT_BILLING
     form = EstimateForm
     inlines = [EstimateLineInline]
     list_display = [

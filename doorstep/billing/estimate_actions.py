@@ -13,11 +13,13 @@ from django.http import HttpRequest
 
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
+from doorstep.tenancy.roles import StaffAction, takes
 
 from .models import Estimate
 from .services import estimate_convert_to_job
 
 
+@takes(StaffAction.EDIT_JOBS)  # it schedules work, not only paperwork
 @admin.action(description="Turn accepted estimates into jobs")
 def convert_to_job(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Estimate]) -> None:
     actor = Actor.staff(request.user, request.META.get("REMOTE_ADDR"))

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from doorstep.backoffice.tenant_admin import staff_actor
 from doorstep.core.errors import DomainError
+from doorstep.tenancy.roles import StaffAction, staff_may
 
 from .models import Estimate, EstimateState
 from .services import estimate_comment_reply
@@ -52,11 +53,13 @@ def comments_thread(estimate: Estimate) -> SafeString:
 
 
 def may_reply(model_admin: Any, request: HttpRequest, estimate: Estimate) -> bool:
-    # Replying is not editing what the customer decided on: the right to change estimates in
-    # general is enough even when this estimate's own page is locked (accepted/declined).
+    # Replying is not editing what the customer decided on: the right to change estimates at
+    # this estimate's company is enough even when its own page is locked (accepted/declined).
     return bool(
         model_admin.has_view_permission(request, estimate)
-        and model_admin.has_change_permission(request)
+        and staff_may(
+            user=request.user, company=estimate.company_id, action=StaffAction.EDIT_BILLING
+        )
     )
 
 

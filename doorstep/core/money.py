@@ -8,9 +8,16 @@ values, and the total is subtotal + tax. So the document always adds up line by 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import contextlib
+from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import (
+    format_currency,
+    get_currency_precision,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+)
 
 ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "VND", "CLP", "ISK", "XAF", "XOF", "UGX"}
 
@@ -38,20 +45,124 @@ def to_major(amount_minor: int, currency: str) -> Decimal:
     return Decimal(amount_minor).scaleb(-minor_exponent(currency))
 
 
-def parse_major(text: str, currency: str) -> int:
-    """'12.50' -> 1250. Raises ValueError with a plain message on anything else."""
-    cleaned = (text or "").strip().replace(",", "").lstrip("$€£")
+class AmountError(ValueError):
+    """A typed amount we will not guess at; the message is for the person who typed it."""
+
+
+# Spaces people type (or browsers paste) between thousands: all mean the same group mark.
+SPACES = {" ", "\u00a0", "\u202f", "\u2009"}
+MAX_AMOUNT_CHARS = 32
+MAX_WHOLE_DIGITS = 12  # under a trillion: no invoice is larger, and no integer overflows
+DECIMAL_NAMES = {".": "a point", ",": "a comma"}
+GROUP_NAMES = {
+    ",": "commas",
+    ".": "points",
+    " ": "spaces",
+    "\u2019": "apostrophes",
+    "'": "apostrophes",
+}
+
+
+def amount_marks(locale: str | None) -> tuple[str, str]:
+    """(decimal mark, thousands mark) of a locale. None is the plain form a number field
+    sends ("1234.56"): a point before the decimals and no thousands mark at all."""
+    if locale is None:
+        return ".", ""
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError("Enter an amount like 25.00.") from exc
-    if not value.is_finite():
-        raise ValueError("Enter an amount like 25.00.")
+        decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
+    except Exception:  # an unknown locale code: the US way
+        decimal, group = ".", ","
+    return decimal, " " if group in SPACES else group
+
+
+def amount_example(currency: str, locale: str | None) -> str:
+    """How to write 1,234.56 here: '1,234.56' (en_US), '1 234,56' (fr_CA), '1234.56' (None)."""
+    decimal, group = amount_marks(locale)
     exponent = minor_exponent(currency)
-    scaled = value.scaleb(exponent)
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"Use at most {exponent} digits after the decimal point.")
-    return int(scaled)
+    fraction = f"{decimal}{'56'[:exponent].ljust(exponent, '0')}" if exponent else ""
+    return f"1{group}234{fraction}"
+
+
+def _format_rule(currency: str, locale: str | None) -> str:
+    decimal, group = amount_marks(locale)
+    example = amount_example(currency, locale)
+    if minor_exponent(currency) == 0:
+        rule = f"Write the amount like {example}, without decimals"
+    else:
+        mark = DECIMAL_NAMES.get(decimal, f"'{decimal}'")
+        rule = f"Write the amount like {example}, with {mark} before the cents"
+    if group:
+        rule += f" and {GROUP_NAMES.get(group, repr(group))} only between thousands"
+    return rule + "."
+
+
+def _strip_currency(text: str, currency: str, locale: str | None) -> str:
+    """'$12.50', '12,50 $', 'CA$ 12.50', '12.50 USD' -> the number alone."""
+    symbols = {"$", "€", "£", "¥", currency.upper(), currency.lower()}
+    if locale is not None:
+        with contextlib.suppress(Exception):  # an unknown locale: the plain symbols only
+            symbols.add(get_currency_symbol(currency, locale))
+    for symbol in sorted(symbols, key=len, reverse=True):
+        if text.startswith(symbol):
+            text = text[len(symbol) :].strip()
+        if text.endswith(symbol):
+            text = text[: -len(symbol)].strip()
+    return text
+
+
+def parse_amount(
+    text: str | None, *, currency: str, locale: str | None, allow_negative: bool = False
+) -> int:
+    """A typed amount in major units -> minor units (cents), read the way `locale` writes
+    numbers: in en_US '1,234.56' (a comma only between thousands), in fr_CA '1 234,56' (a comma
+    before the cents). Anything that could mean two amounts ('1,00' in en_US, '1.000,5',
+    '1,2,3', a point in fr_CA) is refused with AmountError rather than guessed at: a wrong
+    guess charges a customer 100 times too much. Exponents, 'NaN' and 'Infinity' are not
+    amounts. Every typed amount (checkout, refund, office forms) is read here."""
+    raw = (text or "").strip()
+    if not raw:
+        raise AmountError("Enter an amount.")
+    if len(raw) > MAX_AMOUNT_CHARS:
+        raise AmountError(_format_rule(currency, locale))
+    decimal, group = amount_marks(locale)
+    cleaned = _strip_currency(raw, currency, locale)
+    negative = cleaned[:1] in ("-", "\u2212")
+    if negative:
+        if not allow_negative:
+            raise AmountError("Enter an amount more than zero.")
+        cleaned = cleaned[1:].strip()
+    if group == " ":
+        cleaned = "".join(" " if c in SPACES else c for c in cleaned)
+    for char in cleaned:
+        if not (char.isascii() and char.isdigit()) and char not in (decimal, group):
+            raise AmountError(_format_rule(currency, locale))
+    whole, _, fraction = cleaned.partition(decimal)
+    if decimal in fraction or (group and group in fraction):
+        raise AmountError(_format_rule(currency, locale))  # '1.2.3', '1.000,5' in en_US
+    groups = whole.split(group) if group else [whole]
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
+        raise AmountError(_format_rule(currency, locale))  # '1,00' in en_US, '12 34'
+    digits = "".join(groups)
+    if not digits and not fraction:
+        raise AmountError(_format_rule(currency, locale))
+    exponent = minor_exponent(currency)
+    if len(fraction) > exponent:
+        raise AmountError(
+            f"Amounts in {currency} have no decimals."
+            if exponent == 0
+            else f"Use at most {exponent} digits after the decimal point."
+        )
+    if len(digits.lstrip("0")) > MAX_WHOLE_DIGITS:
+        raise AmountError("That amount is too large.")
+    minor = int(digits or "0") * 10**exponent + int(fraction.ljust(exponent, "0") or "0")
+    return -minor if negative else minor
+
+
+def format_amount_input(amount_minor: int, currency: str, locale: str | None) -> str:
+    """An amount as a person would type it back into a field: '1234.56' / '1234,56'."""
+    decimal, _ = amount_marks(locale)
+    text = f"{to_major(amount_minor, currency):f}"
+    return text.replace(".", decimal)
 
 
 def format_money(amount_minor: int, currency: str, locale: str = "en_US") -> str:

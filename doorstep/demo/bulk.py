@@ -95,12 +95,23 @@ def bulk_grow(
             _invoices(company, [c for c, _ in pairs], share_inv, job_ids, progress)
             result.jobs_created += share_jobs
             result.invoices_created += share_inv
+    if result.invoices_created or result.jobs_created:
+        _refresh_planner_statistics()
     result.totals = {
         "invoices": Invoice.objects.filter(company__in=chosen).count(),
         "jobs": Job.objects.filter(company__in=chosen).count(),
         "customers": Customer.objects.filter(company__in=chosen).count(),
     }
     return result
+
+
+def _refresh_planner_statistics() -> None:
+    """PostgreSQL plans from table statistics that autovacuum refreshes only some time after a
+    bulk load: until then a freshly grown benchmark database is planned as if it were empty
+    (sequential scans on million-row tables). ANALYZE makes the first measurements honest."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _share(total: int, parts: int, index: int) -> int:

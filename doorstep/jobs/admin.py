@@ -13,8 +13,14 @@ from django.http import HttpRequest
 from doorstep.backoffice.forms import TenantForm
 from doorstep.backoffice.history import AuditedAdmin
 from doorstep.backoffice.search import with_number_match
-from doorstep.backoffice.tenant_admin import ReadOnlyInline, TenantAdmin, staff_actor
+from doorstep.backoffice.tenant_admin import (
+    ReadOnlyInline,
+    TenantAdmin,
+    staff_actor,
+    staff_may_on,
+)
 from doorstep.core.errors import DomainError
+from doorstep.tenancy.roles import StaffAction, takes
 
 from . import services
 from .models import JOB_TRANSITIONS, Job, JobEvent, JobStatus, Technician
@@ -29,6 +35,7 @@ NEEDS_TECHNICIAN = {
 
 @admin.register(Technician)
 class TechnicianAdmin(TenantAdmin):
+    change_action = StaffAction.EDIT_JOBS
     form = TenantForm
     list_display = ["name", "phone", "is_active"]
     list_filter = ["is_active"]
@@ -89,11 +96,16 @@ class JobForm(TenantForm):
                     f"A job that is {JobStatus(current).label.lower()} cannot become "
                     f"{JobStatus(new).label.lower()}.",
                 )
-            elif new in NEEDS_TECHNICIAN and not cleaned.get("technician"):
+            elif new in NEEDS_TECHNICIAN and not self._kept("technician", cleaned):
                 self.add_error("technician", "Assign a technician first.")
-            elif new == JobStatus.SCHEDULED and not start:
+            elif new == JobStatus.SCHEDULED and not self._kept("scheduled_start", cleaned):
                 self.add_error("scheduled_start", "Set the scheduled start first.")
         return cleaned
+
+    def _kept(self, name: str, cleaned: dict[str, Any]) -> Any:
+        # A technician moves the status without the visit's fields in the form: the job's
+        # own values count then.
+        return cleaned.get(name) if name in self.fields else getattr(self.instance, name)
 
 
 class JobEventInline(ReadOnlyInline):
@@ -121,11 +133,14 @@ def _status_action(status: JobStatus) -> Any:
             modeladmin.message_user(request, message, level=messages.ERROR)
 
     action.__name__ = f"mark_{status.value}"
-    return admin.action(description=f"Mark as {status.label.lower()}")(action)
+    return takes(StaffAction.MOVE_JOBS)(
+        admin.action(description=f"Mark as {status.label.lower()}")(action)
+    )
 
 
 @admin.register(Job)
 class JobAdmin(AuditedAdmin):
+    change_action = StaffAction.EDIT_JOBS
     form = JobForm
     audit_creation = False  # job_create records it
     inlines = [JobEventInline]
@@ -200,6 +215,19 @@ class JobAdmin(AuditedAdmin):
                 note=data.get("status_note", ""),
             )
         obj.refresh_from_db()
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A technician moves a job along (the status field, the list actions) without
+        # rescheduling, reassigning or re-wording it.
+        return super().has_change_permission(request, obj) or staff_may_on(
+            request, StaffAction.MOVE_JOBS, obj
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not staff_may_on(request, StaffAction.EDIT_JOBS, obj):
+            fields += [f for f in JobForm.Meta.fields if f != "company"]
+        return fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # jobs are cancelled, not deleted: the history stays

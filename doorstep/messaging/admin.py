@@ -15,7 +15,7 @@ from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor, staff_com
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import serve_private_file
 from doorstep.customers.models import Customer
-from doorstep.servicerequests.staff_roles import OfficeRolePermissions
+from doorstep.tenancy.roles import StaffAction
 
 from .forms import ReplyForm, StartForm
 from .models import Conversation, MessageAttachment, Side
@@ -35,7 +35,8 @@ class UnreadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(OfficeRolePermissions, TenantAdmin):
+class ConversationAdmin(TenantAdmin):
+    view_action = change_action = StaffAction.MESSAGE_CUSTOMERS
     list_display = ["subject", "customer", "topic", "staff_unread", "last_message_at"]
     list_filter = [UnreadFilter, "topic"]
     search_fields = ["subject", "customer__name", "messages__body"]
@@ -52,7 +53,7 @@ class ConversationAdmin(OfficeRolePermissions, TenantAdmin):
             raise Http404("Not allowed.")
         form = StartForm(request.POST or None, request.FILES or None)
         form.fields["customer"].queryset = Customer.objects.filter(  # type: ignore[attr-defined]
-            company__in=staff_companies(request)
+            company__in=staff_companies(request, self.change_action)
         )
         if request.method == "POST" and form.is_valid():
             customer = form.cleaned_data["customer"]

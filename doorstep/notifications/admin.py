@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor, staff_companies
 from doorstep.core.audit import audit_record
-from doorstep.servicerequests.staff_roles import OfficeRolePermissions
+from doorstep.tenancy.roles import StaffAction
 
 from .customer_notices import message_render
 from .events import EVENTS, SAMPLE_VALUES
@@ -68,7 +68,8 @@ class MessageTemplateForm(forms.ModelForm):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(OfficeRolePermissions, TenantAdmin):
+class MessageTemplateAdmin(TenantAdmin):
+    view_action = change_action = StaffAction.EDIT_WORDING
     form = MessageTemplateForm
     list_display = ["event", "email_subject", "updated_at"]
     readonly_fields = ["event", "placeholders", "preview"]
@@ -92,7 +93,7 @@ class MessageTemplateAdmin(OfficeRolePermissions, TenantAdmin):
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        for company in staff_companies(request):
+        for company in staff_companies(request, self.view_action):
             message_templates_ensure(company=company)
         return super().changelist_view(request, extra_context)
 
@@ -126,7 +127,8 @@ class MessageTemplateAdmin(OfficeRolePermissions, TenantAdmin):
 
 
 @admin.register(CustomerPhone)
-class CustomerPhoneAdmin(OfficeRolePermissions, TenantAdmin):
+class CustomerPhoneAdmin(TenantAdmin):
+    view_action = change_action = StaffAction.MESSAGE_CUSTOMERS
     list_display = ["customer", "phone", "verified_at", "opted_out_at"]
     search_fields = ["phone", "customer__name"]
     readonly_fields = ["customer", "phone", "verified_at", "opted_out_at", "code_sent_at"]
@@ -137,7 +139,8 @@ class CustomerPhoneAdmin(OfficeRolePermissions, TenantAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(OfficeRolePermissions, TenantAdmin):
+class NotificationPreferenceAdmin(TenantAdmin):
+    view_action = change_action = StaffAction.MESSAGE_CUSTOMERS
     list_display = ["customer", "event", "email", "sms", "updated_at"]
     list_filter = ["event"]
     readonly_fields = ["customer", "event", "email", "sms"]

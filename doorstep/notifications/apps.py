@@ -16,6 +16,13 @@ class NotificationsConfig(AppConfig):
 
         register_channel(Channel.SMS, send_sms)
 
+        from .customer_notices import UNSUBSCRIBE_KIND, unsubscribe_url_at_send
+        from .preferences import PHONE_CODE_KIND, phone_code_at_send
+        from .send_time import register_resolver
+
+        register_resolver(UNSUBSCRIBE_KIND, unsubscribe_url_at_send)
+        register_resolver(PHONE_CODE_KIND, phone_code_at_send)
+
         from doorstep.jobs.signals import job_status_changed
 
         from .job_updates import on_job_status_changed

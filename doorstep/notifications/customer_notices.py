@@ -8,16 +8,19 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 
+from doorstep.customers.models import Customer
 from doorstep.customers.selectors import customer_primary_contact
 
 from .events import EVENTS, EventSpec
 from .models import Channel, CustomerPhone, MessageTemplate, Notification, NotificationPreference
 from .quiet_hours import quiet_until
-from .services import notification_enqueue
+from .send_time import reference
+from .services import NotificationSkipped, notification_enqueue
 from .sms import sms_configured
 from .templating import placeholders_fill
 
 UNSUBSCRIBE_SALT = "doorstep.notifications.unsubscribe"
+UNSUBSCRIBE_KIND = "unsubscribe"
 
 
 def message_template_for(*, company: Any, event: str) -> tuple[str, str, str]:
@@ -56,6 +59,17 @@ def unsubscribe_token(*, company: Any, customer: Any, event: str) -> str:
     return signing.dumps({"c": company.pk, "u": customer.pk, "e": event}, salt=UNSUBSCRIBE_SALT)
 
 
+def unsubscribe_url_at_send(company: Any, args: list[str]) -> str:
+    """Resolver of `[[send-time unsubscribe CUSTOMER_ID EVENT]]`. The outbox keeps only the
+    ids; the signed token exists in the email alone (see send_time.py)."""
+    customer_id, event = args
+    customer = Customer.objects.for_company(company).filter(pk=int(customer_id)).first()
+    if customer is None:
+        raise NotificationSkipped("The customer of this email no longer exists.")
+    token = unsubscribe_token(company=company, customer=customer, event=event)
+    return portal_url(company, f"unsubscribe/{token}")
+
+
 def unsubscribe_token_read(token: str) -> dict[str, Any] | None:
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
@@ -92,10 +106,7 @@ def customer_notify(
     queued: list[Notification] = []
     contact = customer_primary_contact(company=company, customer=customer)
     if wants_email and contact is not None and contact.email:
-        unsubscribe = portal_url(
-            company,
-            f"unsubscribe/{unsubscribe_token(company=company, customer=customer, event=event)}",
-        )
+        unsubscribe = reference(UNSUBSCRIBE_KIND, customer.pk, event)
         queued.append(
             notification_enqueue(
                 company=company,

@@ -10,15 +10,23 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from .models import Notification
+from .send_time import resolve
 
 # kind -> function(company, id) returning (filename, bytes, mimetype). Apps register builders
 # (e.g. billing registers "invoice_pdf") in their AppConfig.ready().
 ATTACHMENT_BUILDERS: dict[str, Callable[[Any, int], tuple[str, bytes, str]]] = {}
 
 
-def render_email(notification: Notification) -> tuple[str, str, str]:
+def render_email(
+    notification: Notification, context: dict[str, Any] | None = None
+) -> tuple[str, str, str]:
+    """`context`: the notification's context with its secrets filled in (send time only)."""
     company = notification.company
-    context = {**notification.context, "company": company, "base_url": settings.BASE_URL}
+    context = {
+        **(notification.context if context is None else context),
+        "company": company,
+        "base_url": settings.BASE_URL,
+    }
     name = f"emails/{notification.template}"
     subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())
     text = render_to_string(f"{name}.txt", context)
@@ -33,10 +41,12 @@ def from_address(company: Any) -> str:
 
 
 def send_email(notification: Notification) -> None:
-    subject, text, html = render_email(notification)
     company = notification.company
+    # Links and codes exist only from here on, in memory (see send_time.py).
+    context = resolve(notification.context, company=company)
+    subject, text, html = render_email(notification, context)
     headers = {"X-Doorstep-Notification": str(notification.pk)}
-    unsubscribe_url = notification.context.get("unsubscribe_url")
+    unsubscribe_url = context.get("unsubscribe_url")
     if unsubscribe_url:
         # RFC 8058 one-click unsubscribe: mail providers POST to the URL themselves.
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"

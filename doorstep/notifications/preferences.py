@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -22,11 +21,14 @@ from doorstep.core.errors import DomainError
 from .customer_notices import message_render, message_template_for, sms_enqueue
 from .events import EVENTS
 from .models import CustomerPhone, NotificationEvent, NotificationPreference
+from .send_time import derived_code, new_nonce, reference
+from .services import NotificationSkipped
 from .sms import sms_configured
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_RESEND_AFTER = timedelta(seconds=60)
 CODE_MAX_ATTEMPTS = 5
+PHONE_CODE_KIND = "phone_code"
 
 
 @dataclass(frozen=True)
@@ -153,14 +155,16 @@ def phone_verification_start(
         record = CustomerPhone(company=company, customer=customer)
     if record.phone != number:
         record.phone, record.verified_at, record.opted_out_at = number, None, None
-    code = f"{secrets.randbelow(1_000_000):06d}"
+    # The text carries a reference, not the code: it is derived at send time (send_time.py).
+    nonce = new_nonce()
+    code = derived_code(PHONE_CODE_KIND, nonce)
     record.code_hash, record.code_sent_at, record.code_attempts = _code_hash(number, code), now, 0
     record.save()
     event = NotificationEvent.PHONE_VERIFICATION
     _, _, text = message_render(
         spec=EVENTS[event],
         texts=message_template_for(company=company, event=event),
-        values={"company_name": company.name, "code": code},
+        values={"company_name": company.name, "code": reference(PHONE_CODE_KIND, record.pk, nonce)},
     )
     sms_enqueue(
         company=company,
@@ -179,6 +183,17 @@ def phone_verification_start(
         message=f"Verification code texted to …{number[-4:]}",
     )
     return record
+
+
+def phone_code_at_send(company: Any, args: list[str]) -> str:
+    """Resolver of `[[send-time phone_code RECORD_ID NONCE]]`: the code, if still the one
+    the number is waiting for (a newer code or a removed number: not sent)."""
+    record_id, nonce = args
+    record = CustomerPhone.objects.for_company(company).filter(pk=int(record_id)).first()
+    code = derived_code(PHONE_CODE_KIND, nonce)
+    if record is None or not hmac.compare_digest(record.code_hash, _code_hash(record.phone, code)):
+        raise NotificationSkipped("This verification code was replaced or its number removed.")
+    return code
 
 
 def phone_verification_confirm(

@@ -19,6 +19,7 @@ from doorstep.core.audit import Actor, audit_record
 
 from .models import CustomerPhone, Notification, NotificationEvent
 from .quiet_hours import quiet_until
+from .send_time import resolve
 from .services import NotificationDeferred, NotificationSkipped
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def send_sms(notification: Notification) -> None:
         until = quiet_until(company)
         if until is not None:
             raise NotificationDeferred(until)
-    body = str(notification.context.get("body", ""))
+    body = resolve(str(notification.context.get("body", "")), company=company)
     twilio_client(company).messages.create(
         to=notification.recipient, from_=company.settings.twilio_from_number, body=body
     )

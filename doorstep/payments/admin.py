@@ -14,8 +14,8 @@ from django.utils.html import format_html
 
 from doorstep.backoffice.tenant_admin import TenantAdmin, TenantInline, staff_actor
 from doorstep.core.errors import DomainError
-from doorstep.core.money import format_money, parse_major
-from doorstep.tenancy.models import StaffRole
+from doorstep.core.money import AmountError, format_amount_input, format_money, parse_amount
+from doorstep.tenancy.roles import StaffAction, staff_may, staff_may_somewhere
 
 from .models import (
     AutopayConsent,
@@ -28,23 +28,13 @@ from .models import (
 )
 from .refunds import refund_available, refund_create
 
-MONEY_ROLES = (StaffRole.OWNER, StaffRole.BILLING, StaffRole.OFFICE)
-
-
-def handles_money(request: HttpRequest) -> bool:
-    """Owners, billing and office staff see payments and refund; technicians do not."""
-    user = request.user
-    if user.is_superuser:
-        return True
-    return bool(user.is_staff and user.memberships.filter(role__in=MONEY_ROLES).exists())
-
 
 class MoneyPermissions:
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return handles_money(request)
+    """Payments and their records are seen by the roles that see money at the row's company
+    (doorstep.tenancy.roles); every field is the provider's or the ledger's record."""
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return handles_money(request)
+    view_action = StaffAction.SEE_MONEY
+    change_action = StaffAction.SEE_MONEY
 
 
 class AllocationInline(MoneyPermissions, TenantInline):
@@ -102,7 +92,7 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
         "customer",
         "invoices",
         "amount_display",
-        "state",
+        "state_display",
         "method_display",
         "provider_reference",
         "fee_display",
@@ -126,6 +116,7 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
         "refunded_display",
         "failure_message",
         "failure_code",
+        "provider_mismatch",
         "payer_email",
         "save_method",
         "consent_ip",
@@ -163,6 +154,12 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
     @admin.display(description="Amount", ordering="amount")
     def amount_display(self, obj: Payment) -> str:
         return format_money(obj.amount, obj.currency)
+
+    @admin.display(description="State", ordering="state")
+    def state_display(self, obj: Payment) -> str:
+        # A provider report that did not match the attempt needs a person: say so in the list.
+        label = obj.get_state_display()
+        return f"{label} · amount mismatch: check" if obj.provider_mismatch else label
 
     @admin.display(description="Method")
     def method_display(self, obj: Payment) -> str:
@@ -202,16 +199,26 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
         return extra + super().get_urls()
 
     def refund_view(self, request: HttpRequest, payment_id: int) -> HttpResponse:
+        if not staff_may_somewhere(user=request.user, action=StaffAction.SEE_MONEY):
+            raise PermissionDenied
         payment = get_object_or_404(self.get_queryset(request), pk=payment_id)
-        if not self.has_view_permission(request, payment):
+        # Judged by the role at the payment's own company, not at any other.
+        if not staff_may(user=request.user, company=payment.company_id, action=StaffAction.REFUND):
             raise PermissionDenied
         available = refund_available(payment)
+        locale = payment.company.locale
         form = RefundForm(
-            request.POST or None, initial={"amount": f"{available / 100:.2f}", "reason": ""}
+            request.POST or None,
+            initial={
+                "amount": format_amount_input(available, payment.currency, locale),
+                "reason": "",
+            },
         )
         if request.method == "POST" and form.is_valid():
             try:
-                amount = parse_major(form.cleaned_data["amount"], payment.currency)
+                amount = parse_amount(
+                    form.cleaned_data["amount"], currency=payment.currency, locale=locale
+                )
                 refund = refund_create(
                     company=payment.company,
                     payment=payment,
@@ -220,7 +227,7 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
                     actor=staff_actor(request),
                     reason=form.cleaned_data["reason"],
                 )
-            except ValueError as exc:
+            except AmountError as exc:
                 form.add_error("amount", str(exc))
             except DomainError as exc:
                 form.add_error("amount" if exc.field == "amount" else None, exc.message)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from doorstep.billing.models import Invoice, InvoiceState
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError, NotFound
-from doorstep.core.money import format_money, parse_major, round_half_up
+from doorstep.core.money import AmountError, format_money, parse_amount, round_half_up
 
 from .ledger import invoices_reserved, payment_apply_result
 from .models import Payment, PaymentAllocation, PaymentMethod, PaymentSource, PaymentState
@@ -47,13 +47,20 @@ def partial_allowed(*, company: Any, invoice: Invoice) -> bool:
     return bool(company.settings.partial_payments_allowed)
 
 
+# Row ids are 64-bit: a larger number names no invoice (and SQLite cannot even compare it).
+MAX_ROW_ID = 2**63 - 1
+
+
 def parse_invoice_ids(values: list[str]) -> list[int]:
     ids = set()
     for value in values:
         try:
-            ids.add(int(value))
+            number = int(value)
         except (TypeError, ValueError):
             raise NotFound("That invoice was not found.") from None
+        if not 0 < number <= MAX_ROW_ID:
+            raise NotFound("That invoice was not found.")
+        ids.add(number)
     return sorted(ids)
 
 
@@ -99,8 +106,8 @@ def amount_check(
         return full
     currency = payable[0].invoice.currency
     try:
-        amount = parse_major(amount_text, currency)
-    except ValueError as exc:
+        amount = parse_amount(amount_text, currency=currency, locale=company.locale)
+    except AmountError as exc:
         raise DomainError(str(exc), field="amount") from exc
     if amount <= 0:
         raise DomainError("Enter an amount more than zero.", field="amount")
@@ -114,7 +121,8 @@ def amount_check(
     only = payable[0]
     if amount > only.available:
         raise DomainError(
-            f"That is more than the balance due ({format_money(only.available, currency)}).",
+            "That is more than the balance due "
+            f"({format_money(only.available, currency, company.locale)}).",
             field="amount",
         )
     if amount < only.available:
@@ -125,7 +133,8 @@ def amount_check(
         minimum = company.settings.partial_payment_minimum
         if amount < minimum:
             raise DomainError(
-                f"The smallest payment is {format_money(minimum, currency)}.", field="amount"
+                f"The smallest payment is {format_money(minimum, currency, company.locale)}.",
+                field="amount",
             )
     return [amount]
 

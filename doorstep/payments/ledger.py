@@ -273,6 +273,28 @@ def _fail(payment: Payment, result: ChargeResult, actor: Actor) -> None:
         notify.notify_billing(payment, template="payment_failed")
 
 
+@transaction.atomic(savepoint=False)
+def payment_mismatch_record(*, payment: Payment, reported: str, actor: Actor) -> Payment:
+    """The provider reported money on this attempt that is not what it asked for (another
+    amount or currency). Nothing is applied: no state change, no balance change. The attempt
+    is flagged for staff, the change is audited and the billing inbox is told. The caller
+    holds the payment's row lock (the webhook handler)."""
+    expected = f"{format_money(payment.amount, payment.currency)} {payment.currency}"
+    message = f"The provider reported {reported}; this attempt is for {expected}."
+    payment.provider_mismatch = message[:300]
+    payment.save(update_fields=["provider_mismatch", "updated_at"])
+    audit_record(
+        company=payment.company,
+        target=payment,
+        verb="payment.mismatch",
+        actor=actor,
+        message=message,
+        data={"reported": reported, "amount": payment.amount, "currency": payment.currency},
+    )
+    notify.notify_billing(payment, template="payment_mismatch", extra={"reported": reported})
+    return payment
+
+
 def payment_state_label(payment: Payment) -> str:
     return S(payment.state).label
 

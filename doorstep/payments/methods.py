@@ -11,7 +11,13 @@ from django.utils import timezone
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError, NotFound
 
-from .models import AutopayConsent, Payment, ProviderCustomer, SavedPaymentMethod
+from .models import (
+    AutopayConsent,
+    Payment,
+    ProviderCustomer,
+    SavedPaymentMethod,
+    provider_key,
+)
 from .providers import connected_account, provider_for, provider_named
 from .providers.base import MethodDetails, ProviderError
 
@@ -66,7 +72,7 @@ def provider_customer_ensure(*, company: Any, customer: Any, email: str) -> str:
     reference = provider.customer_create(
         email=email,
         name=customer.name,
-        idempotency_key=f"doorstep-customer-{company.pk}-{customer.pk}-{account}",
+        idempotency_key=provider_key("customer", company.pk, customer.pk, account),
         account=account,
     )
     try:

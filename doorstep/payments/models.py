@@ -9,6 +9,14 @@ from django.db.models import Q
 from doorstep.core.models import TenantModel
 
 
+def provider_key(kind: str, *parts: object) -> str:
+    """An idempotency key for the provider: our installation, the kind of request and our
+    own row ids. The installation id keeps two installations that share a Stripe account
+    (whose row ids overlap) from replaying each other's requests."""
+    tail = "-".join(str(part) for part in parts)
+    return f"doorstep-{settings.DOORSTEP_INSTALLATION_ID}-{kind}-{tail}"
+
+
 class PaymentMethod(models.TextChoices):
     CARD = "card", "Card"
     ACH = "ach", "Bank transfer (ACH)"
@@ -59,6 +67,12 @@ class Payment(TenantModel):
     amount_refunded = models.BigIntegerField(default=0, editable=False)
     failure_message = models.CharField(max_length=300, blank=True)
     failure_code = models.CharField(max_length=60, blank=True)
+    provider_mismatch = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The provider reported an amount or currency this attempt never asked for; "
+        "that report was not applied. Check the payment at the provider.",
+    )
     source = models.CharField(
         max_length=10, choices=PaymentSource.choices, default=PaymentSource.MANUAL
     )
@@ -114,7 +128,7 @@ class Payment(TenantModel):
 
     @property
     def idempotency_key(self) -> str:
-        return f"doorstep-payment-{self.pk}"
+        return provider_key("payment", self.pk)
 
     @property
     def refundable_amount(self) -> int:
@@ -186,7 +200,7 @@ class Refund(TenantModel):
 
     @property
     def idempotency_key(self) -> str:
-        return f"doorstep-refund-{self.pk}"
+        return provider_key("refund", self.pk)
 
 
 class ProviderCustomer(TenantModel):

@@ -21,7 +21,15 @@ from doorstep.access.decorators import portal_view
 from doorstep.access.portal_sessions import client_ip
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError, NotFound
-from doorstep.core.money import format_money
+from doorstep.core.money import (
+    AmountError,
+    amount_example,
+    amount_marks,
+    format_amount_input,
+    format_money,
+    minor_exponent,
+    parse_amount,
+)
 
 from . import methods as saved
 from .checkout import (
@@ -94,6 +102,8 @@ def _render_checkout(
     except ProviderError:
         setup_error = "Card payments are unavailable for a moment. Please try again shortly."
     settings_ = company.settings
+    typed = request.POST.get("amount", "") if request.method == "POST" else ""
+    decimal_mark, group_mark = amount_marks(company.locale)
     context = _base(
         request,
         payable=[
@@ -106,12 +116,18 @@ def _render_checkout(
         ],
         invoice_ids=ids,
         total=format_money(total, currency, company.locale),
-        total_major=f"{total / 100:.2f}",
+        total_input=format_amount_input(total, currency, company.locale),
+        pay_label=_pay_label(typed if can_partial else "", total, currency, company.locale),
+        amount_example=amount_example(currency, company.locale),
+        minor_digits=minor_exponent(currency),
+        decimal_mark=decimal_mark,
+        group_mark=group_mark,
+        locale_tag=company.locale.replace("_", "-"),
         can_partial=can_partial,
         minimum=format_money(
             min(settings_.partial_payment_minimum, total), currency, company.locale
         ),
-        amount_value=request.POST.get("amount", "") if request.method == "POST" else "",
+        amount_value=typed,
         saved_methods=saved.saved_methods_for_customer(company=company, customer=customer)
         if portal.is_full
         else [],
@@ -124,6 +140,18 @@ def _render_checkout(
         error_field=field,
     )
     return render(request, "payments/checkout.html", context, status=status)
+
+
+def _pay_label(typed: str, total: int, currency: str, locale: str) -> str:
+    """What the Pay button says: the amount that will be charged, before anything is. The
+    page's script keeps it in step as the customer types (by the same rules)."""
+    if not typed.strip():
+        return f"Pay {format_money(total, currency, locale)}"
+    try:
+        amount = parse_amount(typed, currency=currency, locale=locale)
+    except AmountError:
+        return "Pay"  # the error above the form says how to write the amount
+    return f"Pay {format_money(amount, currency, locale)}"
 
 
 @require_http_methods(["GET", "POST"])

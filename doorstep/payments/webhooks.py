@@ -16,8 +16,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from doorstep.core.audit import Actor
+from doorstep.core.money import format_money
 
-from .ledger import payment_apply_result
+from .ledger import payment_apply_result, payment_mismatch_record
 from .models import Payment, WebhookEvent, WebhookRejection
 from .providers import connected_account, provider_named
 from .providers.base import ChargeResult, InvalidSignature
@@ -167,6 +168,10 @@ def _dispatch(event: WebhookEvent) -> str:
         payment, why = _payment_for(event, data)
         if payment is None:
             return why
+        mismatch = _amount_mismatch(payment, data)
+        if mismatch:
+            payment_mismatch_record(payment=payment, reported=mismatch, actor=actor)
+            return f"ignored: amount or currency mismatch on payment {payment.pk}"
         error = data.get("last_payment_error") or {}
         result = ChargeResult(
             status=STATUS_FOR_EVENT[event.event_type],
@@ -182,6 +187,29 @@ def _dispatch(event: WebhookEvent) -> str:
     if event.event_type in REFUND_EVENTS:
         return _dispatch_refunds(event, data, actor)
     return "ignored: event type not used"
+
+
+def _amount_mismatch(payment: Payment, data: dict[str, Any]) -> str:
+    """What the event says moved, when that is not what this attempt asked for ('' when it
+    is). A signed event only proves it came from the provider (and the account), not that it
+    describes our charge: an intent for 1 JPY carrying our payment's metadata must not pay a
+    $100.00 invoice."""
+    currency = str(data.get("currency") or "").upper()
+    amounts = [data.get("amount")]
+    if data.get("amount_received"):  # what was actually taken, once the intent succeeded
+        amounts.append(data.get("amount_received"))
+    try:
+        numbers = [int(a) for a in amounts if a is not None and not isinstance(a, bool)]
+    except (TypeError, ValueError):
+        numbers = []
+    if currency == payment.currency.upper() and numbers and set(numbers) == {payment.amount}:
+        return ""
+    if not numbers or not currency:
+        return f"an event without a usable amount and currency ({amounts}, {currency!r})"[:120]
+    try:
+        return ", ".join(f"{format_money(n, currency)} {currency}" for n in numbers)[:120]
+    except (ValueError, KeyError, ArithmeticError):  # a currency code babel does not know
+        return ", ".join(f"{n} {currency} (minor units)" for n in numbers)[:120]
 
 
 def _failure_message(error: dict[str, Any]) -> str:

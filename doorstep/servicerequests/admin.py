@@ -20,7 +20,7 @@ from doorstep.core.audit import audit_for
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import serve_private_file
 from doorstep.customers.models import Location
-from doorstep.servicerequests.staff_roles import OfficeRolePermissions
+from doorstep.tenancy.roles import StaffAction
 
 from .models import RequestStatus, ServiceRequest, ServiceRequestPhoto, ServiceType
 from .services import (
@@ -31,9 +31,11 @@ from .services import (
 
 
 @admin.register(ServiceType)
-class ServiceTypeAdmin(OfficeRolePermissions, TenantAdmin):
+class ServiceTypeAdmin(TenantAdmin):
+    view_action = change_action = StaffAction.REVIEW_REQUESTS
+
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        for company in staff_companies(request):
+        for company in staff_companies(request, self.view_action):
             service_types_seed_defaults(company=company)
         return super().changelist_view(request, extra_context)
 
@@ -85,7 +87,8 @@ class DeclineForm(forms.Form):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(OfficeRolePermissions, TenantAdmin):
+class ServiceRequestAdmin(TenantAdmin):
+    view_action = change_action = StaffAction.REVIEW_REQUESTS
     list_display = ["number_label", "customer", "service_type", "urgency", "status", "created_at"]
     list_filter = [StatusFilter, ("service_type", admin.RelatedOnlyFieldListFilter), "urgency"]
     search_fields = ["customer__name", "description"]

@@ -1,5 +1,5 @@
 """Back office: the company, its settings and its staff. Staff see only their own companies;
-only owners change the company and its settings."""
+only owners change the company, its settings and its staff (doorstep.tenancy.roles)."""
 
 from __future__ import annotations
 
@@ -11,28 +11,25 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from doorstep.backoffice.tenant_admin import is_company_staff, staff_companies
+from doorstep.backoffice.secret_fields import WriteOnlySecretsInline, secret_state
+from doorstep.backoffice.tenant_admin import staff_companies, staff_may_on
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import PHOTO_KINDS, private_name, upload_check
 
-from .models import Company, CompanySettings, Membership, StaffRole
+from .models import Company, CompanySettings, Membership
+from .roles import StaffAction
+
+VIEW, EDIT_SETTINGS, MANAGE_STAFF = (
+    StaffAction.VIEW_OFFICE,
+    StaffAction.EDIT_SETTINGS,
+    StaffAction.MANAGE_STAFF,
+)
 
 
-def is_owner(request: HttpRequest, company: Company | None) -> bool:
-    if request.user.is_superuser:
-        return True
-    if company is None:
-        return False
-    return Membership.objects.filter(
-        user=request.user,  # type: ignore[misc]
-        company=company,
-        role=StaffRole.OWNER,
-    ).exists()
-
-
-class CompanySettingsInline(admin.StackedInline):
+class CompanySettingsInline(WriteOnlySecretsInline, admin.StackedInline):
     model = CompanySettings
     can_delete = False
+    secret_fields = ("twilio_auth_token",)
     fieldsets = [
         (
             "Portal and sign-in",
@@ -94,16 +91,21 @@ class CompanySettingsInline(admin.StackedInline):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The platform fee is the platform's business, not the company's.
-        return () if request.user.is_superuser else ("platform_fee_basis_points",)
+        fields = list(super().get_readonly_fields(request, obj))  # + the secrets' state lines
+        return fields if request.user.is_superuser else [*fields, "platform_fee_basis_points"]
+
+    @admin.display(description="Twilio auth token")
+    def twilio_auth_token_state(self, obj: CompanySettings | None) -> str:
+        return secret_state(obj.twilio_auth_token if obj else "")
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_company_staff(request)
+        return staff_may_on(request, VIEW, obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_owner(request, obj)
+        return obj is not None and staff_may_on(request, EDIT_SETTINGS, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -116,21 +118,21 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["created_at"]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_company_staff(request)
+        return staff_may_on(request, VIEW, obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_owner(request, obj)
+        return obj is not None and staff_may_on(request, MANAGE_STAFF, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_owner(request, obj)
+        return obj is not None and staff_may_on(request, MANAGE_STAFF, obj)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "user" and not request.user.is_superuser:
             kwargs["queryset"] = db_field.remote_field.model._default_manager.filter(
-                memberships__company__in=staff_companies(request)
+                memberships__company__in=staff_companies(request, MANAGE_STAFF)
             ).distinct()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -197,18 +199,16 @@ class CompanyAdmin(admin.ModelAdmin):
         return self.prepopulated_fields if request.user.is_superuser else {}
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_company_staff(request)
+        return staff_may_on(request, VIEW)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_company_staff(request)
+        return staff_may_on(request, VIEW, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is None:
-            return is_company_staff(request)
-        return is_owner(request, obj)
+        return staff_may_on(request, EDIT_SETTINGS, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)

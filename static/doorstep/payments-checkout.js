@@ -38,11 +38,39 @@
   showPanels();
 
   var amount = document.getElementById("amount");
+  /* The same reading as the server's money.parse_amount: the company's decimal and thousands
+     marks only, thousands in groups of three; anything that could mean two amounts ("1,00" in
+     en_US) is no amount, and the button then says just "Pay". Returns cents, or null. */
+  function parseAmount(text) {
+    var decimal = button.dataset.decimal || ".", group = button.dataset.group || "";
+    var digits = parseInt(button.dataset.digits || "2", 10);
+    var cleaned = text.trim().replace(/^[^0-9.,\s]+/, "").replace(/[^0-9.,\s]+$/, "").trim();
+    if (group === " ") cleaned = cleaned.replace(/[\u00a0\u202f\u2009]/g, " ");
+    if (!cleaned || cleaned.length > 32) return null;
+    for (var i = 0; i < cleaned.length; i++) {
+      var c = cleaned.charAt(i);
+      if (!(c >= "0" && c <= "9") && c !== decimal && c !== group) return null;
+    }
+    var at = cleaned.indexOf(decimal);
+    var whole = at < 0 ? cleaned : cleaned.slice(0, at), fraction = at < 0 ? "" : cleaned.slice(at + 1);
+    if (fraction.indexOf(decimal) >= 0 || (group && fraction.indexOf(group) >= 0)) return null;
+    var groups = group ? whole.split(group) : [whole];
+    if (groups.length > 1) {
+      if (groups[0].length < 1 || groups[0].length > 3) return null;
+      for (var g = 1; g < groups.length; g++) if (groups[g].length !== 3) return null;
+    }
+    var integer = groups.join("");
+    if ((!integer && !fraction) || fraction.length > digits || integer.replace(/^0+/, "").length > 12) return null;
+    while (fraction.length < digits) fraction += "0";
+    return parseInt(integer || "0", 10) * Math.pow(10, digits) + parseInt(fraction || "0", 10);
+  }
   function labelButton() {
-    var value = amount.value.replace(/[^0-9.]/g, "");
-    // The same "$1,056.13" as the rest of the page (not "$1056.13").
-    var money = new Intl.NumberFormat("en-US", { style: "currency", currency: button.dataset.currency || "USD" });
-    button.textContent = value && !isNaN(parseFloat(value)) ? "Pay " + money.format(parseFloat(value)) : "Pay";
+    var typed = amount.value.trim() ? amount.value : button.dataset.total || "";
+    var cents = parseAmount(typed);
+    var digits = parseInt(button.dataset.digits || "2", 10);
+    // The same "$1,056.13" / "1 056,13 $" as the rest of the page.
+    var money = new Intl.NumberFormat(button.dataset.locale || "en-US", { style: "currency", currency: button.dataset.currency || "USD" });
+    button.textContent = cents === null || cents <= 0 ? "Pay" : "Pay " + money.format(cents / Math.pow(10, digits));
   }
   if (amount) { amount.addEventListener("input", labelButton); labelButton(); }
 

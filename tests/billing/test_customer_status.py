@@ -82,6 +82,6 @@ def test_line_rounding_half_up(quantity, unit_price, rate, amount, tax):
 def test_zero_decimal_currency_formats_without_cents():
     assert money.format_money(1500, "JPY") == "¥1,500"
     assert money.format_money(123456, "USD") == "$1,234.56"
-    assert money.parse_major("12.50", "USD") == 1250
+    assert money.parse_amount("12.50", currency="USD", locale="en_US") == 1250
     with pytest.raises(ValueError, match="at most 2 digits"):
-        money.parse_major("1.005", "USD")
+        money.parse_amount("1.005", currency="USD", locale="en_US")

@@ -92,8 +92,8 @@ def post_confirm(client, url, decision):
         ("5.00", "The smallest payment is $10.00"),
         ("0", "more than zero"),
         ("-20", "more than zero"),
-        ("abc", "Enter an amount like 25.00"),
-        ("1e3", "more than the balance"),
+        ("abc", "Write the amount like 1,234.56"),
+        ("1e3", "Write the amount like 1,234.56"),
         ("10.001", "at most 2 digits"),
     ],
 )

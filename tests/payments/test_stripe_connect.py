@@ -9,6 +9,7 @@ import pytest
 
 from doorstep.core.audit import Actor
 from doorstep.payments.checkout import payment_attempt_create, payment_charge
+from doorstep.payments.methods import provider_customer_ensure
 from doorstep.payments.models import PaymentState
 from doorstep.payments.refunds import refund_create
 
@@ -32,6 +33,7 @@ RESPONSES = {
         "latest_charge": None,
     },
     ("POST", "/v1/refunds"): {"id": "re_connect", "object": "refund", "status": "succeeded"},
+    ("POST", "/v1/customers"): {"id": "cus_connect", "object": "customer"},
 }
 
 
@@ -73,7 +75,8 @@ def fake_stripe(settings):
     server.server_close()
 
 
-def test_connected_account_header_fee_and_idempotency_key(company, fake_stripe):
+def test_connected_account_header_fee_and_idempotency_key(company, fake_stripe, settings):
+    settings.DOORSTEP_INSTALLATION_ID = "install-a"
     company.settings.payment_provider = "stripe"
     company.settings.stripe_account_id = "acct_company_a"
     company.settings.platform_fee_basis_points = 150
@@ -93,7 +96,7 @@ def test_connected_account_header_fee_and_idempotency_key(company, fake_stripe):
     [create] = [r for r in fake_stripe if r[:2] == ("POST", "/v1/payment_intents")]
     _, _, headers, body = create
     assert headers["Stripe-Account"] == "acct_company_a"
-    assert headers["Idempotency-Key"] == f"doorstep-payment-{payment.pk}"
+    assert headers["Idempotency-Key"] == f"doorstep-install-a-payment-{payment.pk}"
     assert body["application_fee_amount"] == ["300"] and body["amount"] == ["20000"]
     assert body["metadata[payment_id]"] == [str(payment.pk)]
     assert all(r[2].get("Stripe-Account") == "acct_company_a" for r in fake_stripe)
@@ -103,7 +106,7 @@ def test_connected_account_header_fee_and_idempotency_key(company, fake_stripe):
     )
     _, _, headers, body = fake_stripe[-1]
     assert headers["Stripe-Account"] == "acct_company_a"
-    assert headers["Idempotency-Key"] == f"doorstep-refund-{refund.pk}"
+    assert headers["Idempotency-Key"] == f"doorstep-install-a-refund-{refund.pk}"
     assert body["refund_application_fee"] == ["true"] and body["amount"] == ["5000"]
 
 
@@ -124,3 +127,32 @@ def test_without_a_connected_account_no_fee_and_no_header(company, fake_stripe):
     [create] = [r for r in fake_stripe if r[:2] == ("POST", "/v1/payment_intents")]
     assert "Stripe-Account" not in create[2]
     assert "application_fee_amount" not in create[3]
+
+
+def test_installations_sharing_a_stripe_account_never_share_a_key(company, fake_stripe, settings):
+    """Staging and production on one Stripe account both have a payment #1: with the old
+    `doorstep-payment-<pk>` keys Stripe replayed one's answer to the other (no charge made)."""
+    company.settings.payment_provider = "stripe"
+    company.settings.save()
+    payer = make_payer(company)
+    payment = payment_attempt_create(
+        company=company,
+        customer=payer.customer,
+        invoice_ids=[invoice_for(payer).pk],
+        amount_text=None,
+        method="card",
+        actor=ACTOR,
+    )
+    for installation in ("staging", "production"):
+        settings.DOORSTEP_INSTALLATION_ID = installation
+        payment_charge(payment=payment, method_ref="pm_connect", actor=ACTOR)
+        provider_customer_ensure(company=company, customer=payer.customer, email=payer.email)
+        payer.customer.provider_customers.all().delete()  # the other installation has none
+    keys = [r[2].get("Idempotency-Key") for r in fake_stripe if r[0] == "POST"]
+    pk, customer = payment.pk, f"{company.pk}-{payer.customer.pk}-"
+    assert keys == [
+        f"doorstep-staging-payment-{pk}",
+        f"doorstep-staging-customer-{customer}",
+        f"doorstep-production-payment-{pk}",
+        f"doorstep-production-customer-{customer}",
+    ]

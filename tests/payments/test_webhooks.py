@@ -7,6 +7,7 @@ from django.test import Client
 
 from doorstep.billing.models import CustomerStatus
 from doorstep.core.audit import Actor
+from doorstep.core.models import AuditEvent
 from doorstep.payments.checkout import payment_attempt_create
 from doorstep.payments.models import (
     Payment,
@@ -222,3 +223,61 @@ def test_event_for_a_payment_of_another_company_is_ignored(stripe_company, other
     forged["id"] = "pi_other"
     post_webhook(Client(), stripe_event("payment_intent.succeeded", forged))
     assert reload(payment).state == PaymentState.PENDING
+
+
+def test_a_success_for_another_amount_or_currency_pays_nothing_and_alerts_billing(
+    stripe_company, mailbox
+):
+    """Seen: a signed `succeeded` for 1 JPY from the company's own connected account marked a
+    $100.00 USD invoice paid."""
+    stripe_company.settings.stripe_account_id = "acct_company_a"
+    stripe_company.settings.save()
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer, 10000)
+    payment = attempt(payer, invoice)
+    client = Client()
+    for wrong in ({"currency": "eur"}, {"amount": 9999}, {"amount": 1, "currency": "jpy"}):
+        forged = {**intent_object(payment, "succeeded"), **wrong}
+        event = stripe_event("payment_intent.succeeded", forged, account="acct_company_a")
+        assert post_webhook(client, event).status_code == 200
+    payment = reload(payment)
+    assert payment.state == PaymentState.PENDING
+    assert "¥1 JPY" in payment.provider_mismatch and "$100.00 USD" in payment.provider_mismatch
+    assert reload(invoice).balance_due == 10000 and status(invoice) == "unpaid"
+    assert AuditEvent.objects.filter(target_id=payment.pk, verb="payment.mismatch").count() == 3
+    assert not AuditEvent.objects.filter(verb="payment.received").exists()
+    assert mailbox.to(payer.email) == []  # no receipt
+    alerts = mailbox.to(stripe_company.billing_email)
+    assert len(alerts) == 3 and "different amount" in alerts[0]["Subject"]
+    assert "¥1 JPY" in mailbox.text(alerts[-1])
+    assert set(WebhookEvent.objects.values_list("outcome", flat=True)) == {
+        f"ignored: amount or currency mismatch on payment {payment.pk}"
+    }
+    # The real event still settles the attempt; the flag stays for staff to see.
+    right = stripe_event(
+        "payment_intent.succeeded", intent_object(payment, "succeeded"), account="acct_company_a"
+    )
+    post_webhook(client, right)
+    assert reload(payment).state == PaymentState.SUCCEEDED and status(invoice) == "paid"
+    assert reload(payment).provider_mismatch
+
+
+def test_the_demo_providers_events_are_checked_the_same_way(company, mailbox):
+    from doorstep.payments.providers.demo.provider import demo_secret
+
+    payer = make_payer(company)
+    invoice = invoice_for(payer, 10000)
+    payment = payment_attempt_create(
+        company=company,
+        customer=payer.customer,
+        invoice_ids=[invoice.pk],
+        amount_text=None,
+        method="card",
+        actor=Actor.system("test"),
+    )
+    forged = {**intent_object(payment, "succeeded"), "amount": 1, "currency": "jpy"}
+    event = stripe_event("payment_intent.succeeded", forged)
+    assert post_webhook(Client(), event, secret=demo_secret(), provider="demo").status_code == 200
+    assert reload(payment).state == PaymentState.PENDING and reload(payment).provider_mismatch
+    assert reload(invoice).balance_due == 10000
+    assert len(mailbox.to(company.billing_email)) == 1

@@ -124,6 +124,8 @@ class Command(BaseCommand):
                         "id": f"pi_bench_{n}",
                         "object": "payment_intent",
                         "status": "succeeded",
+                        "amount": payment.amount,
+                        "currency": payment.currency.lower(),
                         "metadata": {"payment_id": str(payment.pk), "company_id": str(company.pk)},
                     }
                 },
