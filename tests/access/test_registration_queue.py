@@ -197,6 +197,17 @@ def test_another_companys_staff_never_see_the_registration(queue_company, other_
     assert RegistrationRequest.objects.get().state == RegistrationState.PENDING
 
 
+@pytest.mark.parametrize("role", ["technician", "billing"])
+def test_roles_without_portal_access_rights_cannot_decide(queue_company, mailbox, role):
+    registration = register(queue_company, mailbox)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user(queue_company, role=role))
+    client.get("/office/")
+    assert client.get(f"{QUEUE}/{registration.pk}/approve/").status_code == 404
+    assert post(client, f"{QUEUE}/{registration.pk}/decline/").status_code == 404
+    assert RegistrationRequest.objects.get().state == RegistrationState.PENDING
+
+
 def test_declining_is_confirmed_and_audited(queue_company, staff, mailbox):
     registration = register(queue_company, mailbox)
     url = f"{QUEUE}/{registration.pk}/decline/"

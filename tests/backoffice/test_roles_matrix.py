@@ -81,6 +81,7 @@ PAGES: dict[str, tuple[StaffAction, StaffAction | None]] = {
     "notifications.customerphone": (A.MESSAGE_CUSTOMERS, A.MESSAGE_CUSTOMERS),
     "notifications.notificationpreference": (A.MESSAGE_CUSTOMERS, A.MESSAGE_CUSTOMERS),
     "tenancy.company": (A.VIEW_OFFICE, A.EDIT_SETTINGS),
+    "access.registrationrequest": (A.MANAGE_PORTAL_ACCESS, None),  # Approve/Decline pages
 }
 ADDABLE = {
     "customers.customer",
