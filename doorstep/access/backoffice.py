@@ -21,10 +21,8 @@ from django.utils.safestring import SafeString
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
 from doorstep.core.models import AuditEvent
-from doorstep.tenancy.models import SignInMode
 
 from .models import PortalAccount, PortalAccountState
-from .registrations import registrations_pending
 
 
 def staff_actor(request: HttpRequest) -> Actor:
@@ -89,7 +87,6 @@ def portal_access_panel(request: HttpRequest, customer: Any) -> SafeString:
     account = (
         PortalAccount.objects.for_company(company).filter(customer=customer).order_by("pk").first()
     )
-    password_mode = company.settings.sign_in_mode != SignInMode.PASSWORDLESS
     html = render_to_string(
         "access/staff_panel.html",
         {
@@ -98,7 +95,6 @@ def portal_access_panel(request: HttpRequest, customer: Any) -> SafeString:
             "account": account,
             "state": STATE_WORDS[account.state if account else None],
             "events": access_events_for_customer(company=company, customer=customer),
-            "registrations": registrations_pending(company=company) if password_mode else [],
             "portal_enabled": company.settings.portal_enabled,
         },
         request=request,

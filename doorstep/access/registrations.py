@@ -2,8 +2,10 @@
 
 Policy `reject`: nothing happens (the customer is told to contact the office, in the same
 words whether or not the address is known). Policy `staff_approval`: once the address is
-verified the request waits for staff, who attach it to a customer; that creates a contact
-and an account and emails an invitation. Until then it grants nothing.
+verified the request waits in the company's one queue (back office: Registrations) and the
+office is emailed. Staff choose the customer deliberately (suggested by name or email domain,
+never the page they happen to be on) and confirm; that creates a contact and an account and
+emails an invitation. Or they decline it. Until then it grants nothing.
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
-from doorstep.customers.models import Contact
+from doorstep.customers.models import Contact, Customer
 from doorstep.notifications.services import notification_enqueue
-from doorstep.tenancy.models import Company, RegistrationPolicy
+from doorstep.tenancy.models import Company, Membership, RegistrationPolicy, StaffRole
 
 from .events import access_event
 from .invitations import invitation_send
@@ -115,6 +120,39 @@ def registration_verify(*, request: RegistrationRequest, ip: str | None) -> None
         actor=Actor.portal(request.email, ip),
         message="Email verified; waiting for staff approval",
     )
+    _office_notify_waiting(request)
+
+
+def office_inboxes(company: Company) -> list[str]:
+    """Where the office hears about work waiting for it: the support inbox (the address
+    customers write to, as for new service requests and messages), else the owners."""
+    if company.support_email:
+        return [company.support_email]
+    owners = Membership.objects.filter(
+        company=company, role=StaffRole.OWNER, user__is_active=True
+    ).exclude(user__email="")
+    return sorted(set(owners.values_list("user__email", flat=True)))
+
+
+def _office_notify_waiting(request: RegistrationRequest) -> None:
+    company = request.company
+    phone = f", phone {request.phone}" if request.phone else ""
+    path = reverse("admin:access_registrationrequest_change", args=[request.pk])
+    for inbox in office_inboxes(company):
+        notification_enqueue(
+            company=company,
+            recipient=inbox,
+            template="notice",
+            context={
+                "subject": f"Registration waiting for approval: {request.email}",
+                "heading": f"{request.name or request.email} registered on your portal",
+                "body": f"{request.name} <{request.email}>{phone} confirmed their email "
+                "address, which is not on file. Nothing is shared with them until you choose "
+                "which customer they belong to, or decline.",
+                "button_url": f"{settings.BASE_URL}{path}",
+                "button_label": "Review the registration",
+            },
+        )
 
 
 def registrations_pending(*, company: Company) -> list[RegistrationRequest]:
@@ -123,12 +161,76 @@ def registrations_pending(*, company: Company) -> list[RegistrationRequest]:
     )
 
 
+# Everyone's mailbox provider: a shared domain says nothing about which customer someone is.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "ymail.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.net",
+        "mail.com",
+        "zoho.com",
+        "yandex.com",
+        "fastmail.com",
+        "hey.com",
+        "comcast.net",
+        "verizon.net",
+        "att.net",
+        "sbcglobal.net",
+        "shaw.ca",
+        "rogers.com",
+        "sympatico.ca",
+        "videotron.ca",
+        "bell.net",
+    ]
+)
+SUGGESTIONS = 10
+
+
+def registration_suggestions(
+    *, company: Company, registration: RegistrationRequest
+) -> list[tuple[Customer, str]]:
+    """Customers the registrant may belong to, each with the reason, for staff to choose from:
+    a contact with the same (non-public) email domain, or a customer or contact name sharing a
+    word of the registered name. Only suggestions: staff still choose and confirm."""
+    found: dict[int, tuple[Customer, str]] = {}
+    customers = Customer.objects.for_company(company).order_by("name", "pk")
+    domain = registration.email.rpartition("@")[2].lower()
+    if domain and domain not in PUBLIC_MAIL_DOMAINS:
+        for customer in customers.filter(contacts__email__iendswith=f"@{domain}").distinct()[
+            :SUGGESTIONS
+        ]:
+            found[customer.pk] = (customer, f"a contact's email is also @{domain}")
+    words = [w for w in registration.name.replace(",", " ").split() if len(w) >= 3][:5]
+    if words:
+        match = Q()
+        for word in words:
+            match |= Q(name__icontains=word) | Q(contacts__name__icontains=word)
+        for customer in customers.filter(match).distinct()[:SUGGESTIONS]:
+            found.setdefault(customer.pk, (customer, f"name like “{registration.name}”"))
+    return list(found.values())[:SUGGESTIONS]
+
+
 @transaction.atomic
 def registration_approve(
     *, company: Company, request: RegistrationRequest, customer: Any, actor: Actor
 ) -> None:
-    """Attach a verified registration to a customer: a contact with that email, a portal
-    account, and an invitation to choose a password."""
+    """Attach a verified registration to the customer staff chose and confirmed: a contact
+    with that email, a portal account, and an invitation to choose a password. The registrant
+    then sees everything of that customer, which is why the back office makes staff choose
+    the customer explicitly and confirm (see access/admin.py)."""
     request = RegistrationRequest.objects.select_for_update().get(pk=request.pk, company=company)
     if request.state != RegistrationState.PENDING:
         raise DomainError("This registration was already handled.")
@@ -157,6 +259,7 @@ def registration_approve(
         verb="registration.approved",
         actor=actor,
         message=f"Registration of {request.email} approved for {customer.name}",
+        data={"customer_id": customer.pk, "contact_id": contact.pk},
     )
     invitation_send(account=account, actor=actor)
 
@@ -169,5 +272,7 @@ def registration_reject(*, company: Company, request: RegistrationRequest, actor
     if updated:
         audit_record(
             company=company, target=request, verb="registration.rejected", actor=actor,
-            message=f"Registration of {request.email} rejected",
+            message=f"Registration of {request.email} declined",
         )  # fmt: skip
+    else:
+        raise DomainError("This registration was already handled.")

@@ -12,9 +12,4 @@ urlpatterns = [
         staff_views.customer_access_action,
         name="customer_action",
     ),
-    path(
-        "registrations/<int:registration_id>/<slug:decision>",
-        staff_views.registration_decide,
-        name="registration_decide",
-    ),
 ]

@@ -1,4 +1,7 @@
-"""Staff buttons of the Portal Access section (POST only, CSRF, staff of that company)."""
+"""Staff buttons of the Portal Access section (POST only, CSRF, staff of that company).
+
+Registrations waiting for approval are not here: they live in one queue (access/admin.py),
+so a stranger is never offered for attachment to whichever customer's page is open."""
 
 from __future__ import annotations
 
@@ -19,8 +22,7 @@ from doorstep.tenancy.roles import StaffAction, staff_may
 
 from . import invitations, services
 from .backoffice import staff_actor
-from .models import PortalAccount, RegistrationRequest
-from .registrations import registration_approve, registration_reject
+from .models import PortalAccount
 
 
 def _back(request: HttpRequest, customer: Customer) -> HttpResponse:
@@ -103,33 +105,4 @@ def customer_access_action(request: HttpRequest, customer_id: int, action: str) 
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
-    return _back(request, customer)
-
-
-@require_POST
-def registration_decide(request: HttpRequest, registration_id: int, decision: str) -> HttpResponse:
-    if (denied := _staff_only(request)) is not None:
-        return denied
-    customer_id = request.POST.get("customer", "")
-    if decision not in {"approve", "reject"} or not customer_id.isdigit():
-        raise Http404("No such action.")
-    customer = _staff_customer(request, int(customer_id))
-    assert customer is not None
-    registration = RegistrationRequest.objects.filter(
-        pk=registration_id, company=customer.company
-    ).first()
-    if registration is None:
-        raise Http404("No such registration.")
-    actor = staff_actor(request)
-    try:
-        if decision == "approve":
-            registration_approve(
-                company=customer.company, request=registration, customer=customer, actor=actor
-            )
-            messages.success(request, f"{registration.email} may now choose a password.")
-        else:
-            registration_reject(company=customer.company, request=registration, actor=actor)
-            messages.success(request, f"Registration of {registration.email} rejected.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(request, customer)

@@ -33,10 +33,17 @@ class TenantForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        moved_to = cleaned.get("company")
+        existing = getattr(self.instance, "company_id", None) if self.instance.pk else None
+        if moved_to and existing and moved_to.pk != existing:
+            # Its number, lines, payments and history belong to the first company.
+            self.add_error("company", "A record cannot move to another company.")
+            return cleaned
         company = self.form_company()
         if company is None:
             return cleaned
-        for name, value in cleaned.items():
+        # A copy: add_error() removes the field from cleaned_data while we walk it.
+        for name, value in list(cleaned.items()):
             if name == "company" or not isinstance(value, models.Model):
                 continue
             if getattr(value, "company_id", company.pk) != company.pk:

@@ -3,10 +3,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 
 from doorstep.tenancy.roles import StaffAction, staff_may_somewhere, staff_memberships
+
+from .input_checks import IDS_REFUSED, posted_ids_refused
 
 
 class BackOfficeSite(admin.AdminSite):
@@ -22,9 +25,14 @@ class BackOfficeSite(admin.AdminSite):
         """Every back-office page runs in the staff member's company time zone: a visit typed
         as 14:00 is 14:00 where the company is (and where its customers read it), not UTC."""
         inner = super().admin_view(view, cacheable)
+        model_admin = getattr(view, "__self__", None)  # the ModelAdmin of a bound view
 
         @wraps(view)
         def in_company_time(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if posted_ids_refused(model_admin, request):
+                return render(
+                    request, "errors/domain_error.html", {"message": IDS_REFUSED}, status=400
+                )
             zone = staff_time_zone(request)
             if zone is None:
                 return inner(request, *args, **kwargs)

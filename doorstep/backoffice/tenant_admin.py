@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import models, router
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -28,6 +28,8 @@ from doorstep.tenancy.roles import (
     staff_may,
     staff_may_somewhere,
 )
+
+from .input_checks import CheckedAutocompleteSelect
 
 
 def staff_company_ids(
@@ -112,6 +114,12 @@ class TenantScopedMixin:
                 ).distinct()
             elif any(f.name == "company" for f in related._meta.get_fields()):
                 kwargs["queryset"] = related._default_manager.filter(company_id__in=ids)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field,
+                self.admin_site,  # type: ignore[attr-defined]
+                using=kwargs.get("using") or router.db_for_read(related),
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     # Staff act through their membership; Django's per-model permission rows are not used.

@@ -8,12 +8,14 @@ storage and are served only through an authorised view, as attachments, with nos
 from __future__ import annotations
 
 import secrets
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import filetype
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
+from PIL import Image, UnidentifiedImageError
 
 from .errors import DomainError
 
@@ -35,6 +37,14 @@ DOCUMENT_KINDS = {**PHOTO_KINDS, "pdf": FileKind("pdf", "application/pdf", "PDF"
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+# A decompression bomb is small on disk and huge once decoded (a 30000 x 30000 PNG of one
+# colour is a few hundred KB and 2.7 GB of pixels): whatever opens it later (a browser, a
+# thumbnailer) runs out of memory. 100 megapixels is above every phone camera's normal mode.
+MAX_IMAGE_PIXELS = 100_000_000
+# Kinds whose width and height Pillow reads from the header (HEIC needs a plugin we do not ship).
+PIXEL_CHECKED = {"jpg", "png", "webp"}
+MARKUP_TAGS = (b"<html", b"<script", b"<!doctype html", b"<svg")
+SCAN_CHUNK = 1024 * 1024
 
 
 def upload_check(upload: UploadedFile, *, kinds: dict[str, FileKind], max_bytes: int) -> FileKind:
@@ -53,14 +63,51 @@ def upload_check(upload: UploadedFile, *, kinds: dict[str, FileKind], max_bytes:
     if _looks_like_markup(upload):
         # A valid image header followed by HTML/script is a polyglot: refuse it outright.
         raise DomainError(f"That file type is not accepted. Please upload: {accepted}.")
+    if kind.extension in PIXEL_CHECKED:
+        _check_pixels(upload)
     return kind
 
 
 def _looks_like_markup(upload: UploadedFile) -> bool:
-    data = upload.read()
+    """Markup anywhere in the file, in chunks: the tail of a 20 MB file counts as much as its
+    head. Each chunk keeps the end of the previous one so a tag split across two is found."""
+    overlap = max(len(tag) for tag in MARKUP_TAGS) - 1
     upload.seek(0)
-    lowered = data[:1_000_000].lower()
-    return any(tag in lowered for tag in (b"<html", b"<script", b"<!doctype html", b"<svg"))
+    tail = b""
+    try:
+        while chunk := upload.read(SCAN_CHUNK):
+            window = tail + chunk.lower()
+            if any(tag in window for tag in MARKUP_TAGS):
+                return True
+            tail = window[-overlap:]
+        return False
+    finally:
+        upload.seek(0)
+
+
+TOO_MANY_PIXELS = (
+    f"That image is too large to open safely: please upload one of at most "
+    f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels, as a phone camera takes it."
+)
+
+
+def _check_pixels(upload: UploadedFile) -> None:
+    """Refuse images too large to decode safely, from the header alone (nothing is decoded)."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns above its own limit; ours below decides, with a plain message.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+    except Image.DecompressionBombError as error:  # far above our limit too
+        raise DomainError(TOO_MANY_PIXELS) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise DomainError("That image could not be read; it may be damaged.") from error
+    finally:
+        upload.seek(0)
+    if width * height > MAX_IMAGE_PIXELS:
+        raise DomainError(TOO_MANY_PIXELS)
 
 
 def private_name(*, company_id: int, folder: str, extension: str) -> str:

@@ -21,9 +21,11 @@ def receive(request: HttpRequest, provider: str) -> HttpResponse:
     if provider not in SIGNATURE_HEADERS:
         return HttpResponse("unknown provider", status=404, content_type="text/plain")
     if provider == "stripe" and not settings.STRIPE_WEBHOOK_SECRET:
-        # A misconfiguration, not the sender's fault: fail loudly so the provider retries.
+        # A misconfiguration: logged as an error for the operator. The answer is a 4xx, not a
+        # server error (Stripe retries any non-2xx answer for 3 days, so nothing is lost once
+        # the secret is set; and an unauthenticated caller must never cause a 5xx).
         log.error("STRIPE_WEBHOOK_SECRET is not set: refusing Stripe webhooks")
-        return HttpResponse("webhook secret not configured", status=500, content_type="text/plain")
+        return HttpResponse("webhook secret not configured", status=400, content_type="text/plain")
     received = webhook_receive(
         provider=provider,
         payload=request.body,

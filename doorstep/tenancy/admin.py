@@ -73,6 +73,22 @@ class CompanySettingsInline(WriteOnlySecretsInline, admin.StackedInline):
         ),
     ]
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "autopay_invoice_kinds":
+            # Ticked boxes, not JSON typed by hand: `5` or `"abc"` was saved as typed and broke
+            # every page that reads the list. (Imported here: the kinds belong to billing.)
+            from doorstep.billing.models import InvoiceKind
+
+            return forms.MultipleChoiceField(
+                label="Autopay invoice kinds",
+                choices=InvoiceKind.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=db_field.help_text,
+                error_messages={"invalid_choice": "Tick one of the invoice kinds listed."},
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The platform fee is the platform's business, not the company's.
         fields = list(super().get_readonly_fields(request, obj))  # + the secrets' state lines

@@ -11,10 +11,9 @@ from django.core.management import call_command
 from django.test import Client, RequestFactory
 
 from doorstep.access.backoffice import portal_access_panel, send_invoices
-from doorstep.access.models import PortalAccount, PortalAccountState, RegistrationRequest
+from doorstep.access.models import PortalAccount, PortalAccountState
 from doorstep.billing.models import Invoice, InvoiceState
 from doorstep.core.models import AuditEvent
-from doorstep.tenancy.models import RegistrationPolicy, SignInMode
 
 from ..factories import ContactFactory, CustomerFactory, make_invoice, staff_user
 from ..portal_helpers import sign_in
@@ -139,29 +138,6 @@ def test_send_invoices_action_reports_each_invoice(company, customer, mailbox):
     bad.refresh_from_db()
     assert good.state == InvoiceState.OPEN and bad.state == InvoiceState.DRAFT
     assert len(mailbox.messages) == 1
-
-
-def test_staff_approve_a_queued_registration(company, customer, staff, mailbox):
-    company.settings.sign_in_mode = SignInMode.PASSWORD
-    company.settings.registration_policy = RegistrationPolicy.STAFF_APPROVAL
-    company.settings.save()
-    csrf_post(
-        Client(enforce_csrf_checks=True),
-        f"/p/{company.slug}/register",
-        {"name": "Robin", "email": "robin@example.test", "phone": ""},
-    )
-    csrf_post(Client(enforce_csrf_checks=True), link_in(mailbox, mailbox.messages[-1]))
-    registration = RegistrationRequest.objects.get()
-    html = portal_access_panel(staff_request(company), customer)
-    assert "robin@example.test" in html and "Approve as Pat Smith" in html
-    response = csrf_post(
-        staff,
-        f"/office/access/registrations/{registration.pk}/approve",
-        {"customer": customer.pk, "next": "/office/"},
-    )
-    assert response.status_code == 302
-    assert PortalAccount.objects.filter(email="robin@example.test", customer=customer).exists()
-    assert "/password/set/" in link_in(mailbox, mailbox.to("robin@example.test")[-1])
 
 
 def test_portal_link_command_prints_a_working_link(company):

@@ -21,6 +21,8 @@ def _field_values(form: forms.BaseForm) -> dict[str, Any]:
         elif isinstance(bound.field, forms.BooleanField):
             if value:
                 data[name] = "on"
+        elif isinstance(bound.field, forms.MultipleChoiceField):
+            data[name] = [str(v) for v in value or []]  # one value per ticked box
         elif isinstance(bound.field, forms.NullBooleanField):
             data[name] = {True: "true", False: "false"}.get(value, "unknown")
         else:

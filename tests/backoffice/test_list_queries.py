@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
 # and the memberships; 2 are Django's own permission rows read once for the menu; 1 lists the
 # companies for the company filter.
 EXPECTED = {
+    "access.registrationrequest": 8,
     "billing.estimate": 8,
     "billing.invoice": 10,
     "customers.customer": 9,

@@ -82,6 +82,7 @@ PAGES: dict[str, tuple[StaffAction, StaffAction | None]] = {
     "notifications.notificationpreference": (A.MESSAGE_CUSTOMERS, A.MESSAGE_CUSTOMERS),
     "notifications.notification": (A.MESSAGE_CUSTOMERS, None),  # outbox: Retry now / Stop trying
     "tenancy.company": (A.VIEW_OFFICE, A.EDIT_SETTINGS),
+    "access.registrationrequest": (A.MANAGE_PORTAL_ACCESS, None),  # Approve/Decline pages
 }
 ADDABLE = {
     "customers.customer",

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+def tiny_image(image_format: str) -> bytes:
+    """A real 4 x 4 image: uploads are opened to read their size, so a bare header fails."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "#1f6feb").save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+PNG = tiny_image("PNG")
+JPEG = tiny_image("JPEG")
 
 
 def png(name: str = "leak.png", content: bytes = PNG) -> SimpleUploadedFile:

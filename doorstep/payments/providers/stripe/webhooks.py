@@ -25,10 +25,11 @@ def event_verify(*, payload: bytes, signature: str, secret: str) -> ProviderEven
     for item in (signature or "").split(","):
         key, _, value = item.strip().partition("=")
         parts.setdefault(key, []).append(value)
-    try:
-        timestamp = int(parts["t"][0])
-    except (KeyError, ValueError, IndexError) as exc:
-        raise InvalidSignature("no timestamp in the signature header") from exc
+    raw_timestamp = (parts.get("t") or [""])[0]
+    # Unix seconds have 10 digits for centuries; 400 digits overflowed the float comparison.
+    if not (raw_timestamp.isascii() and raw_timestamp.isdigit() and len(raw_timestamp) <= 12):
+        raise InvalidSignature("no timestamp in the signature header")
+    timestamp = int(raw_timestamp)
     if abs(time.time() - timestamp) > TOLERANCE_SECONDS:
         raise InvalidSignature("timestamp outside the 300 s tolerance")
     signed = f"{timestamp}.".encode() + payload
