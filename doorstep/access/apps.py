@@ -16,9 +16,11 @@ class AccessConfig(AppConfig):
         from doorstep.notifications.send_time import register_resolver
 
         from .invoice_links import INVOICE_LINK_KIND, invoice_link_url_at_send
+        from .registrations import REGISTRATION_LINK_KIND, registration_link_url_at_send
         from .services import CODE_KIND, LINK_KIND, login_code_at_send, login_link_url_at_send
 
         register_resolver(LINK_KIND, login_link_url_at_send)
         register_resolver(CODE_KIND, login_code_at_send)
         register_resolver(INVOICE_LINK_KIND, invoice_link_url_at_send)
+        register_resolver(REGISTRATION_LINK_KIND, registration_link_url_at_send)
         register_periodic("access.prune_throttle_hits", 3600, prune_throttle_hits)

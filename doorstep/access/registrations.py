@@ -22,16 +22,28 @@ from django.utils import timezone
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.customers.models import Contact, Customer
-from doorstep.notifications.services import notification_enqueue
+from doorstep.notifications.send_time import derived_token, new_nonce, reference
+from doorstep.notifications.services import NotificationSkipped, notification_enqueue
 from doorstep.tenancy.models import Company, Membership, RegistrationPolicy, StaffRole
 
 from .events import access_event
 from .invitations import invitation_send
 from .models import RegistrationRequest, RegistrationState
 from .services import LinkRefused, portal_account_provision, portal_url
-from .tokens import new_token, token_hash, token_looks_valid
+from .tokens import token_hash, token_looks_valid
 
 VERIFY_WITHIN = timedelta(hours=24)
+REGISTRATION_LINK_KIND = "registration_link"
+
+
+def registration_link_url_at_send(company: Any, args: list[str]) -> str:
+    """Resolver of `[[send-time registration_link ID NONCE]]`: the verification URL."""
+    request_id, nonce = args
+    raw = derived_token(REGISTRATION_LINK_KIND, nonce)
+    request = RegistrationRequest.objects.for_company(company).filter(pk=int(request_id)).first()
+    if request is None or token_hash(raw) != request.token_hash:
+        raise NotificationSkipped("The registration was replaced; its link is not sent.")
+    return portal_url(company, f"register/verify/{raw}")
 
 
 @transaction.atomic
@@ -52,7 +64,10 @@ def registration_request_create(
     if live.filter(state=RegistrationState.PENDING).exists():
         return None  # already waiting for staff; do not mail again
     live.delete()  # an older unverified request is replaced by this one
-    raw = new_token()
+    # The verification link is a bearer secret: the outbox holds a send-time reference and the
+    # token is derived from its nonce only when the email goes (notifications.send_time).
+    nonce = new_nonce()
+    raw = derived_token(REGISTRATION_LINK_KIND, nonce)
     request = RegistrationRequest.objects.create(
         company=company,
         email=email,
@@ -73,7 +88,7 @@ def registration_request_create(
             "address is yours; the office then checks your details and emails you an "
             "invitation.",
             "button_label": "Confirm my email",
-            "url": portal_url(company, f"register/verify/{raw}"),
+            "url": reference(REGISTRATION_LINK_KIND, request.pk, nonce),
             "code": "",
             "lifetime": "24 hours",
             "outro": "If you did not register, ignore this email: nothing happens.",

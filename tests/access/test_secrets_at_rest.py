@@ -315,3 +315,29 @@ def link_in_base(mailbox, message, base: str) -> str:
     match = re.search(re.escape(base) + rf"(/p/[\w-]+/(?:l|i)/{TOKEN})", mailbox.text(message))
     assert match, mailbox.text(message)
     return match.group(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_raw_registration_link_in_the_outbox_while_queued_nor_after_delivery(company, mailbox):
+    from doorstep.access.models import RegistrationRequest, RegistrationState
+    from doorstep.tenancy.models import RegistrationPolicy, SignInMode
+
+    company.settings.sign_in_mode = SignInMode.PASSWORD
+    company.settings.registration_policy = RegistrationPolicy.STAFF_APPROVAL
+    company.settings.save()
+    mailbox.fail_next(100)  # the verification email waits in the outbox
+    csrf_post(
+        Client(enforce_csrf_checks=True),
+        f"/p/{company.slug}/register",
+        {"name": "Robin Hale", "email": "robin@harborview.test", "phone": "555-0101"},
+    )
+    while_queued = all_database_text()
+    mailbox.clear()
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        notifications_deliver_due()
+    path = link_in(mailbox, mailbox.to("robin@harborview.test")[-1])
+    token = path.rsplit("/", 1)[1]
+    assert token not in while_queued
+    csrf_post(Client(enforce_csrf_checks=True), path)  # the link still verifies the address
+    assert RegistrationRequest.objects.get().state == RegistrationState.PENDING
+    assert token not in all_database_text()
