@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from doorstep.notifications.urls import webhook_urlpatterns as notification_webhooks
-
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
@@ -12,13 +10,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("office/access/", include("doorstep.access.staff_urls")),
     path("office/", admin.site.urls),
-    path("p/<slug:company_slug>/", include("doorstep.access.urls")),
+    # Every customer page: doorstep/portal/urls.py.
     path("p/<slug:company_slug>/", include("doorstep.portal.urls")),
-    path("p/<slug:company_slug>/", include("doorstep.payments.urls")),
-    path("p/<slug:company_slug>/", include("doorstep.servicerequests.urls")),
-    path("p/<slug:company_slug>/", include("doorstep.messaging.urls")),
-    path("p/<slug:company_slug>/", include("doorstep.notifications.urls")),
-    path("", include((notification_webhooks, "notification_hooks"))),
+    path("", include("doorstep.notifications.webhook_urls")),
     path("webhooks/", include("doorstep.payments.webhook_urls")),
     path("healthz", healthz),
 ]

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from doorstep.customers.models import Contact, Customer
 from doorstep.tenancy.models import Company
 
 from .models import PortalAccount, PortalAccountState, PortalSession, SessionScope
@@ -68,21 +69,22 @@ def _plain_ip(value: str) -> str | None:
         return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class PortalIdentity:
-    """Who is looking at the portal right now, and how far they may look."""
+    """Who is looking at the portal right now, and how far they may look.
 
-    session: PortalSession
-    account: PortalAccount
+    A full session sees everything of its customer; an invoice-link session (opened from a
+    "View and pay" email) sees only `invoice_id`."""
+
     company: Company
-    customer: Any
-
-    @property
-    def is_full(self) -> bool:
-        return self.session.scope == SessionScope.FULL
+    account: PortalAccount
+    customer: Customer
+    contact: Contact
+    is_full: bool
+    invoice_id: int | None  # the one invoice of an invoice-link session; None when full
 
     def may_see_invoice(self, invoice_id: int) -> bool:
-        return self.is_full or self.session.invoice_id == invoice_id
+        return self.is_full or self.invoice_id == invoice_id
 
 
 def portal_session_create(
@@ -169,8 +171,14 @@ def _still_valid(session: PortalSession) -> bool:
 
 def _identity(session: PortalSession, company: Company) -> PortalIdentity:
     account = session.account
+    is_full = session.scope == SessionScope.FULL
     return PortalIdentity(
-        session=session, account=account, company=company, customer=account.customer
+        company=company,
+        account=account,
+        customer=account.customer,
+        contact=account.contact,
+        is_full=is_full,
+        invoice_id=None if is_full else session.invoice_id,
     )
 
 

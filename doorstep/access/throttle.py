@@ -31,7 +31,7 @@ LIMITS: dict[str, tuple[int, timedelta]] = {
     "password_fail_address": (5, timedelta(minutes=15)),
     # Unknown link tokens presented from one IP address (scanning). Live links still open
     # for their owners when their address is over it: a 256-bit token is not guessable, so
-    # this limit only stops the flood, never a customer (doorstep.access.views.refused).
+    # this limit only stops the flood, never a customer (doorstep.portal.link_refusals.refused).
     "bad_link_ip": (30, timedelta(hours=1)),
 }
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
+from doorstep.core.photo_fields import MultiplePhotoField, MultiplePhotoInput
 from doorstep.customers.models import Customer
-from doorstep.servicerequests.forms import MultiplePhotoField, MultiplePhotoInput
 
 from .models import MAX_ATTACHMENTS, MAX_BODY
 
@@ -30,26 +30,6 @@ class ReplyForm(forms.Form):
         if len(photos) > MAX_ATTACHMENTS:
             raise forms.ValidationError(f"You can attach up to {MAX_ATTACHMENTS} photos.")
         return photos
-
-
-class NewConversationForm(ReplyForm):
-    about = forms.ChoiceField(label="About")
-    subject = forms.CharField(
-        max_length=200, error_messages={"required": "Give your message a subject."}
-    )
-
-    field_order = ["about", "subject", "body", "photos"]
-
-    def __init__(self, *args: Any, topics: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["about"].choices = topics  # type: ignore[attr-defined]
-
-    def about_parts(self) -> tuple[str, int | None]:
-        value = self.cleaned_data["about"]
-        if ":" not in value:
-            return "general", None
-        topic, _, pk = value.partition(":")
-        return topic, int(pk)
 
 
 class StartForm(ReplyForm):

@@ -1,15 +1,11 @@
+"""Mounted at the site root (outside the per-company portal): /hooks/twilio/<company_slug>/sms."""
+
 from django.urls import path
 
-from . import views
+from . import inbound_sms
 
-app_name = "notifications"
+app_name = "notification_hooks"
 
 urlpatterns = [
-    path("notifications/", views.preferences_page, name="preferences"),
-    path("unsubscribe/<str:token>", views.unsubscribe, name="unsubscribe"),
-]
-
-# Mounted outside the portal prefix: /hooks/twilio/<company_slug>/sms
-webhook_urlpatterns = [
-    path("hooks/twilio/<slug:company_slug>/sms", views.twilio_inbound, name="twilio_inbound"),
+    path("hooks/twilio/<slug:company_slug>/sms", inbound_sms.twilio_inbound, name="twilio_inbound"),
 ]

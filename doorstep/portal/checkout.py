@@ -1,6 +1,6 @@
-"""Portal payment pages: checkout, the confirmation step, the receipt, saved cards.
+"""Portal payment pages: checkout, the confirmation step, the receipt.
 
-Thin: every rule lives in checkout.py / methods.py; these only read the request, call one
+Thin: every rule lives in payments/checkout.py; these only read the request, call one
 service and render. The browser never sends an amount we trust: only invoice ids, an optional
 smaller amount (checked against the live balance) and a provider payment-method reference.
 """
@@ -8,18 +8,15 @@ smaller amount (checked against the live balance) and a provider payment-method 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from doorstep.access.decorators import portal_view
-from doorstep.access.portal_sessions import client_ip
-from doorstep.core.audit import Actor
+from doorstep.access.portal_sessions import PortalIdentity, client_ip
 from doorstep.core.errors import DomainError, NotFound
 from doorstep.core.money import (
     AmountError,
@@ -30,9 +27,8 @@ from doorstep.core.money import (
     minor_exponent,
     parse_amount,
 )
-
-from . import methods as saved
-from .checkout import (
+from doorstep.payments import methods as saved
+from doorstep.payments.checkout import (
     checkout_refused,
     invoices_payable,
     parse_invoice_ids,
@@ -42,55 +38,61 @@ from .checkout import (
     payment_charge,
     payment_refresh,
 )
-from .models import DemoIntent, Payment, PaymentMethod, PaymentState
-from .providers import connected_account, provider_for
-from .providers.base import ProviderError
-from .selectors import payment_for_customer
+from doorstep.payments.models import DemoIntent, Payment, PaymentMethod, PaymentState
+from doorstep.payments.providers import connected_account, provider_for
+from doorstep.payments.providers.base import ProviderError
+from doorstep.payments.selectors import payment_for_customer
+from doorstep.tenancy.models import Company
+
+from .gate import portal_page
+from .pages import portal_actor, portal_render
 
 METHOD_REF = re.compile(r"^pm_[A-Za-z0-9_]{3,96}$")
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return Actor.portal(request.portal.account.email, client_ip(request))  # type: ignore[attr-defined]
-
-
-def _base(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    portal = request.portal  # type: ignore[attr-defined]
-    return {"company": portal.company, "portal": portal, "nav": "invoices", **extra}
-
-
-def _scoped_ids(request: HttpRequest, values: list[str]) -> list[int]:
+def _scoped_ids(request: HttpRequest, identity: PortalIdentity, values: list[str]) -> list[int]:
     """Invoice ids from the query/form, limited to what this session may see."""
-    portal = request.portal  # type: ignore[attr-defined]
     ids = parse_invoice_ids(values)
-    if not all(portal.may_see_invoice(i) for i in ids):
+    if not all(identity.may_see_invoice(i) for i in ids):
         checkout_refused(
-            company=portal.company,
-            customer=portal.customer,
-            actor=_actor(request),
+            company=identity.company,
+            customer=identity.customer,
+            actor=portal_actor(request, identity),
             reason=f"Invoice-link session tried to pay invoices {ids}",
         )
         raise NotFound("That invoice was not found.")
     return ids
 
 
-def _checkout_url(company: Any, ids: list[int]) -> str:
+def _checkout_url(company: Company, ids: list[int]) -> str:
     query = "&".join(f"invoice={i}" for i in ids)
     return f"{reverse('payments:checkout', args=[company.slug])}?{query}"
 
 
 def _render_checkout(
-    request: HttpRequest, ids: list[int], *, error: str = "", field: str = "", status: int = 200
+    request: HttpRequest,
+    identity: PortalIdentity,
+    ids: list[int],
+    *,
+    error: str = "",
+    field: str = "",
+    status: int = 200,
 ) -> HttpResponse:
-    portal = request.portal  # type: ignore[attr-defined]
-    company, customer = portal.company, portal.customer
+    company, customer = identity.company, identity.customer
     try:
         payable = invoices_payable(company=company, customer=customer, invoice_ids=ids)
     except NotFound:
         raise
     except DomainError as exc:  # already paid, void, or a payment on its way
-        context = _base(request, problem=exc.message, error=error)
-        return render(request, "payments/nothing_to_pay.html", context, status=status or 400)
+        return portal_render(
+            request,
+            identity,
+            "payments/nothing_to_pay.html",
+            nav="invoices",
+            http_status=status or 400,
+            problem=exc.message,
+            error=error,
+        )
     currency = payable[0].invoice.currency
     total = sum(p.available for p in payable)
     single = payable[0] if len(payable) == 1 else None
@@ -104,8 +106,12 @@ def _render_checkout(
     settings_ = company.settings
     typed = request.POST.get("amount", "") if request.method == "POST" else ""
     decimal_mark, group_mark = amount_marks(company.locale)
-    context = _base(
+    return portal_render(
         request,
+        identity,
+        "payments/checkout.html",
+        nav="invoices",
+        http_status=status,
         payable=[
             {
                 "invoice": p.invoice,
@@ -129,9 +135,9 @@ def _render_checkout(
         ),
         amount_value=typed,
         saved_methods=saved.saved_methods_for_customer(company=company, customer=customer)
-        if portal.is_full
+        if identity.is_full
         else [],
-        can_save=portal.is_full,
+        can_save=identity.is_full,
         save_card_text=saved.save_card_text(company),
         ach_enabled=settings_.ach_enabled,
         setup=setup,
@@ -139,7 +145,6 @@ def _render_checkout(
         error=error,
         error_field=field,
     )
-    return render(request, "payments/checkout.html", context, status=status)
 
 
 def _pay_label(typed: str, total: int, currency: str, locale: str) -> str:
@@ -155,42 +160,45 @@ def _pay_label(typed: str, total: int, currency: str, locale: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@portal_view(invoice_scope_ok=True)
-def checkout(request: HttpRequest, company_slug: str) -> HttpResponse:
+@portal_page(allow_invoice_link=True)
+def checkout(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
-    ids = _scoped_ids(request, source.getlist("invoice"))
+    ids = _scoped_ids(request, identity, source.getlist("invoice"))
     if not ids:  # "Pay selected" with nothing ticked
-        return _nothing_ticked(request)
+        return _nothing_ticked(request, identity)
     if request.method == "GET":
-        return _render_checkout(request, ids)
-    return _checkout_submit(request, ids)
+        return _render_checkout(request, identity, ids)
+    return _checkout_submit(request, identity, ids)
 
 
-def _nothing_ticked(request: HttpRequest) -> HttpResponse:
+def _nothing_ticked(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
     """A plain answer and the way back; nothing is created or audited (no one tampered)."""
-    portal = request.portal  # type: ignore[attr-defined]
-    company = portal.company
-    if portal.is_full:
+    company = identity.company
+    if identity.is_full:
         back = reverse("portal:invoices", args=[company.slug]), "Back to your invoices"
     else:
         back = (
-            reverse("portal:invoice_detail", args=[company.slug, portal.session.invoice_id]),
+            reverse("portal:invoice_detail", args=[company.slug, identity.invoice_id]),
             "Back to your invoice",
         )
-    context = _base(
+    return portal_render(
         request,
+        identity,
+        "payments/nothing_to_pay.html",
+        nav="invoices",
+        http_status=400,
         heading="No invoices ticked",
         problem="Tick the invoices you want to pay, then press Pay selected.",
         back_url=back[0],
         back_label=back[1],
     )
-    return render(request, "payments/nothing_to_pay.html", context, status=400)
 
 
-def _checkout_submit(request: HttpRequest, ids: list[int]) -> HttpResponse:
-    portal = request.portal  # type: ignore[attr-defined]
-    company, customer = portal.company, portal.customer
-    actor = _actor(request)
+def _checkout_submit(
+    request: HttpRequest, identity: PortalIdentity, ids: list[int]
+) -> HttpResponse:
+    company, customer = identity.company, identity.customer
+    actor = portal_actor(request, identity)
     choice = request.POST.get("method_choice", "card")
     method_ref = request.POST.get("payment_method", "").strip()
     amount_text = request.POST.get("amount")
@@ -198,7 +206,7 @@ def _checkout_submit(request: HttpRequest, ids: list[int]) -> HttpResponse:
     customer_ref = ""
     try:
         if choice == "saved":
-            if not portal.is_full:
+            if not identity.is_full:
                 raise NotFound("That card was not found.")
             saved_method = saved.saved_method_get(
                 company=company, customer=customer, method_id=request.POST.get("saved_method")
@@ -217,7 +225,7 @@ def _checkout_submit(request: HttpRequest, ids: list[int]) -> HttpResponse:
                 raise DomainError("Enter your bank account details.", field="bank")
         else:
             raise DomainError("Choose how you want to pay.", field="method")
-        save = choice == "card" and portal.is_full and request.POST.get("save_card") == "on"
+        save = choice == "card" and identity.is_full and request.POST.get("save_card") == "on"
         payment = payment_attempt_create(
             company=company,
             customer=customer,
@@ -225,7 +233,7 @@ def _checkout_submit(request: HttpRequest, ids: list[int]) -> HttpResponse:
             amount_text=amount_text,
             method=PaymentMethod.ACH if choice == "ach" else PaymentMethod.CARD,
             actor=actor,
-            payer_email=portal.account.email,
+            payer_email=identity.account.email,
             save_method=save,
             consent_ip=client_ip(request),
             saved_method=saved_method,
@@ -238,14 +246,14 @@ def _checkout_submit(request: HttpRequest, ids: list[int]) -> HttpResponse:
     except DomainError as exc:
         checkout_refused(company=company, customer=customer, actor=actor, reason=exc.message)
         return _render_checkout(
-            request, ids, error=exc.message, field=exc.field or "", status=exc.status_code
+            request, identity, ids, error=exc.message, field=exc.field or "", status=exc.status_code
         )
     try:
         if payment.save_method:
             customer_ref = saved.method_attach_for_saving(
                 company=company,
                 customer=customer,
-                email=portal.account.email,
+                email=identity.account.email,
                 method_ref=method_ref,
             )
         payment = payment_charge(
@@ -253,20 +261,23 @@ def _checkout_submit(request: HttpRequest, ids: list[int]) -> HttpResponse:
         )
     except DomainError as exc:  # the card could not be saved: nothing was charged
         payment_cancel(payment=payment, actor=actor)
-        return _render_checkout(request, ids, error=exc.message, field="card", status=400)
+        return _render_checkout(request, identity, ids, error=exc.message, field="card", status=400)
     except ProviderError:
         return _render_checkout(
             request,
+            identity,
             ids,
             error="We couldn't reach the payment processor, so we don't know yet whether this "
             "payment went through. We'll check in a few minutes and email you a receipt if it "
             "did. Please don't pay again until then.",
             status=503,
         )
-    return _after_charge(request, payment, ids)
+    return _after_charge(request, identity, payment, ids)
 
 
-def _after_charge(request: HttpRequest, payment: Payment, ids: list[int]) -> HttpResponse:
+def _after_charge(
+    request: HttpRequest, identity: PortalIdentity, payment: Payment, ids: list[int]
+) -> HttpResponse:
     company = payment.company
     if payment.state in (PaymentState.SUCCEEDED, PaymentState.PROCESSING):
         return redirect("payments:receipt", company.slug, payment.pk)
@@ -274,32 +285,35 @@ def _after_charge(request: HttpRequest, payment: Payment, ids: list[int]) -> Htt
         return redirect("payments:confirm", company.slug, payment.pk)
     message = payment.failure_message or "The payment did not go through."
     return _render_checkout(
-        request, ids, error=f"{message} Nothing was charged. Try another card.", status=402
+        request,
+        identity,
+        ids,
+        error=f"{message} Nothing was charged. Try another card.",
+        status=402,
     )
 
 
-def _payment_of_session(request: HttpRequest, payment_id: int) -> Payment:
-    portal = request.portal  # type: ignore[attr-defined]
+def _payment_of_session(identity: PortalIdentity, payment_id: int) -> Payment:
     payment = payment_for_customer(
-        company=portal.company, customer=portal.customer, payment_id=payment_id
+        company=identity.company, customer=identity.customer, payment_id=payment_id
     )
-    if not all(portal.may_see_invoice(a.invoice_id) for a in payment.allocations.all()):
+    if not all(identity.may_see_invoice(a.invoice_id) for a in payment.allocations.all()):
         raise NotFound("That payment was not found.")
     return payment
 
 
 @require_http_methods(["GET", "POST"])
-@portal_view(invoice_scope_ok=True)
-def confirm(request: HttpRequest, company_slug: str, payment_id: int) -> HttpResponse:
+@portal_page(allow_invoice_link=True)
+def confirm(request: HttpRequest, identity: PortalIdentity, payment_id: int) -> HttpResponse:
     """The extra step a bank may ask for (3-D Secure), and Stripe's bank-account collection."""
-    payment = _payment_of_session(request, payment_id)
+    payment = _payment_of_session(identity, payment_id)
     ids = [a.invoice_id for a in payment.allocations.all()]
     company = payment.company
-    actor = _actor(request)
+    actor = portal_actor(request, identity)
     if payment.state not in (PaymentState.PENDING, PaymentState.REQUIRES_ACTION):
-        return _after_charge(request, payment, ids)
+        return _after_charge(request, identity, payment, ids)
     if request.method == "GET":
-        return _render_confirm(request, payment)
+        return _render_confirm(request, identity, payment)
     decision = request.POST.get("decision", "")
     try:
         if decision == "cancel":
@@ -307,7 +321,7 @@ def confirm(request: HttpRequest, company_slug: str, payment_id: int) -> HttpRes
             messages.info(request, "The payment was cancelled. Nothing was charged.")
             return HttpResponseRedirect(_checkout_url(company, ids))
         if payment.provider == "demo" and decision in ("approve", "decline"):
-            from .providers.demo.provider import DemoProvider
+            from doorstep.payments.providers.demo.provider import DemoProvider
 
             intent = DemoIntent.objects.filter(reference=payment.provider_reference).first()
             if intent is None:
@@ -317,7 +331,7 @@ def confirm(request: HttpRequest, company_slug: str, payment_id: int) -> HttpRes
                 client_secret=intent.client_secret,
                 success=decision == "approve",
             )
-            from .ledger import payment_apply_result
+            from doorstep.payments.ledger import payment_apply_result
 
             payment = payment_apply_result(payment_id=payment.pk, result=result, actor=actor)
         else:
@@ -332,10 +346,12 @@ def confirm(request: HttpRequest, company_slug: str, payment_id: int) -> HttpRes
             "Nothing was charged. Try another card.",
         )
         return HttpResponseRedirect(_checkout_url(company, ids))
-    return _after_charge(request, payment, ids)
+    return _after_charge(request, identity, payment, ids)
 
 
-def _render_confirm(request: HttpRequest, payment: Payment) -> HttpResponse:
+def _render_confirm(
+    request: HttpRequest, identity: PortalIdentity, payment: Payment
+) -> HttpResponse:
     company = payment.company
     client_secret = ""
     if payment.provider == "stripe" and payment.provider_reference:
@@ -347,8 +363,11 @@ def _render_confirm(request: HttpRequest, payment: Payment) -> HttpResponse:
             )
         except ProviderError:
             client_secret = ""
-    context = _base(
+    return portal_render(
         request,
+        identity,
+        "payments/confirm.html",
+        nav="invoices",
         payment=payment,
         amount=format_money(payment.amount, payment.currency, company.locale),
         client_secret=client_secret,
@@ -360,12 +379,11 @@ def _render_confirm(request: HttpRequest, payment: Payment) -> HttpResponse:
         stripe_account=connected_account(company),
         is_ach=payment.method == PaymentMethod.ACH,
     )
-    return render(request, "payments/confirm.html", context)
 
 
-@portal_view(invoice_scope_ok=True)
-def receipt(request: HttpRequest, company_slug: str, payment_id: int) -> HttpResponse:
-    payment = _payment_of_session(request, payment_id)
+@portal_page(allow_invoice_link=True)
+def receipt(request: HttpRequest, identity: PortalIdentity, payment_id: int) -> HttpResponse:
+    payment = _payment_of_session(identity, payment_id)
     company = payment.company
     allocations = [
         {
@@ -374,8 +392,11 @@ def receipt(request: HttpRequest, company_slug: str, payment_id: int) -> HttpRes
         }
         for a in payment.allocations.all()
     ]
-    context = _base(
+    return portal_render(
         request,
+        identity,
+        "payments/receipt.html",
+        nav="invoices",
         payment=payment,
         amount=format_money(payment.amount, payment.currency, company.locale),
         refunded=format_money(payment.amount_refunded, payment.currency, company.locale)
@@ -384,54 +405,3 @@ def receipt(request: HttpRequest, company_slug: str, payment_id: int) -> HttpRes
         allocations=allocations,
         retry_url=_checkout_url(company, [a.invoice_id for a in payment.allocations.all()]),
     )
-    return render(request, "payments/receipt.html", context)
-
-
-@portal_view()
-def methods(request: HttpRequest, company_slug: str) -> HttpResponse:
-    portal = request.portal  # type: ignore[attr-defined]
-    company, customer = portal.company, portal.customer
-    cards = saved.saved_methods_for_customer(company=company, customer=customer)
-    consent = saved.autopay_for_customer(company=company, customer=customer)
-    context = _base(
-        request,
-        nav="payment_methods",
-        cards=cards,
-        consent=consent,
-        autopay_offered=company.settings.autopay_enabled,
-        autopay_text=saved.autopay_text(company),
-    )
-    return render(request, "payments/methods.html", context)
-
-
-@require_POST
-@portal_view()
-def method_remove(request: HttpRequest, company_slug: str, method_id: int) -> HttpResponse:
-    portal = request.portal  # type: ignore[attr-defined]
-    saved.saved_method_remove(
-        company=portal.company, customer=portal.customer, method_id=method_id, actor=_actor(request)
-    )
-    messages.success(request, "The card was removed.")
-    return redirect("payments:methods", portal.company.slug)
-
-
-@require_POST
-@portal_view()
-def autopay(request: HttpRequest, company_slug: str) -> HttpResponse:
-    portal = request.portal  # type: ignore[attr-defined]
-    company, customer = portal.company, portal.customer
-    if request.POST.get("action") == "off":
-        saved.autopay_disable(company=company, customer=customer, actor=_actor(request))
-        messages.success(request, "Autopay is off.")
-    else:
-        if request.POST.get("consent") != "yes":
-            raise DomainError("Tick the box to agree to automatic payments.", field="consent")
-        saved.autopay_enable(
-            company=company,
-            customer=customer,
-            method_id=request.POST.get("saved_method"),
-            actor=_actor(request),
-            ip_address=client_ip(request),
-        )
-        messages.success(request, "Autopay is on.")
-    return redirect("payments:methods", company.slug)

@@ -1,58 +1,46 @@
-"""Portal pages: the customer's conversations with the office."""
+"""Portal pages: the customer's conversations with the office (list, new, one thread, an
+attachment)."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 
-from doorstep.access.decorators import portal_view
-from doorstep.access.portal_sessions import client_ip
-from doorstep.core.audit import Actor
+from doorstep.access.portal_sessions import PortalIdentity
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import serve_private_file
+from doorstep.messaging import selectors
+from doorstep.messaging.forms import ReplyForm
+from doorstep.messaging.models import Side
+from doorstep.messaging.services import conversation_mark_read, conversation_start, message_post
 
-from . import selectors
-from .forms import NewConversationForm, ReplyForm
-from .models import Side
-from .services import conversation_mark_read, conversation_start, message_post
+from .conversation_form import NewConversationForm
+from .gate import portal_page
+from .pages import portal_actor, portal_render
 
-
-def _page(
-    request: HttpRequest, template: str, status: int = 200, **context: object
-) -> HttpResponse:
-    portal = request.portal  # type: ignore[attr-defined]
-    return render(
-        request,
-        template,
-        {"company": portal.company, "portal": portal, "nav": "messages", **context},
-        status=status,
-    )
+NAV = "messages"
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return Actor.portal(request.portal.account.email, client_ip(request))  # type: ignore[attr-defined]
-
-
-@portal_view()
-def conversation_list(request: HttpRequest, company_slug: str) -> HttpResponse:
-    portal = request.portal  # type: ignore[attr-defined]
+@portal_page
+def conversation_list(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
     conversations = list(
-        selectors.conversations_for_customer(company=portal.company, customer=portal.customer)
+        selectors.conversations_for_customer(company=identity.company, customer=identity.customer)
     )
-    return _page(
+    return portal_render(
         request,
+        identity,
         "messaging/list.html",
+        nav=NAV,
         conversations=conversations,
         unread=sum(c.customer_unread for c in conversations),
     )
 
 
-@portal_view()
-def conversation_new(request: HttpRequest, company_slug: str) -> HttpResponseBase:
-    portal = request.portal  # type: ignore[attr-defined]
-    company, customer = portal.company, portal.customer
+@portal_page
+def conversation_new(request: HttpRequest, identity: PortalIdentity) -> HttpResponseBase:
+    company, customer = identity.company, identity.customer
     topics = selectors.topics_for_customer(company=company, customer=customer)
     initial = {"about": request.GET.get("about", "general")}
     form = NewConversationForm(
@@ -70,23 +58,24 @@ def conversation_new(request: HttpRequest, company_slug: str) -> HttpResponseBas
                     topic=topic,
                     about_id=about_id,
                     photos=form.cleaned_data["photos"],
-                    portal_account=portal.account,
-                    actor=_actor(request),
+                    portal_account=identity.account,
+                    actor=portal_actor(request, identity),
                 )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 return redirect(reverse("messaging:detail", args=[company.slug, conversation.pk]))
-        return _page(request, "messaging/new.html", status=400, form=form)
-    return _page(request, "messaging/new.html", form=form)
+        return portal_render(
+            request, identity, "messaging/new.html", nav=NAV, http_status=400, form=form
+        )
+    return portal_render(request, identity, "messaging/new.html", nav=NAV, form=form)
 
 
-@portal_view()
+@portal_page
 def conversation_detail(
-    request: HttpRequest, company_slug: str, conversation_id: int
+    request: HttpRequest, identity: PortalIdentity, conversation_id: int
 ) -> HttpResponseBase:
-    portal = request.portal  # type: ignore[attr-defined]
-    company, customer = portal.company, portal.customer
+    company, customer = identity.company, identity.customer
     conversation = selectors.conversation_for_customer(
         company=company, customer=customer, conversation_id=conversation_id
     )
@@ -103,8 +92,8 @@ def conversation_detail(
                     side=Side.CUSTOMER,
                     body=form.cleaned_data["body"],
                     photos=form.cleaned_data["photos"],
-                    portal_account=portal.account,
-                    actor=_actor(request),
+                    portal_account=identity.account,
+                    actor=portal_actor(request, identity),
                 )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -113,24 +102,25 @@ def conversation_detail(
         status = 400
     else:
         conversation_mark_read(company=company, conversation=conversation, side=Side.CUSTOMER)
-    return _page(
+    return portal_render(
         request,
+        identity,
         "messaging/detail.html",
-        status=status,
+        nav=NAV,
+        http_status=status,
         conversation=conversation,
         thread=selectors.messages_in(company=company, conversation=conversation),
         form=form,
     )
 
 
-@portal_view()
+@portal_page
 def attachment(
-    request: HttpRequest, company_slug: str, conversation_id: int, attachment_id: int
+    request: HttpRequest, identity: PortalIdentity, conversation_id: int, attachment_id: int
 ) -> HttpResponseBase:
-    portal = request.portal  # type: ignore[attr-defined]
     found = selectors.attachment_for_customer(
-        company=portal.company,
-        customer=portal.customer,
+        company=identity.company,
+        customer=identity.customer,
         conversation_id=conversation_id,
         attachment_id=attachment_id,
     )

@@ -6,21 +6,10 @@ from typing import Any
 
 from django import forms
 
-from .models import MAX_PHOTOS, TimeWindow, Urgency
+from doorstep.core.photo_fields import MultiplePhotoField, MultiplePhotoInput
+from doorstep.servicerequests.models import MAX_PHOTOS, TimeWindow, Urgency
 
 NEW_ADDRESS = "new"
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    widget = MultiplePhotoInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
 
 
 class ServiceRequestForm(forms.Form):

@@ -4,67 +4,61 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 
-from doorstep.access.decorators import portal_view
-from doorstep.access.portal_sessions import client_ip
-from doorstep.core.audit import Actor
+from doorstep.access.portal_sessions import PortalIdentity
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import serve_private_file
-
-from . import selectors
-from .forms import NEW_ADDRESS, ServiceRequestForm
-from .services import (
+from doorstep.servicerequests import selectors
+from doorstep.servicerequests.models import ServiceRequest
+from doorstep.servicerequests.services import (
     NewAddress,
     service_request_submit,
     service_requests_accepted,
     service_types_seed_defaults,
 )
+from doorstep.tenancy.models import Company
+
+from .gate import portal_page
+from .pages import portal_actor, portal_render
+from .service_request_form import NEW_ADDRESS, ServiceRequestForm
+
+NAV = "requests"
 
 
-def _page(
-    request: HttpRequest, template: str, status: int = 200, **context: object
-) -> HttpResponse:
-    portal = request.portal  # type: ignore[attr-defined]
-    return render(
-        request,
-        template,
-        {"company": portal.company, "portal": portal, "nav": "requests", **context},
-        status=status,
-    )
-
-
-def job_url(company: object, service_request: object) -> str | None:
+def job_url(company: Company, service_request: ServiceRequest) -> str | None:
     """The portal's page of the job an approved request became."""
-    job_id = getattr(service_request, "job_id", None)
-    if job_id is None:
+    if service_request.job_id is None:
         return None
-    return reverse("portal:job_detail", args=[company.slug, job_id])  # type: ignore[attr-defined]
+    return reverse("portal:job_detail", args=[company.slug, service_request.job_id])
 
 
-@portal_view()
-def request_list(request: HttpRequest, company_slug: str) -> HttpResponse:
-    portal = request.portal  # type: ignore[attr-defined]
-    return _page(
+@portal_page
+def request_list(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
+    company = identity.company
+    return portal_render(
         request,
+        identity,
         "servicerequests/list.html",
+        nav=NAV,
         requests=[
-            (sr, job_url(portal.company, sr))
+            (sr, job_url(company, sr))
             for sr in selectors.service_requests_for_customer(
-                company=portal.company, customer=portal.customer
+                company=company, customer=identity.customer
             )
         ],
-        accepting=service_requests_accepted(portal.company),
+        accepting=service_requests_accepted(company),
     )
 
 
-@portal_view()
-def request_new(request: HttpRequest, company_slug: str) -> HttpResponseBase:
-    portal = request.portal  # type: ignore[attr-defined]
-    company, customer = portal.company, portal.customer
+@portal_page
+def request_new(request: HttpRequest, identity: PortalIdentity) -> HttpResponseBase:
+    company, customer = identity.company, identity.customer
     if not service_requests_accepted(company):
-        return _page(request, "servicerequests/closed.html", status=403)
+        return portal_render(
+            request, identity, "servicerequests/closed.html", nav=NAV, http_status=403
+        )
     service_types = list(selectors.service_types_offered(company=company))
     if not service_types:
         service_types_seed_defaults(company=company)
@@ -87,7 +81,7 @@ def request_new(request: HttpRequest, company_slug: str) -> HttpResponseBase:
                 created = service_request_submit(
                     company=company,
                     customer=customer,
-                    account=portal.account,
+                    account=identity.account,
                     location_id=None if new_address else int(data["location"]),
                     new_address=new_address,
                     service_type_id=data["service_type"],
@@ -96,7 +90,7 @@ def request_new(request: HttpRequest, company_slug: str) -> HttpResponseBase:
                     preferred_window=data["preferred_window"] or "",
                     urgency=data["urgency"] or "",
                     photos=data["photos"],
-                    actor=Actor.portal(portal.account.email, client_ip(request)),
+                    actor=portal_actor(request, identity),
                 )
             except DomainError as error:
                 field = error.field if error.field in form.fields else None
@@ -106,35 +100,40 @@ def request_new(request: HttpRequest, company_slug: str) -> HttpResponseBase:
                     reverse("servicerequests:detail", args=[company.slug, created.pk])
                     + "?submitted=1"
                 )
-        return _page(request, "servicerequests/new.html", status=400, form=form)
-    return _page(request, "servicerequests/new.html", form=form)
+        return portal_render(
+            request, identity, "servicerequests/new.html", nav=NAV, http_status=400, form=form
+        )
+    return portal_render(request, identity, "servicerequests/new.html", nav=NAV, form=form)
 
 
-@portal_view()
-def request_detail(request: HttpRequest, company_slug: str, request_id: int) -> HttpResponse:
-    portal = request.portal  # type: ignore[attr-defined]
+@portal_page
+def request_detail(request: HttpRequest, identity: PortalIdentity, request_id: int) -> HttpResponse:
     found = selectors.service_request_for_customer(
-        company=portal.company, customer=portal.customer, request_id=request_id
+        company=identity.company, customer=identity.customer, request_id=request_id
     )
     if found is None:
         raise Http404("No such request.")
-    return _page(
+    return portal_render(
         request,
+        identity,
         "servicerequests/detail.html",
+        nav=NAV,
         sr=found,
         photos=list(found.photos.all()),
-        job_url=job_url(portal.company, found),
+        job_url=job_url(identity.company, found),
         submitted=request.GET.get("submitted") == "1",
     )
 
 
-@portal_view()
+@portal_page
 def request_photo(
-    request: HttpRequest, company_slug: str, request_id: int, photo_id: int
+    request: HttpRequest, identity: PortalIdentity, request_id: int, photo_id: int
 ) -> HttpResponseBase:
-    portal = request.portal  # type: ignore[attr-defined]
     photo = selectors.service_request_photo_for_customer(
-        company=portal.company, customer=portal.customer, request_id=request_id, photo_id=photo_id
+        company=identity.company,
+        customer=identity.customer,
+        request_id=request_id,
+        photo_id=photo_id,
     )
     if photo is None:
         raise Http404("No such photo.")

@@ -1,4 +1,5 @@
-"""Allow-list forms for the sign-in pages: nothing else in a POST is read."""
+"""Allow-list forms for the sign-in, password and registration pages: nothing else in a POST
+is read."""
 
 from __future__ import annotations
 

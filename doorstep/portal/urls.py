@@ -1,22 +1,116 @@
-from django.urls import path
+"""Every customer page, mounted once at /p/<company_slug>/ by config/urls.py.
 
-from . import views
+The URL namespaces stay those of the business area each page belongs to (`access:sign_in`,
+`portal:invoices`, `payments:checkout`, `servicerequests:new`, `messaging:detail`,
+`notifications:preferences`), so `{% url %}` tags and links in emails read as before.
+Incoming webhooks are not portal pages: payments/webhook_urls.py, notifications/webhook_urls.py.
+"""
 
-app_name = "portal"
+from django.urls import include, path
+
+from . import (
+    checkout,
+    conversations,
+    documents,
+    estimates,
+    home,
+    invoices,
+    jobs,
+    locations,
+    logo,
+    notification_settings,
+    passwords,
+    payment_methods,
+    registration,
+    service_requests,
+    sign_in,
+    sign_in_links,
+    sign_out,
+    unsubscribe,
+)
+
+access_urls = [
+    path("sign-in", sign_in.sign_in, name="sign_in"),
+    path("sign-in/link", sign_in.link_request, name="link_request"),
+    path("sign-in/code", sign_in.code_entry, name="code"),
+    path("l/<str:token>", sign_in_links.link_landing, name="link"),
+    path("l/<str:token>/fresh", sign_in_links.fresh_link, name="fresh_link"),
+    path("i/<str:token>", sign_in_links.invoice_landing, name="invoice_link"),
+    path("sign-out", sign_out.sign_out, name="sign_out"),
+    path("sign-out-everywhere", sign_out.sign_out_everywhere, name="sign_out_everywhere"),
+    path("password/forgot", passwords.password_forgot, name="password_forgot"),
+    path("password/set/<str:token>", passwords.password_set, name="password_set"),
+    path("register", registration.register, name="register"),
+    path("register/verify/<str:token>", registration.register_verify, name="register_verify"),
+]
+
+portal_urls = [
+    path("", home.home, name="home"),
+    path("logo", logo.logo, name="logo"),
+    path("invoices/", invoices.invoices, name="invoices"),
+    path("invoices/<int:invoice_id>/", invoices.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:invoice_id>/pdf", invoices.invoice_pdf, name="invoice_pdf"),
+    path("payments/", invoices.payments, name="payments"),
+    path("jobs/", jobs.jobs, name="jobs"),
+    path("jobs/live", jobs.jobs_live, name="jobs_live"),
+    path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),
+    path("estimates/", estimates.estimates, name="estimates"),
+    path("estimates/<int:estimate_id>/", estimates.estimate_detail, name="estimate_detail"),
+    path("documents/", documents.documents, name="documents"),
+    path(
+        "documents/<int:document_id>/download",
+        documents.document_download,
+        name="document_download",
+    ),
+    path("locations/", locations.locations, name="locations"),
+]
+
+payments_urls = [
+    # GET ?invoice=<id>&invoice=<id>: the checkout page for the chosen invoices; POST: pay.
+    path("pay", checkout.checkout, name="checkout"),
+    path("payments/<int:payment_id>/confirm", checkout.confirm, name="confirm"),
+    path("payments/<int:payment_id>/receipt", checkout.receipt, name="receipt"),
+    path("payment-methods", payment_methods.methods, name="methods"),
+    path(
+        "payment-methods/<int:method_id>/remove",
+        payment_methods.method_remove,
+        name="method_remove",
+    ),
+    path("payment-methods/autopay", payment_methods.autopay, name="autopay"),
+]
+
+servicerequests_urls = [
+    path("requests/", service_requests.request_list, name="list"),
+    path("requests/new", service_requests.request_new, name="new"),
+    path("requests/<int:request_id>", service_requests.request_detail, name="detail"),
+    path(
+        "requests/<int:request_id>/photos/<int:photo_id>",
+        service_requests.request_photo,
+        name="photo",
+    ),
+]
+
+messaging_urls = [
+    path("messages/", conversations.conversation_list, name="list"),
+    path("messages/new", conversations.conversation_new, name="new"),
+    path("messages/<int:conversation_id>", conversations.conversation_detail, name="detail"),
+    path(
+        "messages/<int:conversation_id>/attachments/<int:attachment_id>",
+        conversations.attachment,
+        name="attachment",
+    ),
+]
+
+notifications_urls = [
+    path("notifications/", notification_settings.preferences_page, name="preferences"),
+    path("unsubscribe/<str:token>", unsubscribe.unsubscribe, name="unsubscribe"),
+]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("logo", views.logo, name="logo"),
-    path("invoices/", views.invoices, name="invoices"),
-    path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
-    path("invoices/<int:invoice_id>/pdf", views.invoice_pdf, name="invoice_pdf"),
-    path("payments/", views.payments, name="payments"),
-    path("jobs/", views.jobs, name="jobs"),
-    path("jobs/live", views.jobs_live, name="jobs_live"),
-    path("jobs/<int:job_id>/", views.job_detail, name="job_detail"),
-    path("estimates/", views.estimates, name="estimates"),
-    path("estimates/<int:estimate_id>/", views.estimate_detail, name="estimate_detail"),
-    path("documents/", views.documents, name="documents"),
-    path("documents/<int:document_id>/download", views.document_download, name="document_download"),
-    path("locations/", views.locations, name="locations"),
+    path("", include((access_urls, "access"))),
+    path("", include((portal_urls, "portal"))),
+    path("", include((payments_urls, "payments"))),
+    path("", include((servicerequests_urls, "servicerequests"))),
+    path("", include((messaging_urls, "messaging"))),
+    path("", include((notifications_urls, "notifications"))),
 ]

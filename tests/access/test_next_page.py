@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from doorstep.access.next_page import next_path_allowed
+from doorstep.portal.next_page import next_path_allowed
 
 from ..factories import ContactFactory, make_job, make_portal_account
 

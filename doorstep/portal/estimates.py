@@ -1,0 +1,104 @@
+"""Portal pages: the customer's estimates, and one estimate to accept, decline or comment on."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from doorstep.access.portal_sessions import PortalIdentity
+from doorstep.billing import services as billing
+from doorstep.billing.models import Estimate, EstimateState
+from doorstep.core.errors import DomainError
+from doorstep.tenancy.time import company_today
+
+from . import selectors
+from .gate import portal_page
+from .pages import page_of, portal_actor, portal_render
+
+ESTIMATES_PER_PAGE = 20
+ESTIMATE_ACTIONS = {"accept", "decline", "comment"}
+
+
+@require_safe
+@portal_page
+def estimates(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
+    page = page_of(
+        request,
+        selectors.estimates_for_customer(company=identity.company, customer=identity.customer),
+        ESTIMATES_PER_PAGE,
+    )
+    return portal_render(
+        request,
+        identity,
+        "portal/estimates.html",
+        nav="estimates",
+        page=page,
+        today=company_today(identity.company),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@portal_page
+def estimate_detail(
+    request: HttpRequest, identity: PortalIdentity, estimate_id: int
+) -> HttpResponse:
+    company = identity.company
+    estimate = selectors.estimate_for_customer(
+        company=company, customer=identity.customer, estimate_id=estimate_id
+    )
+    if estimate is None:
+        raise Http404("No such estimate.")
+    errors: dict[str, str] = {}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action in ESTIMATE_ACTIONS:
+        try:
+            _decide(request, identity, estimate, action)
+        except DomainError as error:
+            errors[error.field or action] = error.message
+        else:
+            return redirect(reverse("portal:estimate_detail", args=[company.slug, estimate.pk]))
+    open_for_decision = (
+        estimate.state == EstimateState.SENT and estimate.expiry_date >= company_today(company)
+    )
+    return portal_render(
+        request,
+        identity,
+        "portal/estimate_detail.html",
+        nav="estimates",
+        http_status=400 if errors else 200,
+        estimate=estimate,
+        errors=errors,
+        posted=request.POST if errors else {},
+        open_for_decision=open_for_decision,
+        expired=estimate.state == EstimateState.EXPIRED
+        or (estimate.state == EstimateState.SENT and not open_for_decision),
+    )
+
+
+def _decide(
+    request: HttpRequest, identity: PortalIdentity, estimate: Estimate, action: str
+) -> None:
+    """Accept, decline or comment, as the form asked; DomainError when the rules say no."""
+    scope = {"company": identity.company, "customer": identity.customer}
+    actor = portal_actor(request, identity)
+    if action == "accept":
+        billing.estimate_accept(
+            **scope,
+            estimate=estimate,
+            signature_name=request.POST.get("signature_name", ""),
+            actor=actor,
+        )
+        messages.success(request, f"Thank you! You accepted {estimate.display_number}.")
+    elif action == "decline":
+        billing.estimate_decline(
+            **scope, estimate=estimate, reason=request.POST.get("reason", ""), actor=actor
+        )
+        messages.success(request, f"You declined {estimate.display_number}.")
+    else:
+        billing.estimate_comment_add(
+            **scope, estimate=estimate, body=request.POST.get("body", ""), actor=actor
+        )
+        messages.success(request, "Your comment was sent. We'll get back to you.")

@@ -1,0 +1,80 @@
+"""Portal pages: the customer's jobs (Active tab with its live refresh, Service history) and
+one job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+
+from doorstep.access.portal_sessions import PortalIdentity
+
+from . import selectors
+from .gate import portal_page
+from .pages import is_htmx, portal_render
+
+HISTORY_PER_PAGE = 10
+ACTIVE_PER_PAGE = 20
+
+
+@require_safe
+@portal_page
+def jobs(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
+    tab = "history" if request.GET.get("tab") == "history" else "active"
+    context: dict[str, Any] = {"tab": tab}
+    if tab == "history":
+        after = selectors.parse_history_cursor(request.GET.get("after"))
+        context["history"] = selectors.jobs_history_for_customer(
+            company=identity.company,
+            customer=identity.customer,
+            after=after,
+            limit=HISTORY_PER_PAGE,
+        )
+        context["continued"] = after is not None
+        if is_htmx(request) and after is not None:
+            return portal_render(
+                request, identity, "portal/_history_rows.html", nav="jobs", **context
+            )
+    else:
+        context["active"] = _active_jobs(request, identity)
+    return portal_render(request, identity, "portal/jobs.html", nav="jobs", **context)
+
+
+def _active_jobs(request: HttpRequest, identity: PortalIdentity) -> selectors.ActiveJobs:
+    """The first ACTIVE_PER_PAGE open jobs; `?through=<cursor>` every job up to there (what
+    the customer has on screen: the live refresh keeps exactly that list current), plus
+    ACTIVE_PER_PAGE more with `&more=1` (the "Show more" link, with or without htmx)."""
+    through = selectors.parse_active_cursor(request.GET.get("through"))
+    more = ACTIVE_PER_PAGE if through is not None and request.GET.get("more") == "1" else 0
+    return selectors.active_jobs_for_customer(
+        company=identity.company,
+        customer=identity.customer,
+        through=through,
+        more=more,
+        page=ACTIVE_PER_PAGE,
+    )
+
+
+@require_safe
+@portal_page
+def jobs_live(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
+    """The Active tab's list alone: htmx polls this and swaps it in place ("Show more" too)."""
+    return portal_render(
+        request,
+        identity,
+        "portal/_active_jobs.html",
+        nav="jobs",
+        active=_active_jobs(request, identity),
+    )
+
+
+@require_safe
+@portal_page
+def job_detail(request: HttpRequest, identity: PortalIdentity, job_id: int) -> HttpResponse:
+    job = selectors.job_for_customer(
+        company=identity.company, customer=identity.customer, job_id=job_id
+    )
+    if job is None:
+        raise Http404("No such job.")
+    return portal_render(request, identity, "portal/job_detail.html", nav="jobs", job=job)
