@@ -1,3 +1,5 @@
+"""Back office: the documents shared with a customer (their portal's Documents page)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,12 +9,12 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor
 from doorstep.core.audit import audit_record
 from doorstep.core.errors import DomainError
+from doorstep.documents.models import Document
+from doorstep.documents.services import document_check_links, document_prepare_file
 
-from .models import Document
-from .services import document_check_links, document_prepare_file
+from .tenant_admin import TenantAdmin, staff_actor
 
 
 class DocumentForm(forms.ModelForm):

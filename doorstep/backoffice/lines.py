@@ -1,18 +1,14 @@
-"""Pieces shared by the invoice and estimate pages of the back office: the line inlines,
-the customer-status filter and the money columns."""
+"""Pieces shared by the invoice and estimate pages of the back office: the priced-line
+inlines and the money columns."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
 from doorstep.billing.models import (
-    CustomerStatus,
     Estimate,
     EstimateLineItem,
     EstimateState,
@@ -22,7 +18,6 @@ from doorstep.billing.models import (
 )
 from doorstep.core.money import format_money
 from doorstep.tenancy.roles import StaffAction
-from doorstep.tenancy.time import company_today
 
 from .forms import LineForm, LineFormSet
 from .tenant_admin import TenantInline, staff_companies
@@ -72,49 +67,6 @@ def _locked(document: Any) -> bool:
 
 class EstimateLineInline(LineItemInline):
     model = EstimateLineItem  # type: ignore[assignment]
-
-
-class CompanyDefaultSelect(forms.NullBooleanSelect):
-    def __init__(self, attrs: Any = None) -> None:
-        super().__init__(attrs)
-        self.choices = [
-            ("unknown", "Use the company setting"),
-            ("true", "Allow"),
-            ("false", "Do not allow"),
-        ]
-
-
-def _staff_today(request: HttpRequest) -> Any:
-    company = None if request.user.is_superuser else staff_companies(request).first()
-    return company_today(company) if company else timezone.localdate()
-
-
-class CustomerStatusFilter(admin.SimpleListFilter):
-    """The status the customer sees (billing.models.Invoice.customer_status) as a filter."""
-
-    title = "customer status"
-    parameter_name = "customer_status"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
-        return CustomerStatus.choices
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> Any:
-        value = self.value()
-        if not value:
-            return queryset
-        today = _staff_today(request)
-        owing = Q(state=InvoiceState.OPEN, balance_due__gt=0)
-        rules = {
-            CustomerStatus.DRAFT: Q(state=InvoiceState.DRAFT),
-            CustomerStatus.VOID: Q(state=InvoiceState.VOID),
-            CustomerStatus.PAID: Q(state=InvoiceState.OPEN, balance_due__lte=0),
-            CustomerStatus.PAYMENT_PENDING: owing & Q(amount_pending__gt=0),
-            CustomerStatus.OVERDUE: owing & Q(amount_pending=0, due_date__lt=today),
-            CustomerStatus.PARTIALLY_PAID: owing
-            & Q(amount_pending=0, due_date__gte=today, amount_paid__gt=0),
-            CustomerStatus.UNPAID: owing & Q(amount_pending=0, due_date__gte=today, amount_paid=0),
-        }
-        return queryset.filter(rules[CustomerStatus(value)]) if value in rules else queryset
 
 
 def document_currency(request: HttpRequest, document: Any) -> str:

@@ -1,64 +1,34 @@
-"""Back-office pieces for staff: the "Send" invoice action and the customer's Portal Access
-section. The admin classes live in other apps; they wire these in (see docs/access.md):
+"""Back office: the Portal Access section of a customer's page and its buttons (invite,
+resend, deactivate, reactivate, sign out everywhere), mounted at /office/access/ before the
+admin (POST only, CSRF, owners and office staff of the customer's own company).
 
-    # billing/admin.py
-    class InvoiceAdmin(TenantAdmin):
-        actions = [send_invoices, revoke_invoice_links]
-    # customers/admin.py
-    class CustomerAdmin(PortalAccessAdminMixin, TenantAdmin): ...
+Registrations waiting for approval are not here: they live in one queue (registrations.py),
+so a stranger is never offered for attachment to whichever customer's page is open.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
+from django.views.decorators.http import require_POST
 
-from doorstep.core.audit import Actor
+from doorstep.access import invitations, services
+from doorstep.access.models import PortalAccount, PortalAccountState
 from doorstep.core.errors import DomainError
 from doorstep.core.models import AuditEvent
+from doorstep.customers.models import Customer
+from doorstep.tenancy.roles import StaffAction, staff_may
 
-from .models import PortalAccount, PortalAccountState
-
-
-def staff_actor(request: HttpRequest) -> Actor:
-    return Actor.staff(request.user, request.META.get("REMOTE_ADDR"))
-
-
-@admin.action(description="Send to customer (email with a “View and pay” link)")
-def send_invoices(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-    """One message per invoice: sent to whom, or why not. One failure stops no other."""
-    from doorstep.billing.services import invoice_send
-
-    for invoice in queryset.select_related("customer", "company__settings"):
-        try:
-            invoice_send(company=invoice.company, invoice=invoice, actor=staff_actor(request))
-        except DomainError as exc:
-            messages.error(request, f"{invoice.display_number} not sent: {exc.message}")
-        else:
-            account = PortalAccount.objects.filter(
-                company=invoice.company, customer=invoice.customer
-            ).first()
-            messages.success(
-                request,
-                f"{invoice.display_number} sent to {account.email if account else 'the customer'}.",
-            )
-
-
-@admin.action(description="Revoke the emailed “View and pay” links")
-def revoke_invoice_links(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-    from .invoice_links import invoice_links_revoke
-
-    for invoice in queryset:
-        count = invoice_links_revoke(
-            company=invoice.company, invoice=invoice, actor=staff_actor(request)
-        )
-        messages.success(request, f"{invoice.display_number}: {count} link(s) revoked.")
-
+from .tenant_admin import staff_actor
 
 STATE_WORDS = {
     None: "Not invited",
@@ -88,7 +58,7 @@ def portal_access_panel(request: HttpRequest, customer: Any) -> SafeString:
         PortalAccount.objects.for_company(company).filter(customer=customer).order_by("pk").first()
     )
     html = render_to_string(
-        "access/staff_panel.html",
+        "admin/customers/customer/_portal_access.html",
         {
             "customer": customer,
             "company": company,
@@ -102,7 +72,7 @@ def portal_access_panel(request: HttpRequest, customer: Any) -> SafeString:
     return SafeString(html)
 
 
-PORTAL_ACCESS_CHANGE_FORM = "access/admin_customer_change_form.html"
+PORTAL_ACCESS_CHANGE_FORM = "admin/customers/customer/change_form.html"
 
 
 class PortalAccessAdminMixin:
@@ -124,3 +94,96 @@ class PortalAccessAdminMixin:
         return super().change_view(  # type: ignore[misc]
             request, object_id, form_url, extra_context
         )
+
+
+def _back(request: HttpRequest, customer: Customer) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    try:
+        return redirect(reverse("admin:customers_customer_change", args=[customer.pk]))
+    except NoReverseMatch:
+        return redirect("/office/")
+
+
+def _staff_customer(request: HttpRequest, customer_id: int) -> Customer | None:
+    customer = Customer.objects.select_related("company__settings").filter(pk=customer_id).first()
+    # Judged by the role at the customer's own company (owners and office staff).
+    if customer is None or not staff_may(
+        user=request.user, company=customer.company_id, action=StaffAction.MANAGE_PORTAL_ACCESS
+    ):
+        raise Http404("No such customer.")
+    return customer
+
+
+def _account(customer: Customer) -> PortalAccount:
+    account = PortalAccount.objects.filter(company=customer.company, customer=customer).first()
+    if account is None:
+        raise DomainError("This customer has no portal account yet; invite them first.")
+    return account
+
+
+ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
+    "invite": (
+        lambda c, a: invitations.portal_account_invite(company=c.company, customer=c, actor=a),
+        "Invitation sent.",
+    ),
+    "resend": (
+        lambda c, a: invitations.portal_account_resend_link(company=c.company, customer=c, actor=a),
+        "A fresh access link was sent; earlier links no longer work.",
+    ),
+    "deactivate": (
+        lambda c, a: services.portal_account_deactivate(
+            company=c.company, account=_account(c), actor=a
+        ),
+        "Portal access deactivated; the customer was signed out everywhere.",
+    ),
+    "reactivate": (
+        lambda c, a: services.portal_account_reactivate(
+            company=c.company, account=_account(c), actor=a
+        ),
+        "Portal access reactivated. Send a fresh link so they can sign in.",
+    ),
+    "sign-out-everywhere": (
+        lambda c, a: services.portal_account_sign_out_everywhere(
+            company=c.company, account=_account(c), actor=a
+        ),
+        "The customer was signed out everywhere.",
+    ),
+}
+
+
+def _staff_only(request: HttpRequest) -> HttpResponse | None:
+    if not (request.user.is_authenticated and request.user.is_active and request.user.is_staff):
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    return None
+
+
+@require_POST
+def customer_access_action(request: HttpRequest, customer_id: int, action: str) -> HttpResponse:
+    if (denied := _staff_only(request)) is not None:
+        return denied
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    customer = _staff_customer(request, customer_id)
+    assert customer is not None
+    run, done = ACTIONS[action]
+    try:
+        run(customer, staff_actor(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return _back(request, customer)
+
+
+# Included by urls.py as the "access_staff" namespace.
+urlpatterns = [
+    path(
+        "customers/<int:customer_id>/<slug:action>",
+        customer_access_action,
+        name="customer_action",
+    ),
+]

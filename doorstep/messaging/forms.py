@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 
-from doorstep.customers.models import Customer
 from doorstep.servicerequests.forms import MultiplePhotoField, MultiplePhotoInput
 
 from .models import MAX_ATTACHMENTS, MAX_BODY
@@ -50,14 +49,3 @@ class NewConversationForm(ReplyForm):
             return "general", None
         topic, _, pk = value.partition(":")
         return topic, int(pk)
-
-
-class StartForm(ReplyForm):
-    """Back office: staff write to a customer first."""
-
-    customer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=Customer.objects.none())
-    subject = forms.CharField(
-        max_length=200, error_messages={"required": "Give your message a subject."}
-    )
-
-    field_order = ["customer", "subject", "body", "photos"]
