@@ -76,7 +76,6 @@ class InvoicePaymentsInline(MoneyPermissions, TenantInline):
         return format_money(obj.payment.net_amount, obj.payment.currency)
 
 
-@admin.display(description="Refund")
 def invoice_refund_links(model_admin: Any, invoice: Any) -> str:
     """Links to the refund form of each successful payment on the invoice."""
     rows = [
