@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
@@ -8,8 +7,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("office/access/", include("doorstep.access.staff_urls")),
-    path("office/", admin.site.urls),
+    path("office/", include("doorstep.backoffice.urls")),
     # Every customer page: doorstep/portal/urls.py.
     path("p/<slug:company_slug>/", include("doorstep.portal.urls")),
     path("", include("doorstep.notifications.webhook_urls")),

@@ -245,7 +245,7 @@ def registration_approve(
     """Attach a verified registration to the customer staff chose and confirmed: a contact
     with that email, a portal account, and an invitation to choose a password. The registrant
     then sees everything of that customer, which is why the back office makes staff choose
-    the customer explicitly and confirm (see access/admin.py)."""
+    the customer explicitly and confirm (see backoffice/registrations.py)."""
     request = RegistrationRequest.objects.select_for_update().get(pk=request.pk, company=company)
     if request.state != RegistrationState.PENDING:
         raise DomainError("This registration was already handled.")

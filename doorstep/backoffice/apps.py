@@ -12,7 +12,9 @@ class BackofficeConfig(AppConfig):
 
 
 class DoorstepAdminConfig(admin_apps.AdminConfig):
+    """Django admin, branded as the Doorstep back office and mounted at /office/. Its
+    autodiscovery finds one `admin.py` of ours: doorstep/backoffice/admin.py."""
+
     default = False
-    """Django admin, branded as the Doorstep back office and mounted at /office/."""
 
     default_site = "doorstep.backoffice.site.BackOfficeSite"

@@ -1,5 +1,4 @@
-"""Pieces shared by the invoice and estimate pages of the back office: the line inlines,
-the customer-status filter and the money columns."""
+"""Back office: the documents shared with a customer (their portal's Documents page)."""
 
 from __future__ import annotations
 
@@ -7,144 +6,66 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
-from django.utils import timezone
 
-from doorstep.billing.models import (
-    CustomerStatus,
-    Estimate,
-    EstimateLineItem,
-    EstimateState,
-    Invoice,
-    InvoiceState,
-    LineItem,
-)
-from doorstep.core.money import format_money
-from doorstep.tenancy.roles import StaffAction
-from doorstep.tenancy.time import company_today
+from doorstep.core.audit import audit_record
+from doorstep.core.errors import DomainError
+from doorstep.documents.models import Document
+from doorstep.documents.services import document_check_links, document_prepare_file
 
-from .forms import LineForm, LineFormSet
-from .tenant_admin import TenantInline, staff_companies
-
-LINE_FIELDS = ["position", "description", "quantity", "unit_price", "tax_rate", "line_amount"]
+from .tenant_admin import TenantAdmin, staff_actor
 
 
-def _line_amount(obj: Any) -> str:
-    if not obj or not obj.pk:
-        return ""
-    parent = getattr(obj, "invoice", None) or obj.estimate
-    return format_money(obj.amount + obj.tax_amount, parent.currency)
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ("customer", "location", "job", "title", "kind", "description", "file")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and hasattr(upload, "content_type"):  # a new upload
+            try:
+                document_prepare_file(self.instance, upload)
+            except DomainError as error:
+                raise forms.ValidationError(error.message) from error
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        customer = data.get("customer")
+        if customer is not None:
+            try:
+                document_check_links(
+                    company=customer.company,
+                    customer=customer,
+                    location=data.get("location"),
+                    job=data.get("job"),
+                )
+            except DomainError as error:
+                self.add_error(error.field if error.field in self.fields else None, error.message)
+        return data
 
 
-class LineItemInline(TenantInline):
-    view_action = StaffAction.SEE_BILLING
-    change_action = StaffAction.EDIT_BILLING
-    model = LineItem
-    form = LineForm
-    formset = LineFormSet
-    fields = LINE_FIELDS  # type: ignore[assignment]
-    readonly_fields = ["line_amount"]
-    extra = 1
+@admin.register(Document)
+class DocumentAdmin(TenantAdmin):
+    form = DocumentForm
+    list_display = ("title", "customer", "kind", "location", "job", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("customer", "location", "job")
+    search_fields = ("title", "customer__name")
+    readonly_fields = ("extension", "size", "created_at")
 
-    @admin.display(description="Amount with tax")
-    def line_amount(self, obj: Any) -> str:
-        return _line_amount(obj)
-
-    # The lines of a void invoice or a decided estimate are shown, never edited.
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not _locked(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not _locked(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not _locked(obj) and super().has_delete_permission(request, obj)
-
-
-def _locked(document: Any) -> bool:
-    if isinstance(document, Invoice):
-        return document.state == InvoiceState.VOID
-    if isinstance(document, Estimate):
-        return document.state in (EstimateState.ACCEPTED, EstimateState.DECLINED)
-    return False
-
-
-class EstimateLineInline(LineItemInline):
-    model = EstimateLineItem  # type: ignore[assignment]
-
-
-class CompanyDefaultSelect(forms.NullBooleanSelect):
-    def __init__(self, attrs: Any = None) -> None:
-        super().__init__(attrs)
-        self.choices = [
-            ("unknown", "Use the company setting"),
-            ("true", "Allow"),
-            ("false", "Do not allow"),
-        ]
-
-
-def _staff_today(request: HttpRequest) -> Any:
-    company = None if request.user.is_superuser else staff_companies(request).first()
-    return company_today(company) if company else timezone.localdate()
-
-
-class CustomerStatusFilter(admin.SimpleListFilter):
-    """The status the customer sees (billing.models.Invoice.customer_status) as a filter."""
-
-    title = "customer status"
-    parameter_name = "customer_status"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
-        return CustomerStatus.choices
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> Any:
-        value = self.value()
-        if not value:
-            return queryset
-        today = _staff_today(request)
-        owing = Q(state=InvoiceState.OPEN, balance_due__gt=0)
-        rules = {
-            CustomerStatus.DRAFT: Q(state=InvoiceState.DRAFT),
-            CustomerStatus.VOID: Q(state=InvoiceState.VOID),
-            CustomerStatus.PAID: Q(state=InvoiceState.OPEN, balance_due__lte=0),
-            CustomerStatus.PAYMENT_PENDING: owing & Q(amount_pending__gt=0),
-            CustomerStatus.OVERDUE: owing & Q(amount_pending=0, due_date__lt=today),
-            CustomerStatus.PARTIALLY_PAID: owing
-            & Q(amount_pending=0, due_date__gte=today, amount_paid__gt=0),
-            CustomerStatus.UNPAID: owing & Q(amount_pending=0, due_date__gte=today, amount_paid=0),
-        }
-        return queryset.filter(rules[CustomerStatus(value)]) if value in rules else queryset
-
-
-def document_currency(request: HttpRequest, document: Any) -> str:
-    """The currency prices are typed in: the document's, else the company's being chosen."""
-    if document is not None and document.pk:
-        return str(document.currency)
-    chosen = request.POST.get("company", "") if request.method == "POST" else ""
-    chosen = chosen if chosen.isdigit() else ""
-    companies = staff_companies(request)
-    company = (companies.filter(pk=chosen).first() if chosen else None) or companies.first()
-    return company.currency if company else "USD"
-
-
-class MoneyColumns:
-    def get_formset_kwargs(
-        self, request: HttpRequest, obj: Any, inline: Any, prefix: str
-    ) -> dict[str, Any]:
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)  # type: ignore[misc]
-        if isinstance(inline, LineItemInline):
-            kwargs["form_kwargs"] = {"currency": document_currency(request, obj)}
-        return kwargs
-
-    @admin.display(description="Subtotal")
-    def subtotal_display(self, obj: Any) -> str:
-        return format_money(obj.subtotal, obj.currency) if obj.pk else "-"
-
-    @admin.display(description="Tax")
-    def tax_display(self, obj: Any) -> str:
-        return format_money(obj.tax, obj.currency) if obj.pk else "-"
-
-    @admin.display(description="Total", ordering="total")
-    def total_display(self, obj: Any) -> str:
-        return format_money(obj.total, obj.currency) if obj.pk else "-"
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        if not change:
+            obj.shared_by = request.user
+        if obj.customer_id and not obj.company_id:
+            obj.company_id = obj.customer.company_id
+        super().save_model(request, obj, form, change)
+        audit_record(
+            company=obj.company,
+            target=obj,
+            verb="document.updated" if change else "document.shared",
+            actor=staff_actor(request),
+            message=f"{'Updated' if change else 'Shared'} {obj.title}",
+        )

@@ -9,7 +9,6 @@ from django import forms
 from django.db import models
 
 from doorstep.core import money
-from doorstep.core.errors import DomainError
 from doorstep.tenancy.models import Company
 
 
@@ -49,10 +48,6 @@ class TenantForm(forms.ModelForm):
             if getattr(value, "company_id", company.pk) != company.pk:
                 self.add_error(name, "Choose one that belongs to this company.")
         return cleaned
-
-    def add_domain_error(self, error: DomainError, default_field: str | None = None) -> None:
-        field = error.field if error.field in self.fields else default_field
-        self.add_error(field if field in self.fields else None, error.message)
 
 
 class MoneyField(forms.DecimalField):

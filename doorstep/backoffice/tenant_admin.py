@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from doorstep.access.portal_sessions import client_ip
 from doorstep.core.audit import Actor
 from doorstep.tenancy.models import Company
 from doorstep.tenancy.roles import (
@@ -49,7 +50,9 @@ def staff_companies(
 
 
 def staff_actor(request: HttpRequest) -> Actor:
-    return Actor.staff(request.user, request.META.get("REMOTE_ADDR"))
+    """The staff member acting in this request, for every audit row the back office writes.
+    The address is the browser's, not the load balancer's (TRUSTED_PROXY_COUNT)."""
+    return Actor.staff(request.user, client_ip(request))
 
 
 def company_id_of(obj: Any) -> int | None:
@@ -213,11 +216,6 @@ class TenantAdmin(TenantScopedMixin, admin.ModelAdmin):
 
 
 class TenantInline(TenantScopedMixin, admin.TabularInline):
-    extra = 0
-    exclude = ("company",)
-
-
-class TenantStackedInline(TenantScopedMixin, admin.StackedInline):
     extra = 0
     exclude = ("company",)
 

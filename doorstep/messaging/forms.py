@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 
 from doorstep.core.photo_fields import MultiplePhotoField, MultiplePhotoInput
-from doorstep.customers.models import Customer
 
 from .models import MAX_ATTACHMENTS, MAX_BODY
 
@@ -30,14 +29,3 @@ class ReplyForm(forms.Form):
         if len(photos) > MAX_ATTACHMENTS:
             raise forms.ValidationError(f"You can attach up to {MAX_ATTACHMENTS} photos.")
         return photos
-
-
-class StartForm(ReplyForm):
-    """Back office: staff write to a customer first."""
-
-    customer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=Customer.objects.none())
-    subject = forms.CharField(
-        max_length=200, error_messages={"required": "Give your message a subject."}
-    )
-
-    field_order = ["customer", "subject", "body", "photos"]

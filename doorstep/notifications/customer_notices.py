@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 
 from doorstep.customers.models import Customer
 from doorstep.customers.selectors import customer_primary_contact
@@ -33,6 +34,26 @@ def message_template_for(*, company: Any, event: str) -> tuple[str, str, str]:
         saved.email_subject or spec.email_subject,
         saved.email_body or spec.email_body,
         saved.sms_body or spec.sms_body,
+    )
+
+
+@transaction.atomic
+def message_templates_ensure(*, company: Any) -> None:
+    """Give the company an editable copy of every default wording it does not have yet."""
+    have = set(MessageTemplate.objects.for_company(company).values_list("event", flat=True))
+    MessageTemplate.objects.bulk_create(
+        [
+            MessageTemplate(
+                company=company,
+                event=event,
+                email_subject=spec.email_subject,
+                email_body=spec.email_body,
+                sms_body=spec.sms_body,
+            )
+            for event, spec in EVENTS.items()
+            if event not in have
+        ],
+        ignore_conflicts=True,
     )
 
 

@@ -10,8 +10,9 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 
-from doorstep.access.backoffice import portal_access_panel, send_invoices
 from doorstep.access.models import PortalAccount, PortalAccountState
+from doorstep.backoffice.invoices import send_invoices
+from doorstep.backoffice.portal_access import portal_access_panel
 from doorstep.billing.models import Invoice, InvoiceState
 from doorstep.core.models import AuditEvent
 

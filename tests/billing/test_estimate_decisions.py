@@ -12,8 +12,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from doorstep.backoffice.estimates import convert_to_job
 from doorstep.billing import services as billing
-from doorstep.billing.estimate_actions import convert_to_job
 from doorstep.billing.models import Estimate, EstimateComment, EstimateState
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError

@@ -296,7 +296,7 @@ def test_demo_bank_payment_needs_the_account_details(ach_company):
 
 
 def test_technicians_cannot_refund_and_invoice_admin_pieces_link_to_refunds(company):
-    from doorstep.payments.backoffice import invoice_refund_links
+    from doorstep.backoffice.invoice_payments import invoice_refund_links
 
     payer = make_payer(company)
     invoice = invoice_for(payer)

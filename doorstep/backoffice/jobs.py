@@ -10,20 +10,15 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from doorstep.backoffice.forms import TenantForm
-from doorstep.backoffice.history import AuditedAdmin
-from doorstep.backoffice.search import with_number_match
-from doorstep.backoffice.tenant_admin import (
-    ReadOnlyInline,
-    TenantAdmin,
-    staff_actor,
-    staff_may_on,
-)
 from doorstep.core.errors import DomainError
+from doorstep.jobs import services
+from doorstep.jobs.models import JOB_TRANSITIONS, Job, JobEvent, JobStatus, Technician
 from doorstep.tenancy.roles import StaffAction, takes
 
-from . import services
-from .models import JOB_TRANSITIONS, Job, JobEvent, JobStatus, Technician
+from .forms import TenantForm
+from .history import AuditedAdmin
+from .search import with_number_match
+from .tenant_admin import ReadOnlyInline, TenantAdmin, staff_actor, staff_may_on
 
 NEEDS_TECHNICIAN = {
     JobStatus.TECHNICIAN_ASSIGNED,

@@ -1,7 +1,10 @@
-"""Staff buttons of the Portal Access section (POST only, CSRF, staff of that company).
+"""Back office: the Portal Access section of a customer's page and its buttons (invite,
+resend, deactivate, reactivate, sign out everywhere), mounted at /office/access/ before the
+admin (POST only, CSRF, owners and office staff of the customer's own company).
 
-Registrations waiting for approval are not here: they live in one queue (access/admin.py),
-so a stranger is never offered for attachment to whichever customer's page is open."""
+Registrations waiting for approval are not here: they live in one queue (registrations.py),
+so a stranger is never offered for attachment to whichever customer's page is open.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +15,85 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from doorstep.access import invitations, services
+from doorstep.access.models import PortalAccount, PortalAccountState
 from doorstep.core.errors import DomainError
+from doorstep.core.models import AuditEvent
 from doorstep.customers.models import Customer
 from doorstep.tenancy.roles import StaffAction, staff_may
 
-from . import invitations, services
-from .backoffice import staff_actor
-from .models import PortalAccount
+from .tenant_admin import staff_actor
+
+STATE_WORDS = {
+    None: "Not invited",
+    PortalAccountState.INVITED: "Invited (not signed in yet)",
+    PortalAccountState.ACTIVE: "Active",
+    PortalAccountState.DEACTIVATED: "Deactivated",
+}
+
+
+def access_events_for_customer(*, company: Any, customer: Any, limit: int = 15) -> list[Any]:
+    account_ids = list(
+        PortalAccount.objects.for_company(company)
+        .filter(customer=customer)
+        .values_list("pk", flat=True)
+    )
+    return list(
+        AuditEvent.objects.for_company(company)
+        .filter(target_type="portalaccount", target_id__in=account_ids)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def portal_access_panel(request: HttpRequest, customer: Any) -> SafeString:
+    """The Portal Access section of the customer's page (safe HTML, CSRF-protected buttons)."""
+    company = customer.company
+    account = (
+        PortalAccount.objects.for_company(company).filter(customer=customer).order_by("pk").first()
+    )
+    html = render_to_string(
+        "admin/customers/customer/_portal_access.html",
+        {
+            "customer": customer,
+            "company": company,
+            "account": account,
+            "state": STATE_WORDS[account.state if account else None],
+            "events": access_events_for_customer(company=company, customer=customer),
+            "portal_enabled": company.settings.portal_enabled,
+        },
+        request=request,
+    )
+    return SafeString(html)
+
+
+PORTAL_ACCESS_CHANGE_FORM = "admin/customers/customer/change_form.html"
+
+
+class PortalAccessAdminMixin:
+    """For the Customer admin: shows the Portal Access section below the change form."""
+
+    # The admin using this mixin sets change_form_template = PORTAL_ACCESS_CHANGE_FORM.
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        extra_context = dict(extra_context or {})
+        customer = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        if customer is not None:
+            extra_context["portal_access"] = portal_access_panel(request, customer)
+        return super().change_view(  # type: ignore[misc]
+            request, object_id, form_url, extra_context
+        )
 
 
 def _back(request: HttpRequest, customer: Customer) -> HttpResponse:
@@ -106,3 +177,13 @@ def customer_access_action(request: HttpRequest, customer_id: int, action: str) 
     else:
         messages.success(request, done)
     return _back(request, customer)
+
+
+# Included by urls.py as the "access_staff" namespace.
+urlpatterns = [
+    path(
+        "customers/<int:customer_id>/<slug:action>",
+        customer_access_action,
+        name="customer_action",
+    ),
+]

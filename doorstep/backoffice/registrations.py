@@ -21,14 +21,18 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
-from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor
+from doorstep.access.models import RegistrationRequest, RegistrationState
+from doorstep.access.registrations import (
+    registration_approve,
+    registration_reject,
+    registration_suggestions,
+)
 from doorstep.core.audit import audit_for
 from doorstep.core.errors import DomainError
 from doorstep.customers.models import Customer
 from doorstep.tenancy.roles import StaffAction
 
-from .models import RegistrationRequest, RegistrationState
-from .registrations import registration_approve, registration_reject, registration_suggestions
+from .tenant_admin import TenantAdmin, staff_actor
 
 SEARCH_RESULTS = 20
 

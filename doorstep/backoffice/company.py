@@ -11,13 +11,14 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from doorstep.backoffice.secret_fields import WriteOnlySecretsInline, secret_state
-from doorstep.backoffice.tenant_admin import staff_companies, staff_may_on
+from doorstep.billing.models import InvoiceKind
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import PHOTO_KINDS, private_name, upload_check
+from doorstep.tenancy.models import Company, CompanySettings, Membership
+from doorstep.tenancy.roles import StaffAction
 
-from .models import Company, CompanySettings, Membership
-from .roles import StaffAction
+from .secret_fields import WriteOnlySecretsInline, secret_state
+from .tenant_admin import staff_companies, staff_may_on
 
 VIEW, EDIT_SETTINGS, MANAGE_STAFF = (
     StaffAction.VIEW_OFFICE,
@@ -76,9 +77,7 @@ class CompanySettingsInline(WriteOnlySecretsInline, admin.StackedInline):
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "autopay_invoice_kinds":
             # Ticked boxes, not JSON typed by hand: `5` or `"abc"` was saved as typed and broke
-            # every page that reads the list. (Imported here: the kinds belong to billing.)
-            from doorstep.billing.models import InvoiceKind
-
+            # every page that reads the list.
             return forms.MultipleChoiceField(
                 label="Autopay invoice kinds",
                 choices=InvoiceKind.choices,

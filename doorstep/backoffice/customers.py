@@ -1,4 +1,5 @@
-"""Back office: customers with their contacts and service locations."""
+"""Back office: customers with their contacts, service locations and Portal Access section,
+and the phone numbers they verified and the notifications they chose (both read-only)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from doorstep.access.backoffice import PORTAL_ACCESS_CHANGE_FORM, PortalAccessAdminMixin
-from doorstep.backoffice.forms import TenantForm
-from doorstep.backoffice.history import AuditedAdmin
-from doorstep.backoffice.tenant_admin import TenantInline
+from doorstep.customers.models import Contact, Customer, Location
+from doorstep.notifications.models import CustomerPhone, NotificationPreference
+from doorstep.tenancy.roles import StaffAction
 
-from .models import Contact, Customer, Location
+from .forms import TenantForm
+from .history import AuditedAdmin
+from .portal_access import PORTAL_ACCESS_CHANGE_FORM, PortalAccessAdminMixin
+from .tenant_admin import TenantAdmin, TenantInline
 
 
 class ContactFormSet(forms.BaseInlineFormSet):
@@ -105,3 +108,26 @@ class LocationAdmin(AuditedAdmin):
 
     def get_model_perms(self, request: HttpRequest) -> dict[str, bool]:
         return {}  # not in the menu: edited inline on the customer
+
+
+@admin.register(CustomerPhone)
+class CustomerPhoneAdmin(TenantAdmin):
+    view_action = change_action = StaffAction.MESSAGE_CUSTOMERS
+    list_display = ["customer", "phone", "verified_at", "opted_out_at"]
+    search_fields = ["phone", "customer__name"]
+    readonly_fields = ["customer", "phone", "verified_at", "opted_out_at", "code_sent_at"]
+    exclude = ["code_hash", "code_attempts"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # only the customer can prove a number is theirs
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(TenantAdmin):
+    view_action = change_action = StaffAction.MESSAGE_CUSTOMERS
+    list_display = ["customer", "event", "email", "sms", "updated_at"]
+    list_filter = ["event"]
+    readonly_fields = ["customer", "event", "email", "sms"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # customers choose for themselves

@@ -15,19 +15,24 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
-from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor, staff_companies
 from doorstep.core.audit import audit_for
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import serve_private_file
 from doorstep.customers.models import Location
-from doorstep.tenancy.roles import StaffAction
-
-from .models import RequestStatus, ServiceRequest, ServiceRequestPhoto, ServiceType
-from .services import (
+from doorstep.servicerequests.models import (
+    RequestStatus,
+    ServiceRequest,
+    ServiceRequestPhoto,
+    ServiceType,
+)
+from doorstep.servicerequests.services import (
     service_request_approve,
     service_request_decline,
     service_types_seed_defaults,
 )
+from doorstep.tenancy.roles import StaffAction
+
+from .tenant_admin import TenantAdmin, staff_actor, staff_companies
 
 
 @admin.register(ServiceType)

@@ -7,10 +7,14 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
-from doorstep.backoffice.tenant_admin import staff_company_ids
+from doorstep.notifications.undelivered import (
+    notifications_undelivered,
+    office_list_path,
+    undelivered_alerts_open,
+)
 from doorstep.tenancy.roles import StaffAction
 
-from ..undelivered import notifications_undelivered, office_list_path, undelivered_alerts_open
+from ..tenant_admin import staff_company_ids
 
 register = template.Library()
 # The office home page and the outbox list: where staff land and where they act. (Not every

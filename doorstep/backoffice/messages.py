@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -11,16 +12,27 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from doorstep.backoffice.tenant_admin import TenantAdmin, staff_actor, staff_companies
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import serve_private_file
 from doorstep.customers.models import Customer
+from doorstep.messaging.forms import ReplyForm
+from doorstep.messaging.models import Conversation, MessageAttachment, Side
+from doorstep.messaging.selectors import messages_in
+from doorstep.messaging.services import conversation_mark_read, conversation_start, message_post
 from doorstep.tenancy.roles import StaffAction
 
-from .forms import ReplyForm, StartForm
-from .models import Conversation, MessageAttachment, Side
-from .selectors import messages_in
-from .services import conversation_mark_read, conversation_start, message_post
+from .tenant_admin import TenantAdmin, staff_actor, staff_companies
+
+
+class StartForm(ReplyForm):
+    """Staff write to a customer first."""
+
+    customer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=Customer.objects.none())
+    subject = forms.CharField(
+        max_length=200, error_messages={"required": "Give your message a subject."}
+    )
+
+    field_order = ["customer", "subject", "body", "photos"]
 
 
 class UnreadFilter(admin.SimpleListFilter):

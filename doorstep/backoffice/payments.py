@@ -12,12 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from doorstep.backoffice.tenant_admin import TenantAdmin, TenantInline, staff_actor
 from doorstep.core.errors import DomainError
 from doorstep.core.money import AmountError, format_amount_input, format_money, parse_amount
-from doorstep.tenancy.roles import StaffAction, staff_may, staff_may_somewhere
-
-from .models import (
+from doorstep.payments.models import (
     AutopayConsent,
     Payment,
     PaymentAllocation,
@@ -26,7 +23,10 @@ from .models import (
     WebhookEvent,
     WebhookRejection,
 )
-from .refunds import refund_available, refund_create
+from doorstep.payments.refunds import refund_available, refund_create
+from doorstep.tenancy.roles import StaffAction, staff_may, staff_may_somewhere
+
+from .tenant_admin import TenantAdmin, TenantInline, staff_actor
 
 
 class MoneyPermissions:
@@ -248,9 +248,8 @@ class PaymentAdmin(MoneyPermissions, TenantAdmin):
             "platform_fee": format_money(payment.platform_fee_amount, payment.currency),
             "opts": self.model._meta,
         }
-        return render(
-            request, "payments/admin_refund.html", context, status=400 if form.errors else 200
-        )
+        status = 400 if form.errors else 200
+        return render(request, "admin/payments/payment/refund.html", context, status=status)
 
 
 class ReadOnlyTenantAdmin(MoneyPermissions, TenantAdmin):

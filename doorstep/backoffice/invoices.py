@@ -1,46 +1,111 @@
-"""Back office: invoices and estimates with their lines. Numbers come from number_next,
-totals from invoice_recalculate / estimate_recalculate, state changes from the services."""
+"""Back office: invoices with their lines, payments and refunds, in one page.
+
+Numbers come from number_next, totals from invoice_recalculate, state changes (open, void,
+send) from the services. The "Record a payment" page and the payments shown on an invoice are
+in invoice_payments.py; the line inlines shared with estimates in lines.py.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
-from doorstep.access.backoffice import revoke_invoice_links, send_invoices
-from doorstep.backoffice.documents import (
-    CompanyDefaultSelect,
-    CustomerStatusFilter,
-    EstimateLineInline,
-    LineItemInline,
-    MoneyColumns,
-)
-from doorstep.backoffice.forms import TenantForm
-from doorstep.backoffice.history import AuditedAdmin
-from doorstep.backoffice.payments_admin import record_payment_view
-from doorstep.backoffice.search import with_number_match
-from doorstep.backoffice.tenant_admin import staff_actor, staff_may_on
-from doorstep.billing.estimate_actions import convert_to_job
-from doorstep.billing.estimate_comments_admin import comments_thread, reply_view
+from doorstep.access.invoice_links import invoice_links_revoke
+from doorstep.access.models import PortalAccount
+from doorstep.billing import services
+from doorstep.billing.models import CustomerStatus, Invoice, InvoiceState
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 from doorstep.core.numbering import number_next
-from doorstep.payments.backoffice import InvoicePaymentsInline, invoice_refund_links
 from doorstep.tenancy.roles import StaffAction
 from doorstep.tenancy.time import company_today
 
-from . import services
-from .models import (
-    Estimate,
-    EstimateState,
-    Invoice,
-    InvoiceState,
-)
+from .forms import TenantForm
+from .history import AuditedAdmin
+from .invoice_payments import InvoicePaymentsInline, invoice_refund_links, record_payment_view
+from .lines import LineItemInline, MoneyColumns
+from .search import with_number_match
+from .tenant_admin import staff_actor, staff_companies, staff_may_on
+
+
+class CompanyDefaultSelect(forms.NullBooleanSelect):
+    def __init__(self, attrs: Any = None) -> None:
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", "Use the company setting"),
+            ("true", "Allow"),
+            ("false", "Do not allow"),
+        ]
+
+
+def _staff_today(request: HttpRequest) -> Any:
+    company = None if request.user.is_superuser else staff_companies(request).first()
+    return company_today(company) if company else timezone.localdate()
+
+
+class CustomerStatusFilter(admin.SimpleListFilter):
+    """The status the customer sees (billing.models.Invoice.customer_status) as a filter."""
+
+    title = "customer status"
+    parameter_name = "customer_status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return CustomerStatus.choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> Any:
+        value = self.value()
+        if not value:
+            return queryset
+        today = _staff_today(request)
+        owing = Q(state=InvoiceState.OPEN, balance_due__gt=0)
+        rules = {
+            CustomerStatus.DRAFT: Q(state=InvoiceState.DRAFT),
+            CustomerStatus.VOID: Q(state=InvoiceState.VOID),
+            CustomerStatus.PAID: Q(state=InvoiceState.OPEN, balance_due__lte=0),
+            CustomerStatus.PAYMENT_PENDING: owing & Q(amount_pending__gt=0),
+            CustomerStatus.OVERDUE: owing & Q(amount_pending=0, due_date__lt=today),
+            CustomerStatus.PARTIALLY_PAID: owing
+            & Q(amount_pending=0, due_date__gte=today, amount_paid__gt=0),
+            CustomerStatus.UNPAID: owing & Q(amount_pending=0, due_date__gte=today, amount_paid=0),
+        }
+        return queryset.filter(rules[CustomerStatus(value)]) if value in rules else queryset
+
+
+@admin.action(description="Send to customer (email with a “View and pay” link)")
+def send_invoices(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    """One message per invoice: sent to whom, or why not. One failure stops no other."""
+    for invoice in queryset.select_related("customer", "company__settings"):
+        try:
+            services.invoice_send(
+                company=invoice.company, invoice=invoice, actor=staff_actor(request)
+            )
+        except DomainError as exc:
+            messages.error(request, f"{invoice.display_number} not sent: {exc.message}")
+        else:
+            account = PortalAccount.objects.filter(
+                company=invoice.company, customer=invoice.customer
+            ).first()
+            messages.success(
+                request,
+                f"{invoice.display_number} sent to {account.email if account else 'the customer'}.",
+            )
+
+
+@admin.action(description="Revoke the emailed “View and pay” links")
+def revoke_invoice_links(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    for invoice in queryset:
+        count = invoice_links_revoke(
+            company=invoice.company, invoice=invoice, actor=staff_actor(request)
+        )
+        messages.success(request, f"{invoice.display_number}: {count} link(s) revoked.")
 
 
 class InvoiceForm(TenantForm):
@@ -253,154 +318,3 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
                 self.message_user(request, error.message, level=messages.ERROR)
         if count:
             self.message_user(request, f"{count} invoice(s) {done}.")
-
-
-class EstimateForm(TenantForm):
-    class Meta:
-        model = Estimate
-        fields = ["company", "customer", "location", "title", "issue_date", "expiry_date", "notes"]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        issue, expiry = cleaned.get("issue_date"), cleaned.get("expiry_date")
-        if issue and expiry and expiry < issue:
-            self.add_error("expiry_date", "The expiry date cannot be before the issue date.")
-        customer, location = cleaned.get("customer"), cleaned.get("location")
-        if customer and location and location.customer_id != customer.pk:
-            self.add_error("location", "That location belongs to another customer.")
-        return cleaned
-
-
-def _estimate_action(state: EstimateState) -> Any:
-    def action(modeladmin: EstimateAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        count = 0
-        for estimate in queryset.select_related("company"):
-            try:
-                services.estimate_change_state(
-                    company=estimate.company,
-                    estimate=estimate,
-                    new_state=state,
-                    actor=staff_actor(request),
-                )
-                count += 1
-            except DomainError as error:
-                modeladmin.message_user(
-                    request, f"{estimate}: {error.message}", level=messages.ERROR
-                )
-        if count:
-            modeladmin.message_user(request, f"{count} estimate(s) now {state.label.lower()}.")
-
-    action.__name__ = f"mark_{state.value}"
-    return admin.action(description=f"Mark as {state.label.lower()}")(action)
-
-
-@admin.register(Estimate)
-class EstimateAdmin(MoneyColumns, AuditedAdmin):
-    view_action = StaffAction.SEE_BILLING
-    change_action = StaffAction.EDIT_BILLING
-    form = EstimateForm
-    inlines = [EstimateLineInline]
-    list_display = [
-        "display_number",
-        "title",
-        "customer",
-        "issue_date",
-        "expiry_date",
-        "total_display",
-        "state",
-    ]
-    list_filter = ["state", "issue_date", "expiry_date"]
-    list_select_related = ["customer"]
-    search_fields = ["title", "customer__name"]
-    autocomplete_fields = ["customer", "location"]
-    actions = [
-        *(
-            _estimate_action(s)
-            for s in (
-                EstimateState.SENT,
-                EstimateState.ACCEPTED,
-                EstimateState.DECLINED,
-                EstimateState.EXPIRED,
-            )
-        ),
-        convert_to_job,
-    ]
-    readonly_fields = [
-        "display_number",
-        "state",
-        "subtotal_display",
-        "tax_display",
-        "total_display",
-        "sent_at",
-        "decided_at",
-        "signature_name",
-        "decline_reason",
-        "job",
-        "comments_display",
-    ]
-    fieldsets = [
-        (None, {"fields": ["company", "display_number", "customer", "location", "title"]}),
-        ("Dates", {"fields": ["issue_date", "expiry_date", "notes"]}),
-        ("Totals", {"fields": ["subtotal_display", "tax_display", "total_display"]}),
-        (
-            "Decision",
-            {
-                "fields": [
-                    "state",
-                    "sent_at",
-                    "decided_at",
-                    "signature_name",
-                    "decline_reason",
-                    "job",
-                ]
-            },
-        ),
-        ("Questions and comments", {"fields": ["comments_display"]}),
-    ]
-
-    @admin.display(description="Thread with the customer")
-    def comments_display(self, obj: Estimate) -> str:
-        return comments_thread(obj)
-
-    def get_urls(self) -> list[Any]:
-        extra = [
-            path(
-                "<path:object_id>/reply/",
-                self.admin_site.admin_view(self.reply_page),
-                name="billing_estimate_reply",
-            )
-        ]
-        return extra + super().get_urls()
-
-    def reply_page(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return reply_view(self, request, object_id)
-
-    @admin.display(description="Number", ordering="number")
-    def display_number(self, obj: Estimate) -> str:
-        return obj.display_number if obj.pk else "(given on save)"
-
-    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
-        found, duplicates = super().get_search_results(request, queryset, search_term)
-        return with_number_match(queryset, found, search_term), duplicates
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and obj.state in (EstimateState.ACCEPTED, EstimateState.DECLINED):
-            return False  # what the customer decided on stays as it was
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.state == EstimateState.DRAFT)
-
-    def save_model(
-        self, request: HttpRequest, obj: Estimate, form: ModelForm, change: bool
-    ) -> None:
-        if not change:
-            if not getattr(obj, "company_id", None):
-                obj.company = form.form_company()  # type: ignore[attr-defined]
-            obj.number = number_next(company=obj.company, kind="estimate")
-            obj.currency = obj.company.currency
-        super().save_model(request, obj, form, change)
-
-    def after_related_saved(self, request: HttpRequest, obj: Any, change: bool) -> None:
-        services.estimate_recalculate(estimate=obj)
