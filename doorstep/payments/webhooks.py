@@ -15,6 +15,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -92,7 +93,7 @@ def webhook_events_store(
             continue
         stored.append(stored_pk)
         if enqueue:
-            transaction.on_commit(lambda pk=stored_pk: _announce(pk))
+            transaction.on_commit(partial(_announce, stored_pk))
     return stored
 
 
