@@ -41,6 +41,7 @@ from . import events
 from .events import intent_event
 
 if TYPE_CHECKING:
+    from doorstep.payments.models import DemoIntent
     from doorstep.tenancy.models import CompanySettings
 
 TEMPLATES = "payments/providers/demo"
@@ -77,11 +78,11 @@ def method_parse(method_ref: str) -> MethodDetails:
     return MethodDetails(method_ref, parts[2], parts[3][-4:], month, year)
 
 
-def _failure_message(intent: Any) -> str:
+def _failure_message(intent: DemoIntent) -> str:
     return FAILURE_MESSAGES.get(intent.failure_code, "The payment failed.")
 
 
-def _result(intent: Any, *, announce: bool = False) -> ChargeResult:
+def _result(intent: DemoIntent, *, announce: bool = False) -> ChargeResult:
     """Where the intent stands; `announce`: it just changed, so its event comes along."""
     details = method_parse(intent.method_ref) if intent.method_ref else None
     failed = intent.status == "failed"
