@@ -14,13 +14,19 @@ class AccessConfig(AppConfig):
         install()
 
         from doorstep.notifications.send_time import register_resolver
+        from doorstep.payments.notify import PAY_LINK_KIND
 
-        from .invoice_links import INVOICE_LINK_KIND, invoice_link_url_at_send
+        from .invoice_links import (
+            INVOICE_LINK_KIND,
+            invoice_link_url_at_send,
+            payment_pay_link_at_send,
+        )
         from .registrations import REGISTRATION_LINK_KIND, registration_link_url_at_send
         from .services import CODE_KIND, LINK_KIND, login_code_at_send, login_link_url_at_send
 
         register_resolver(LINK_KIND, login_link_url_at_send)
         register_resolver(CODE_KIND, login_code_at_send)
         register_resolver(INVOICE_LINK_KIND, invoice_link_url_at_send)
+        register_resolver(PAY_LINK_KIND, payment_pay_link_at_send)
         register_resolver(REGISTRATION_LINK_KIND, registration_link_url_at_send)
         register_periodic("access.prune_throttle_hits", 3600, prune_throttle_hits)

@@ -16,6 +16,8 @@ from doorstep.billing.models import InvoiceState
 from doorstep.core.audit import Actor
 from doorstep.notifications.send_time import derived_token, new_nonce, reference
 from doorstep.notifications.services import NotificationSkipped
+from doorstep.payments.models import Payment
+from doorstep.payments.notify import PAY_LINK_KIND, pay_link, payment_recipient
 
 from .events import access_event
 from .models import InvoiceLink, PortalAccount, PortalAccountState
@@ -49,6 +51,41 @@ def invoice_link_url_at_send(company: Any, args: list[str]) -> str:
     link = InvoiceLink.objects.filter(pk=int(link_id), company=company).first()
     if link is None or token_hash(raw) != link.token_hash:
         raise NotificationSkipped("The invoice link of this email cannot be rebuilt.")
+    return portal_url(company, f"i/{raw}")
+
+
+def payment_pay_link_at_send(company: Any, args: list[str]) -> str:
+    """Resolver of `[[send-time payment_pay_link PAYMENT NONCE]]`, the pay link of a failed
+    payment's email to the customer: for a payment of one invoice and a customer with portal
+    access under the address the email goes to, an invoice link (that invoice, no sign-in
+    needed, as in the invoice email); otherwise the checkout behind sign-in. The link's token
+    is derived from the nonce, so sending the email twice gives the same link."""
+    payment_id, nonce = args
+    payment = (
+        Payment.objects.select_related("customer").filter(pk=int(payment_id), company=company)
+    ).first()
+    if payment is None:
+        raise NotificationSkipped("The payment of this email is gone.")
+    payment.company = company
+    allocations = list(payment.allocations.select_related("invoice"))
+    account = (
+        PortalAccount.objects.for_company(company)
+        .filter(customer=payment.customer, email__iexact=payment_recipient(payment))
+        .exclude(state=PortalAccountState.DEACTIVATED)
+        .first()
+    )
+    if len(allocations) != 1 or account is None:
+        return pay_link(payment)
+    raw = derived_token(PAY_LINK_KIND, nonce)
+    InvoiceLink.objects.get_or_create(
+        token_hash=token_hash(raw),
+        defaults={
+            "company": company,
+            "invoice": allocations[0].invoice,
+            "account": account,
+            "email": account.email,
+        },
+    )
     return portal_url(company, f"i/{raw}")
 
 

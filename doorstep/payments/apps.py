@@ -8,7 +8,8 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         from doorstep.billing.signals import invoice_sent
 
-        from . import tasks  # noqa: F401  (registers the reconciliation job)
-        from .autopay import autopay_on_invoice_sent
+        from .signals import webhook_event_stored
+        from .tasks import autopay_on_invoice_sent, webhook_event_enqueue
 
         invoice_sent.connect(autopay_on_invoice_sent, dispatch_uid="payments.autopay")
+        webhook_event_stored.connect(webhook_event_enqueue, dispatch_uid="payments.webhooks")

@@ -1,14 +1,14 @@
 """Autopay: when an invoice is sent to a customer who said yes, charge the saved card once.
 
-Triggered by `billing.signals.invoice_sent` (sent after commit). The charge is off-session and
-happens at most once per invoice (`Payment.autopay_invoice` is unique); a failure marks the
-invoice "action needed" and tells the customer and the billing inbox — never a blind retry.
+Triggered by `billing.signals.invoice_sent` (sent after commit; tasks.py enqueues the charge).
+The charge is off-session and happens at most once per invoice (`Payment.autopay_invoice` is
+unique); a failure marks the invoice "action needed" and tells the customer and the billing
+inbox — never a blind retry.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -24,12 +24,6 @@ from .providers.base import ProviderError
 
 log = logging.getLogger("doorstep.payments.autopay")
 ACTOR = Actor.system("Autopay")
-
-
-def autopay_on_invoice_sent(sender: Any, invoice_id: int, company_id: int, **kwargs: Any) -> None:
-    from .tasks import autopay_charge
-
-    autopay_charge.enqueue(invoice_id, company_id)
 
 
 def autopay_applies(*, company: Company, invoice: Invoice) -> AutopayConsent | None:

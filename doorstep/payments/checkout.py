@@ -6,10 +6,10 @@ an optional smaller amount (partial payments) and a provider payment-method refe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -19,11 +19,29 @@ from doorstep.billing.models import Invoice, InvoiceState
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError, NotFound
 from doorstep.core.money import AmountError, format_money, parse_amount, round_half_up
+from doorstep.customers.models import Customer
+from doorstep.tenancy.models import Company
 
 from .ledger import invoices_reserved, payment_apply_result
-from .models import Payment, PaymentAllocation, PaymentMethod, PaymentSource, PaymentState
-from .providers import connected_account, provider_named
-from .providers.base import ChargeRequest, ProviderError
+from .locks import invoices_lock
+from .models import (
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    PaymentSource,
+    PaymentState,
+    SavedPaymentMethod,
+)
+from .providers.base import (
+    ChargeRequest,
+    ChargeResult,
+    ProviderError,
+    ProviderEvent,
+    connected_account,
+    provider_for,
+    provider_named,
+)
+from .webhooks import webhook_events_store
 
 
 @dataclass(frozen=True)
@@ -32,7 +50,7 @@ class PayableInvoice:
     available: int  # balance due less money already on its way
 
 
-def platform_fee(*, company: Any, amount: int) -> int:
+def platform_fee(*, company: Company, amount: int) -> int:
     """The platform's cut, computed here (never from input): a per-company override in basis
     points, else the platform default. Zero unless the company is a connected Stripe account."""
     basis_points = company.settings.platform_fee_basis_points
@@ -41,7 +59,7 @@ def platform_fee(*, company: Any, amount: int) -> int:
     return round_half_up(Decimal(amount) * basis_points / 10000)
 
 
-def partial_allowed(*, company: Any, invoice: Invoice) -> bool:
+def partial_allowed(*, company: Company, invoice: Invoice) -> bool:
     if invoice.partial_payments is not None:
         return bool(invoice.partial_payments)
     return bool(company.settings.partial_payments_allowed)
@@ -65,16 +83,14 @@ def parse_invoice_ids(values: list[str]) -> list[int]:
 
 
 def invoices_payable(
-    *, company: Any, customer: Any, invoice_ids: list[int], lock: bool = False
+    *, company: Company, customer: Customer, invoice_ids: list[int], lock: bool = False
 ) -> list[PayableInvoice]:
     """The customer's invoices that can take money now, with what each can still take.
     An invoice of anyone else is "not found", never "forbidden"."""
     if not invoice_ids:
         raise DomainError("Choose at least one invoice to pay.", field="invoice")
     queryset = Invoice.objects.filter(company=company, customer=customer, pk__in=invoice_ids)
-    if lock:
-        queryset = queryset.select_for_update()
-    invoices = list(queryset.order_by("id"))
+    invoices = invoices_lock(queryset) if lock else list(queryset.order_by("id"))
     if len(invoices) != len(invoice_ids):
         raise NotFound("That invoice was not found.")
     reserved = invoices_reserved(invoice_ids=invoice_ids)
@@ -97,7 +113,7 @@ def invoices_payable(
 
 
 def amount_check(
-    *, company: Any, payable: list[PayableInvoice], amount_text: str | None
+    *, company: Company, payable: list[PayableInvoice], amount_text: str | None
 ) -> list[int]:
     """Per-invoice amounts. Several invoices: each is paid in full. One invoice: the balance,
     or (when partial payments are allowed) a smaller amount above the minimum."""
@@ -146,7 +162,7 @@ class TooManyAttempts(DomainError):
 FAILED_ATTEMPTS_PER_HOUR = 10
 
 
-def attempts_check(*, company: Any, customer: Any) -> None:
+def attempts_check(*, company: Company, customer: Customer) -> None:
     """Slow down card testing: after ten failed attempts in an hour, wait."""
     since = timezone.now() - timedelta(hours=1)
     failed = Payment.objects.filter(
@@ -161,8 +177,8 @@ def attempts_check(*, company: Any, customer: Any) -> None:
 @transaction.atomic
 def payment_attempt_create(
     *,
-    company: Any,
-    customer: Any,
+    company: Company,
+    customer: Customer,
     invoice_ids: list[int],
     amount_text: str | None,
     method: str,
@@ -171,7 +187,7 @@ def payment_attempt_create(
     source: str = PaymentSource.CHECKOUT,
     save_method: bool = False,
     consent_ip: str | None = None,
-    saved_method: Any = None,
+    saved_method: SavedPaymentMethod | None = None,
     autopay_invoice: Invoice | None = None,
 ) -> Payment:
     """The attempt row, written (with its allocations) before the provider is called.
@@ -192,7 +208,9 @@ def payment_attempt_create(
     total = sum(amounts)
     # The fee exists only where the money lands in the company's own account (a connected
     # Stripe account; the demo provider pretends to be one).
-    charges_fee = company.settings.payment_provider == "demo" or bool(connected_account(company))
+    provider = provider_for(company)
+    account = provider.connected_account(company.settings)
+    charges_fee = provider.platform_fee_applies(account=account)
     fee = platform_fee(company=company, amount=total) if charges_fee else 0
     payment = Payment.objects.create(
         company=company,
@@ -202,7 +220,7 @@ def payment_attempt_create(
         method=method,
         state=PaymentState.PENDING,
         source=source,
-        provider=company.settings.payment_provider,
+        provider=provider.name,
         platform_fee_amount=fee,
         fee_amount=fee,
         payer_email=payer_email,
@@ -274,17 +292,47 @@ def payment_charge(
         },
     )
     result = provider.charge(request)  # ProviderError: outcome unknown, attempt stays pending
+    return _result_record(payment, provider.name, result, actor)
+
+
+def _result_record(payment: Payment, provider: str, result: ChargeResult, actor: Actor) -> Payment:
+    """What the provider answered, in the order a provider with webhooks produces it: the
+    events it sends about the change reach the inbox first, then the answer is applied
+    (whichever comes second changes nothing)."""
+    _events_deliver(provider, result.events)
     return payment_apply_result(payment_id=payment.pk, result=result, actor=actor)
+
+
+def _events_deliver(provider: str, events: Sequence[ProviderEvent]) -> None:
+    """Events a provider announced in its answer (the demo provider, which sends no
+    webhooks) go to the inbox once the current transaction commits, as a webhook would."""
+    if events:
+        transaction.on_commit(lambda: webhook_events_store(provider=provider, events=events))
 
 
 def payment_refresh(*, payment: Payment, actor: Actor) -> Payment:
-    """Ask the provider where an attempt stands (the browser came back from 3-D Secure)."""
+    """Ask the provider where an attempt stands (reconciliation)."""
     if not payment.provider_reference:
         return payment
-    result = provider_named(payment.provider).retrieve(
+    provider = provider_named(payment.provider)
+    result = provider.retrieve(
         reference=payment.provider_reference, account=connected_account(payment.company)
     )
-    return payment_apply_result(payment_id=payment.pk, result=result, actor=actor)
+    return _result_record(payment, provider.name, result, actor)
+
+
+def payment_confirm(*, payment: Payment, answer: str, actor: Actor) -> Payment:
+    """The customer is back from the confirmation step (3-D Secure, the bank account);
+    `answer` is what the provider's page sent."""
+    provider = provider_named(payment.provider)
+    result = provider.confirmation_answer(
+        reference=payment.provider_reference,
+        account=connected_account(payment.company),
+        answer=answer,
+    )
+    if result is None:
+        return payment
+    return _result_record(payment, provider.name, result, actor)
 
 
 def payment_cancel(*, payment: Payment, actor: Actor) -> Payment:
@@ -292,18 +340,17 @@ def payment_cancel(*, payment: Payment, actor: Actor) -> Payment:
     if payment.state not in (PaymentState.PENDING, PaymentState.REQUIRES_ACTION):
         return payment
     if payment.provider_reference:
-        result = provider_named(payment.provider).cancel(
+        provider = provider_named(payment.provider)
+        result = provider.cancel(
             reference=payment.provider_reference, account=connected_account(payment.company)
         )
-        return payment_apply_result(payment_id=payment.pk, result=result, actor=actor)
-    from .providers.base import ChargeResult
-
+        return _result_record(payment, provider.name, result, actor)
     return payment_apply_result(
         payment_id=payment.pk, result=ChargeResult(status="canceled"), actor=actor
     )
 
 
-def checkout_refused(*, company: Any, customer: Any, actor: Actor, reason: str) -> None:
+def checkout_refused(*, company: Company, customer: Customer, actor: Actor, reason: str) -> None:
     """Audit a refused checkout (tampered ids, another customer's invoice)."""
     audit_record(
         company=company,

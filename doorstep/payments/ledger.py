@@ -1,5 +1,6 @@
 """Payment states and what each transition does to invoices. Balances change only here,
-under row locks taken in one order everywhere: the payment row first, then its invoices by id.
+under row locks taken in one order everywhere (locks.py): the payment row first, then its
+invoices by id.
 
 State machine (never backwards; a late or duplicate event is a no-op):
 
@@ -12,8 +13,6 @@ failed/cancelled ──► succeeded only when the provider says money actually 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -24,6 +23,7 @@ from doorstep.core.models import AuditEvent
 from doorstep.core.money import format_money
 
 from . import notify
+from .locks import payment_invoices_lock, payment_lock_by_id
 from .models import (
     IN_FLIGHT_STATES,
     Payment,
@@ -88,25 +88,6 @@ def invoices_reserved(
     return {row["invoice_id"]: row["total"] or 0 for row in rows}
 
 
-def _lock_payment(payment_id: int) -> Payment:
-    return (
-        Payment.objects.select_for_update(of=("self",))
-        .select_related("company", "customer")
-        .get(pk=payment_id)
-    )
-
-
-def _lock_invoices(payment: Payment) -> list[tuple[PaymentAllocation, Invoice]]:
-    """The payment's allocations with their invoices, the invoice rows locked, in one query.
-    PostgreSQL takes the row locks in the order the rows come out, so by invoice id."""
-    allocations = list(
-        payment.allocations.select_related("invoice")
-        .select_for_update(of=("invoice",))
-        .order_by("invoice_id")
-    )
-    return [(a, a.invoice) for a in allocations]
-
-
 @transaction.atomic(savepoint=False)  # all-or-nothing with any caller
 def payment_apply_result(
     *, payment_id: int, result: ChargeResult, actor: Actor, locked: Payment | None = None
@@ -115,7 +96,7 @@ def payment_apply_result(
     webhook handler, autopay and reconciliation alike; whichever comes second does nothing.
     `locked`: the caller already holds this payment's row lock (the webhook handler)."""
     payment = (
-        locked if locked is not None and locked.pk == payment_id else _lock_payment(payment_id)
+        locked if locked is not None and locked.pk == payment_id else payment_lock_by_id(payment_id)
     )
     changed = []
     if result.reference and not payment.provider_reference:
@@ -168,7 +149,7 @@ def _succeed(payment: Payment, actor: Actor) -> None:
     was_processing = payment.state == S.PROCESSING
     unapplied = []
     audits = []  # written together in one statement
-    pairs = _lock_invoices(payment)
+    pairs = payment_invoices_lock(payment)
     for allocation, invoice in pairs:
         if was_processing:
             invoice.amount_pending = max(0, invoice.amount_pending - allocation.amount)
@@ -217,7 +198,7 @@ def _succeed(payment: Payment, actor: Actor) -> None:
 
 
 def _processing(payment: Payment, actor: Actor) -> None:
-    for allocation, invoice in _lock_invoices(payment):
+    for allocation, invoice in payment_invoices_lock(payment):
         invoice.amount_pending = min(
             invoice.balance_due, invoice.amount_pending + allocation.amount
         )
@@ -237,7 +218,7 @@ def _processing(payment: Payment, actor: Actor) -> None:
 def _fail(payment: Payment, result: ChargeResult, actor: Actor) -> None:
     was_processing = payment.state == S.PROCESSING
     if was_processing or payment.source == PaymentSource.AUTOPAY:
-        for allocation, invoice in _lock_invoices(payment):
+        for allocation, invoice in payment_invoices_lock(payment):
             if was_processing:
                 invoice.amount_pending = max(0, invoice.amount_pending - allocation.amount)
             if payment.source == PaymentSource.AUTOPAY and invoice.balance_due > 0:
@@ -293,10 +274,3 @@ def payment_mismatch_record(*, payment: Payment, reported: str, actor: Actor) ->
     )
     notify.notify_billing(payment, template="payment_mismatch", extra={"reported": reported})
     return payment
-
-
-def payment_state_label(payment: Payment) -> str:
-    return S(payment.state).label
-
-
-__all__ = ["Any", "invoice_apply_payment", "invoices_reserved", "payment_apply_result"]

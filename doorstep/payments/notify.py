@@ -10,25 +10,34 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.core.money import format_money
-from doorstep.customers.models import Contact
+from doorstep.customers.models import Contact, Customer
+from doorstep.notifications.send_time import new_nonce, reference
 from doorstep.notifications.services import notification_enqueue
+from doorstep.tenancy.models import Company
 
-from .models import Payment, Refund
+from .models import Payment, PaymentAllocation, Refund
+
+# `[[send-time payment_pay_link PAYMENT NONCE]]`: the pay link of a failed payment's email to
+# the customer. The app that owns portal access (doorstep.access) registers its resolver: an
+# invoice link is a bearer secret, so it exists only when the email goes.
+PAY_LINK_KIND = "payment_pay_link"
 
 
-def customer_email(customer: Any) -> str:
+def customer_email(customer: Customer) -> str:
     contact = (
         Contact.objects.filter(customer=customer).exclude(email="").order_by("-is_primary").first()
     )
     return contact.email if contact else ""
 
 
-def _url(name: str, company: Any, *args: Any, query: str = "") -> str:
+def _url(name: str, company: Company, *args: object, query: str = "") -> str:
     path = reverse(name, args=[company.slug, *args])
     return f"{settings.BASE_URL}{path}{query}"
 
 
-def payment_context(payment: Payment, allocations: list[Any] | None = None) -> dict[str, Any]:
+def payment_context(
+    payment: Payment, allocations: list[PaymentAllocation] | None = None
+) -> dict[str, Any]:
     company = payment.company
     if allocations is None:
         allocations = list(payment.allocations.select_related("invoice").order_by("invoice_id"))
@@ -53,14 +62,14 @@ def payment_context(payment: Payment, allocations: list[Any] | None = None) -> d
     }
 
 
-def _recipient(payment: Payment) -> str:
+def payment_recipient(payment: Payment) -> str:
     return payment.payer_email or customer_email(payment.customer)
 
 
 def notify_receipt(
-    payment: Payment, *, pending: bool = False, allocations: list[Any] | None = None
+    payment: Payment, *, pending: bool = False, allocations: list[PaymentAllocation] | None = None
 ) -> None:
-    recipient = _recipient(payment)
+    recipient = payment_recipient(payment)
     if recipient:
         notification_enqueue(
             company=payment.company,
@@ -84,7 +93,7 @@ def notify_billing(payment: Payment, *, template: str, extra: dict[str, Any] | N
 def notify_customer(
     payment: Payment, *, template: str, extra: dict[str, Any] | None = None
 ) -> None:
-    recipient = _recipient(payment)
+    recipient = payment_recipient(payment)
     if recipient:
         notification_enqueue(
             company=payment.company,
@@ -103,27 +112,18 @@ def pay_link(payment: Payment) -> str:
 
 
 def customer_pay_link(payment: Payment) -> str:
-    """For the customer's own email: when the failed payment was for one invoice and the
-    customer has portal access, a fresh invoice link (view and pay that invoice, no sign-in
-    needed, as in the invoice email); otherwise the checkout behind sign-in."""
-    from doorstep.access.invoice_links import invoice_link_create
-    from doorstep.access.models import PortalAccount, PortalAccountState
-
-    allocations = list(payment.allocations.select_related("invoice"))
-    account = (
-        PortalAccount.objects.for_company(payment.company)
-        .filter(customer=payment.customer, email__iexact=_recipient(payment))
-        .exclude(state=PortalAccountState.DEACTIVATED)
-        .first()
-    )
-    if len(allocations) == 1 and account is not None:
-        return invoice_link_create(invoice=allocations[0].invoice, account=account)
+    """For the customer's own email: when the failed payment was for one invoice, a send-time
+    reference that becomes a fresh invoice link (view and pay that invoice, no sign-in
+    needed, as in the invoice email) if the customer has portal access, else `pay_link`;
+    for several invoices the checkout behind sign-in."""
+    if payment.allocations.count() == 1:
+        return reference(PAY_LINK_KIND, payment.pk, new_nonce())
     return pay_link(payment)
 
 
 def notify_refund(refund: Refund) -> None:
     payment = refund.payment
-    recipient = _recipient(payment)
+    recipient = payment_recipient(payment)
     if recipient:
         notification_enqueue(
             company=payment.company,

@@ -7,22 +7,20 @@ moves only when the provider confirms, under the payment and invoice row locks.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from doorstep.billing.models import Invoice
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
+from doorstep.tenancy.models import Company
 
 from . import notify
 from .ledger import invoice_apply_payment
+from .locks import payment_invoices_lock, payment_lock, payment_lock_by_id
 from .models import Payment, PaymentState, Refund, RefundState
-from .providers import connected_account, provider_named
-from .providers.base import ProviderError
+from .providers.base import ProviderError, connected_account, provider_named
 
 
 def refund_available(payment: Payment) -> int:
@@ -41,14 +39,17 @@ def refund_available(payment: Payment) -> int:
 @transaction.atomic
 def refund_start(
     *,
-    company: Any,
+    company: Company,
     payment: Payment,
     amount: int,
     refund_application_fee: bool,
     actor: Actor,
     reason: str = "",
 ) -> Refund:
-    payment = Payment.objects.select_for_update().get(pk=payment.pk, company=company)
+    locked = payment_lock(Payment.objects.filter(pk=payment.pk, company=company))
+    if locked is None:
+        raise Payment.DoesNotExist(f"Payment {payment.pk} does not exist.")
+    payment = locked
     if payment.state != PaymentState.SUCCEEDED:
         raise DomainError("Only a completed payment can be refunded.", field="amount")
     if amount <= 0:
@@ -81,7 +82,7 @@ def refund_start(
 
 def refund_create(
     *,
-    company: Any,
+    company: Company,
     payment: Payment,
     amount: int,
     refund_application_fee: bool,
@@ -130,11 +131,7 @@ def refund_apply_result(
 ) -> Refund:
     """Record the provider's answer; idempotent (the webhook may bring it again)."""
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
-    payment = (
-        Payment.objects.select_for_update(of=("self",))
-        .select_related("company", "customer")
-        .get(pk=refund.payment_id)
-    )
+    payment = payment_lock_by_id(refund.payment_id)
     refund = Refund.objects.select_for_update().get(pk=refund_id)
     refund.payment = payment
     if reference and not refund.provider_reference:
@@ -175,19 +172,12 @@ def refund_apply_result(
 
 def _apply_to_invoices(payment: Payment, amount: int, actor: Actor) -> None:
     """Take the refund back from the invoices, the most recent allocation first."""
-    allocations = list(payment.allocations.order_by("invoice_id"))
-    invoices = {
-        inv.pk: inv
-        for inv in Invoice.objects.select_for_update()
-        .filter(pk__in=[a.invoice_id for a in allocations])
-        .order_by("id")
-    }
+    pairs = payment_invoices_lock(payment)
     remaining = amount
-    for allocation in reversed(allocations):
+    for allocation, invoice in reversed(pairs):
         if remaining == 0:
             break
         take = min(remaining, allocation.amount - allocation.amount_refunded)
-        invoice = invoices[allocation.invoice_id]
         take = min(take, invoice.amount_paid)
         if take <= 0:
             continue
@@ -215,7 +205,7 @@ def refund_sync(
         if status != "succeeded":
             return None
         with transaction.atomic():
-            locked = Payment.objects.select_for_update().get(pk=payment.pk)
+            locked = payment_lock_by_id(payment.pk)
             if Refund.objects.filter(payment=payment, provider_reference=reference).exists():
                 return None
             if amount <= 0 or amount > refund_available(locked):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch, Q, QuerySet
 
 from doorstep.core.errors import NotFound
+from doorstep.customers.models import Customer
+from doorstep.tenancy.models import Company
 
-from .models import Payment, PaymentAllocation, Refund
+from .models import Payment, PaymentAllocation
 
 
-def payment_for_customer(*, company: Any, customer: Any, payment_id: int) -> Payment:
+def payment_for_customer(*, company: Company, customer: Customer, payment_id: int) -> Payment:
     """One payment of this customer with its allocations (and their invoices) prefetched."""
     payment = (
         Payment.objects.filter(company=company, customer=customer, pk=payment_id)
@@ -24,7 +24,7 @@ def payment_for_customer(*, company: Any, customer: Any, payment_id: int) -> Pay
     return payment
 
 
-def payments_for_customer(*, company: Any, customer: Any) -> QuerySet[Payment]:
+def payments_for_customer(*, company: Company, customer: Customer) -> QuerySet[Payment]:
     """The customer's payment history (what the portal's list shows): money received or on its
     way, and bank payments that bounced. Declined card attempts and abandoned ones are left
     out (nothing happened from the customer's point of view)."""
@@ -35,16 +35,3 @@ def payments_for_customer(*, company: Any, customer: Any) -> QuerySet[Payment]:
         .prefetch_related(Prefetch("allocations", queryset=allocations))
         .order_by("-created_at", "-id")
     )
-
-
-def payments_for_invoice(*, company: Any, invoice: Any) -> QuerySet[Payment]:
-    """Every attempt on an invoice, failed ones included (staff see them)."""
-    return (
-        Payment.objects.filter(company=company, allocations__invoice=invoice)
-        .distinct()
-        .order_by("-created_at", "-id")
-    )
-
-
-def refunds_for_payment(*, company: Any, payment: Payment) -> QuerySet[Refund]:
-    return Refund.objects.filter(company=company, payment=payment).order_by("-created_at")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,21 +9,24 @@ from doorstep.billing.models import Invoice, InvoiceState
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
+from doorstep.tenancy.models import Company
 
 from .ledger import invoice_apply_payment, invoices_reserved
+from .locks import invoices_lock
 from .models import Payment, PaymentAllocation, PaymentMethod, PaymentState
-
-__all__ = ["invoice_apply_payment", "payment_record_manual"]
 
 
 @transaction.atomic
 def payment_record_manual(
-    *, company: Any, invoice: Invoice, amount: int, method: str, actor: Actor, note: str = ""
+    *, company: Company, invoice: Invoice, amount: int, method: str, actor: Actor, note: str = ""
 ) -> Payment:
     """Staff record a payment received outside the portal (cash, check, card on site)."""
     if method not in PaymentMethod.values:
         raise DomainError("Choose how the customer paid.", field="method")
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk, company=company)
+    locked = invoices_lock(Invoice.objects.filter(pk=invoice.pk, company=company))
+    if not locked:
+        raise Invoice.DoesNotExist(f"Invoice {invoice.pk} does not exist.")
+    invoice = locked[0]
     if invoice.state != InvoiceState.OPEN:
         raise DomainError(f"{invoice.display_number} is not open; send it first.")
     if amount <= 0:

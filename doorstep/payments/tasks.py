@@ -1,31 +1,43 @@
-"""Thin tasks: load by id, call a service. Every one is safe to run twice."""
+"""Thin tasks: load by id, call a service. Every one is safe to run twice.
+
+The top of the payments app: the services below announce work through signals (signals.py,
+billing's `invoice_sent`) and the receivers here enqueue it; apps.py connects them.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django_tasks import task
 
 from doorstep.core.scheduler import register_periodic
 
+from .autopay import autopay_charge_invoice
+from .reconciliation import payments_reconcile
+from .webhooks import webhook_handle
+
 
 @task()
 def handle_webhook_event(event_pk: int) -> None:
-    from .webhooks import webhook_handle
-
     webhook_handle(event_pk=event_pk)
 
 
 @task()
 def autopay_charge(invoice_id: int, company_id: int) -> None:
-    from .autopay import autopay_charge_invoice
-
     autopay_charge_invoice(invoice_id=invoice_id, company_id=company_id)
 
 
 @task()
 def reconcile_payments() -> None:
-    from .reconciliation import payments_reconcile
-
     payments_reconcile()
+
+
+def webhook_event_enqueue(sender: Any, event_pk: int, **kwargs: Any) -> None:
+    handle_webhook_event.enqueue(event_pk)
+
+
+def autopay_on_invoice_sent(sender: Any, invoice_id: int, company_id: int, **kwargs: Any) -> None:
+    autopay_charge.enqueue(invoice_id, company_id)
 
 
 register_periodic("payments.reconcile", 300, reconcile_payments)

@@ -1,38 +1,46 @@
 """The webhook inbox: verify, store once by provider event id, handle in an idempotent task.
 
-`webhook_receive` checks the signature on the raw body and inserts the event; a duplicate id
-is a no-op. `webhook_handle` runs in one transaction with the event row locked: the effects
-and `handled_at` commit together, so a redelivered or re-run event does nothing.
+Every provider turns its own raw request into a neutral `ProviderEvent` (providers/<name>/:
+the signature check and the provider's event names stay there); the inbox stores that event
+and handles it in our words. `webhook_receive` is the HTTP path (verify + store);
+`webhook_events_store` takes events a provider announced in-process (the demo provider).
+A duplicate event id is a no-op. `webhook_handle` runs in one transaction with the event row
+locked: the effects and `handled_at` commit together, so a redelivered or re-run event does
+nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from doorstep.core.audit import Actor
 from doorstep.core.money import format_money
+from doorstep.tenancy.models import Company
 
 from .ledger import payment_apply_result, payment_mismatch_record
+from .locks import payment_lock
 from .models import Payment, WebhookEvent, WebhookRejection
-from .providers import connected_account, provider_named
-from .providers.base import ChargeResult, InvalidSignature
+from .providers.base import (
+    STATUS_FOR_KIND,
+    ChargeResult,
+    EventKind,
+    InvalidSignature,
+    ProviderEvent,
+    connected_account,
+    provider_named,
+)
 from .refunds import refund_sync
+from .signals import webhook_event_stored
 
 log = logging.getLogger("doorstep.payments.webhooks")
 
-STATUS_FOR_EVENT = {
-    "payment_intent.succeeded": "succeeded",
-    "payment_intent.processing": "processing",
-    "payment_intent.payment_failed": "failed",
-    "payment_intent.requires_action": "requires_action",
-    "payment_intent.canceled": "canceled",
-}
 # PostgreSQL and SQLite (>= 3.35) both know ON CONFLICT ... RETURNING.
 INBOX_INSERT = (
     "INSERT INTO payments_webhookevent "
@@ -40,7 +48,6 @@ INBOX_INSERT = (
     "VALUES (%s, %s, %s, %s, %s, %s, '') "
     "ON CONFLICT (provider, event_id) DO NOTHING RETURNING id"
 )
-REFUND_EVENTS = {"charge.refunded", "charge.refund.updated", "refund.updated", "refund.created"}
 
 
 @dataclass(frozen=True)
@@ -69,23 +76,28 @@ def webhook_receive(
         )
         log.warning("webhook rejected (%s): %s", provider, exc)
         return Received(400, "invalid signature")
-    stored_pk = _inbox_insert(
-        provider=provider,
-        event_id=event.id[:100],
-        event_type=event.type[:80],
-        account=event.account[:64],
-        payload=event.payload,
-    )
-    if stored_pk is None:
+    stored = webhook_events_store(provider=provider, events=[event], enqueue=enqueue)
+    if not stored:
         return Received(200, "duplicate")
-    if enqueue:
-        transaction.on_commit(lambda: _enqueue(stored_pk))
-    return Received(200, "stored", stored_pk)
+    return Received(200, "stored", stored[0])
 
 
-def _inbox_insert(
-    *, provider: str, event_id: str, event_type: str, account: str, payload: Any
-) -> int | None:
+def webhook_events_store(
+    *, provider: str, events: Sequence[ProviderEvent], enqueue: bool = True
+) -> list[int]:
+    """Store each new event once and have it handled after commit; returns the new rows."""
+    stored = []
+    for event in events:
+        stored_pk = _inbox_insert(provider=provider, event=event)
+        if stored_pk is None:
+            continue
+        stored.append(stored_pk)
+        if enqueue:
+            transaction.on_commit(partial(_announce, stored_pk))
+    return stored
+
+
+def _inbox_insert(*, provider: str, event: ProviderEvent) -> int | None:
     """Store the event once: the unique (provider, event_id) index decides, in one statement
     (a duplicate costs no exception, savepoint or extra SELECT). Returns None for a duplicate.
     A concurrent insert of the same id waits for the other transaction, then sees the row."""
@@ -93,10 +105,10 @@ def _inbox_insert(
     payload_field = meta.get_field("payload")
     params = [
         provider,
-        event_id,
-        event_type,
-        account,
-        payload_field.get_db_prep_save(payload, connection),
+        event.event_id[:100],
+        event.type[:80],
+        event.account[:64],
+        payload_field.get_db_prep_save(event.as_json(), connection),
         meta.get_field("received_at").get_db_prep_save(timezone.now(), connection),
     ]
     with connection.cursor() as cursor:
@@ -105,10 +117,9 @@ def _inbox_insert(
     return int(row[0]) if row else None
 
 
-def _enqueue(event_pk: int) -> None:
-    from .tasks import handle_webhook_event
-
-    handle_webhook_event.enqueue(event_pk)
+def _announce(event_pk: int) -> None:
+    """tasks.py enqueues the handler (the inbox does not import the queue above it)."""
+    webhook_event_stored.send(sender=WebhookEvent, event_pk=event_pk)
 
 
 @transaction.atomic(savepoint=False)
@@ -116,129 +127,119 @@ def webhook_handle(*, event_pk: int) -> str:
     event = WebhookEvent.objects.select_for_update().filter(pk=event_pk).first()
     if event is None or event.handled_at is not None:
         return "already handled"
-    outcome = _dispatch(event)
+    outcome = _dispatch(event, _stored_event(event))
     event.handled_at = timezone.now()
     event.outcome = outcome[:200]
     event.save(update_fields=["handled_at", "outcome", "company"])
     return outcome
 
 
-def _payment_for(event: WebhookEvent, data: dict[str, Any]) -> tuple[Payment | None, str]:
-    metadata = data.get("metadata") or {}
-    reference = str(data.get("payment_intent") or data.get("id") or "")
+def _stored_event(row: WebhookEvent) -> ProviderEvent:
+    if ProviderEvent.is_stored_form(row.payload):
+        return ProviderEvent.from_json(row.payload)
+    # Stored before the inbox held neutral events: the provider reads its own raw body.
+    try:
+        return provider_named(row.provider).event_read(row.payload)
+    except InvalidSignature:
+        return ProviderEvent(event_id=row.event_id, kind=EventKind.UNUSED, type=row.event_type)
+
+
+def _payment_for(row: WebhookEvent, event: ProviderEvent) -> tuple[Payment | None, str]:
+    """The attempt the event is about, row-locked (locks.py), or None and why not."""
+    metadata = event.metadata
     payment = None
     if metadata.get("payment_id"):
         try:
-            payment = (
-                Payment.objects.select_for_update(of=("self",))
-                .select_related("company__settings", "customer")
-                .filter(pk=int(metadata["payment_id"]), company_id=int(metadata["company_id"]))
-                .first()
+            payment = payment_lock(
+                Payment.objects.filter(
+                    pk=int(metadata["payment_id"]), company_id=int(metadata["company_id"])
+                )
             )
         except (TypeError, ValueError, KeyError):
             payment = None
-    if payment is None and reference:
-        payment = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("company__settings", "customer")
-            .filter(provider=event.provider, provider_reference=reference)
-            .first()
+    if payment is None and event.payment_reference:
+        payment = payment_lock(
+            Payment.objects.filter(
+                provider=row.provider, provider_reference=event.payment_reference
+            )
         )
     if payment is None:
         return None, "ignored: no such payment"
-    event.company_id = payment.company_id
-    if payment.provider != event.provider:
+    row.company_id = payment.company_id
+    if payment.provider != row.provider:
         return None, "ignored: another provider"
-    if event.provider == "stripe" and event.account != connected_account(payment.company):
+    if event.account != _account_at(payment.company, row.provider):
         # An event of another company's connected account can never touch this payment.
         return None, "ignored: another account"
-    if (
-        data.get("object") == "payment_intent"
-        and payment.provider_reference
-        and payment.provider_reference != reference
-    ):
-        return None, "ignored: another intent"
     return payment, ""
 
 
-def _dispatch(event: WebhookEvent) -> str:
-    data = (event.payload.get("data") or {}).get("object") or {}
-    actor = Actor.webhook(f"{event.provider} {event.event_type}")
-    if event.event_type in STATUS_FOR_EVENT:
-        payment, why = _payment_for(event, data)
-        if payment is None:
-            return why
-        mismatch = _amount_mismatch(payment, data)
-        if mismatch:
-            payment_mismatch_record(payment=payment, reported=mismatch, actor=actor)
-            return f"ignored: amount or currency mismatch on payment {payment.pk}"
-        error = data.get("last_payment_error") or {}
-        result = ChargeResult(
-            status=STATUS_FOR_EVENT[event.event_type],
-            reference=str(data.get("id") or ""),
-            failure_code=str(error.get("decline_code") or error.get("code") or ""),
-            failure_message=_failure_message(error),
-        )
-        before = payment.state
-        after = payment_apply_result(
-            payment_id=payment.pk, result=result, actor=actor, locked=payment
-        ).state
-        return f"payment {payment.pk}: {before} -> {after}"
-    if event.event_type in REFUND_EVENTS:
-        return _dispatch_refunds(event, data, actor)
+def _account_at(company: Company, provider: str) -> str:
+    """The account the company charges on at this provider ("" once it uses another one)."""
+    if company.settings.payment_provider != provider:
+        return ""
+    return connected_account(company)
+
+
+def _dispatch(row: WebhookEvent, event: ProviderEvent) -> str:
+    actor = Actor.webhook(f"{row.provider} {row.event_type}")
+    if event.kind in STATUS_FOR_KIND:
+        return _dispatch_payment(row, event, actor)
+    if event.kind == EventKind.REFUND_UPDATED:
+        return _dispatch_refunds(row, event, actor)
     return "ignored: event type not used"
 
 
-def _amount_mismatch(payment: Payment, data: dict[str, Any]) -> str:
+def _dispatch_payment(row: WebhookEvent, event: ProviderEvent, actor: Actor) -> str:
+    payment, why = _payment_for(row, event)
+    if payment is None:
+        return why
+    if payment.provider_reference and payment.provider_reference != event.payment_reference:
+        return "ignored: another intent"
+    mismatch = _amount_mismatch(payment, event)
+    if mismatch:
+        payment_mismatch_record(payment=payment, reported=mismatch, actor=actor)
+        return f"ignored: amount or currency mismatch on payment {payment.pk}"
+    result = ChargeResult(
+        status=STATUS_FOR_KIND[event.kind],
+        reference=event.payment_reference,
+        failure_code=event.failure_code,
+        failure_message=event.failure_message,
+    )
+    before = payment.state
+    after = payment_apply_result(
+        payment_id=payment.pk, result=result, actor=actor, locked=payment
+    ).state
+    return f"payment {payment.pk}: {before} -> {after}"
+
+
+def _amount_mismatch(payment: Payment, event: ProviderEvent) -> str:
     """What the event says moved, when that is not what this attempt asked for ('' when it
     is). A signed event only proves it came from the provider (and the account), not that it
     describes our charge: an intent for 1 JPY carrying our payment's metadata must not pay a
     $100.00 invoice."""
-    currency = str(data.get("currency") or "").upper()
-    amounts = [data.get("amount")]
-    if data.get("amount_received"):  # what was actually taken, once the intent succeeded
-        amounts.append(data.get("amount_received"))
-    try:
-        numbers = [int(a) for a in amounts if a is not None and not isinstance(a, bool)]
-    except (TypeError, ValueError):
-        numbers = []
+    numbers, currency = list(event.amounts), event.currency
     if currency == payment.currency.upper() and numbers and set(numbers) == {payment.amount}:
         return ""
     if not numbers or not currency:
-        return f"an event without a usable amount and currency ({amounts}, {currency!r})"[:120]
+        return f"an event without a usable amount and currency ({numbers}, {currency!r})"[:120]
     try:
         return ", ".join(f"{format_money(n, currency)} {currency}" for n in numbers)[:120]
     except (ValueError, KeyError, ArithmeticError):  # a currency code babel does not know
         return ", ".join(f"{n} {currency} (minor units)" for n in numbers)[:120]
 
 
-def _failure_message(error: dict[str, Any]) -> str:
-    code = error.get("code") or ""
-    if code in ("authentication_required", "payment_intent_authentication_failure"):
-        return "Your bank asks you to confirm this payment."
-    return str(error.get("message") or "The payment did not go through.")
-
-
-def _dispatch_refunds(event: WebhookEvent, data: dict[str, Any], actor: Actor) -> str:
-    if data.get("object") == "charge":
-        refunds = (data.get("refunds") or {}).get("data") or []
-        owner = {"payment_intent": data.get("payment_intent"), "metadata": data.get("metadata")}
-    else:
-        refunds = [data]
-        owner = {"payment_intent": data.get("payment_intent"), "metadata": data.get("metadata")}
-    payment, why = _payment_for(event, {k: v for k, v in owner.items() if v})
+def _dispatch_refunds(row: WebhookEvent, event: ProviderEvent, actor: Actor) -> str:
+    payment, why = _payment_for(row, event)
     if payment is None:
         return why
     done = []
-    for item in refunds:
-        status = {"succeeded": "succeeded", "failed": "failed", "canceled": "failed"}.get(
-            str(item.get("status")), "pending"
-        )
+    for item in event.refunds:
         refund = refund_sync(
             payment=payment,
-            reference=str(item.get("id") or ""),
-            amount=int(item.get("amount") or 0),
-            status=status,
+            reference=item.reference,
+            amount=item.amount,
+            status=item.status,
             actor=actor,
         )
         if refund is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -36,11 +35,15 @@ from doorstep.payments.checkout import (
     payment_attempt_create,
     payment_cancel,
     payment_charge,
-    payment_refresh,
+    payment_confirm,
 )
-from doorstep.payments.models import DemoIntent, Payment, PaymentMethod, PaymentState
-from doorstep.payments.providers import connected_account, provider_for
-from doorstep.payments.providers.base import ProviderError
+from doorstep.payments.models import Payment, PaymentMethod, PaymentState
+from doorstep.payments.providers.base import (
+    ProviderError,
+    connected_account,
+    provider_for,
+    provider_named,
+)
 from doorstep.payments.selectors import payment_for_customer
 from doorstep.tenancy.models import Company
 
@@ -219,8 +222,8 @@ def _checkout_submit(
             if not METHOD_REF.match(method_ref):
                 raise DomainError("Enter your card details.", field="card")
         elif choice == "ach":
-            # Stripe collects the account on the next step; the demo bank fields come first.
-            needs_ref = company.settings.payment_provider == "demo"
+            # Some providers collect the account on the next step, others on this page.
+            needs_ref = provider_for(company).bank_details_on_checkout
             if (method_ref or needs_ref) and not METHOD_REF.match(method_ref):
                 raise DomainError("Enter your bank account details.", field="bank")
         else:
@@ -320,22 +323,7 @@ def confirm(request: HttpRequest, identity: PortalIdentity, payment_id: int) -> 
             payment_cancel(payment=payment, actor=actor)
             messages.info(request, "The payment was cancelled. Nothing was charged.")
             return HttpResponseRedirect(_checkout_url(company, ids))
-        if payment.provider == "demo" and decision in ("approve", "decline"):
-            from doorstep.payments.providers.demo.provider import DemoProvider
-
-            intent = DemoIntent.objects.filter(reference=payment.provider_reference).first()
-            if intent is None:
-                raise ProviderError("no such demo payment")
-            result = DemoProvider().authenticate(
-                reference=intent.reference,
-                client_secret=intent.client_secret,
-                success=decision == "approve",
-            )
-            from doorstep.payments.ledger import payment_apply_result
-
-            payment = payment_apply_result(payment_id=payment.pk, result=result, actor=actor)
-        else:
-            payment = payment_refresh(payment=payment, actor=actor)
+        payment = payment_confirm(payment=payment, answer=decision, actor=actor)
     except ProviderError:
         messages.error(request, "We couldn't reach the payment processor. Please try again.")
         return redirect("payments:confirm", company.slug, payment.pk)
@@ -353,16 +341,9 @@ def _render_confirm(
     request: HttpRequest, identity: PortalIdentity, payment: Payment
 ) -> HttpResponse:
     company = payment.company
-    client_secret = ""
-    if payment.provider == "stripe" and payment.provider_reference:
-        try:
-            client_secret = (
-                provider_for(company)
-                .retrieve(reference=payment.provider_reference, account=connected_account(company))
-                .client_secret
-            )
-        except ProviderError:
-            client_secret = ""
+    step = provider_named(payment.provider).confirmation_step(
+        reference=payment.provider_reference, account=connected_account(company)
+    )
     return portal_render(
         request,
         identity,
@@ -370,13 +351,7 @@ def _render_confirm(
         nav="invoices",
         payment=payment,
         amount=format_money(payment.amount, payment.currency, company.locale),
-        client_secret=client_secret,
-        setup=provider_for(company).checkout_setup(account=connected_account(company))
-        if payment.provider == "demo"
-        else None,
-        stripe_js_url=settings.STRIPE_JS_URL,
-        stripe_key=settings.STRIPE_PUBLISHABLE_KEY,
-        stripe_account=connected_account(company),
+        step=step,
         is_ach=payment.method == PaymentMethod.ACH,
     )
 

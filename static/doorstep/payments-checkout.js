@@ -14,8 +14,8 @@
 
   if (provider === "stripe" && window.Stripe) {
     stripe = form.dataset.account
-      ? window.Stripe(form.dataset.stripeKey, { stripeAccount: form.dataset.account })
-      : window.Stripe(form.dataset.stripeKey);
+      ? window.Stripe(form.dataset.publishableKey, { stripeAccount: form.dataset.account })
+      : window.Stripe(form.dataset.publishableKey);
     card = stripe.elements().create("card");
     card.mount("#card-element");
   }

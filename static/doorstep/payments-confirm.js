@@ -7,8 +7,8 @@
   var start = document.getElementById("confirm-start");
   var errors = document.getElementById("confirm-errors");
   var stripe = form.dataset.account
-    ? window.Stripe(form.dataset.stripeKey, { stripeAccount: form.dataset.account })
-    : window.Stripe(form.dataset.stripeKey);
+    ? window.Stripe(form.dataset.publishableKey, { stripeAccount: form.dataset.account })
+    : window.Stripe(form.dataset.publishableKey);
   var secret = form.dataset.clientSecret;
 
   function done() { form.submit(); }

@@ -15,7 +15,7 @@ from doorstep.customers.models import Customer
 from doorstep.jobs.models import Job
 from doorstep.messaging.models import Conversation
 from doorstep.payments.models import WebhookEvent
-from doorstep.payments.providers.stripe.webhooks import signature_header
+from doorstep.payments.providers.stripe.signature import signature_header
 
 from ..backoffice.helpers import add_inline_row, errors_of, form_data, staff_client
 from ..factories import (

@@ -12,7 +12,7 @@ from django.test import Client
 
 from doorstep.access.models import SessionScope
 from doorstep.billing.models import Invoice
-from doorstep.payments.providers.stripe.webhooks import signature_header
+from doorstep.payments.providers.stripe.signature import signature_header
 
 from ..factories import ContactFactory, CustomerFactory, make_invoice, make_portal_account
 from ..portal_helpers import sign_in

@@ -11,7 +11,7 @@ from doorstep.core.audit import Actor
 from doorstep.core.models import AuditEvent
 from doorstep.payments.checkout import payment_attempt_create
 from doorstep.payments.models import Payment, PaymentState
-from doorstep.payments.providers.stripe.webhooks import signature_header
+from doorstep.payments.providers.stripe.signature import signature_header
 from doorstep.payments.webhooks import webhook_handle, webhook_receive
 
 from .helpers import WEBHOOK_SECRET, intent_object, invoice_for, make_payer, reload, stripe_event

@@ -263,7 +263,7 @@ def test_a_success_for_another_amount_or_currency_pays_nothing_and_alerts_billin
 
 
 def test_the_demo_providers_events_are_checked_the_same_way(company, mailbox):
-    from doorstep.payments.providers.demo.provider import demo_secret
+    from doorstep.payments.providers.demo.events import demo_secret
 
     payer = make_payer(company)
     invoice = invoice_for(payer, 10000)

@@ -2,8 +2,9 @@
 
 Its "server side" is the DemoIntent table. The checkout page's demo card fields are turned into
 a `pm_demo_<brand>_<last4>_<mm>_<yy>` reference in the browser (like Stripe.js does), so even in
-demo mode no card number reaches our server. Every change emits a provider event through the
-same inbox and handler the Stripe webhooks use.
+demo mode no card number reaches our server. Every change of an intent comes back with a
+neutral ProviderEvent in its ChargeResult, which checkout hands to the same inbox and handler
+the Stripe webhooks use (events.py).
 
 Test cards (any future expiry, any CVC):
   4242 4242 4242 4242, 5555 5555 5555 4444    succeed
@@ -18,11 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
-import time
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -32,11 +31,22 @@ from ..base import (
     ChargeRequest,
     ChargeResult,
     CheckoutSetup,
+    ConfirmationStep,
     MethodDetails,
     ProviderError,
     ProviderEvent,
     RefundResult,
 )
+from . import events
+from .events import intent_event
+
+if TYPE_CHECKING:
+    from doorstep.payments.models import DemoIntent
+    from doorstep.tenancy.models import CompanySettings
+
+TEMPLATES = "payments/providers/demo"
+# What the confirmation step's buttons send (templates/payments/providers/demo/confirm.html).
+APPROVE, DECLINE = "approve", "decline"
 
 DECLINES = {
     "0341": ("card_declined", "Your card was declined."),
@@ -54,10 +64,6 @@ FAILURE_MESSAGES = {
 FAILING_BANK_ACCOUNTS = {"1116"}
 
 
-def demo_secret() -> str:
-    return hashlib.sha256(f"demo-webhooks:{settings.SECRET_KEY}".encode()).hexdigest()
-
-
 def method_parse(method_ref: str) -> MethodDetails:
     """pm_demo_visa_4242_12_30 or pm_demo_bank_6789."""
     parts = method_ref.split("_")
@@ -72,7 +78,12 @@ def method_parse(method_ref: str) -> MethodDetails:
     return MethodDetails(method_ref, parts[2], parts[3][-4:], month, year)
 
 
-def _result(intent: Any) -> ChargeResult:
+def _failure_message(intent: DemoIntent) -> str:
+    return FAILURE_MESSAGES.get(intent.failure_code, "The payment failed.")
+
+
+def _result(intent: DemoIntent, *, announce: bool = False) -> ChargeResult:
+    """Where the intent stands; `announce`: it just changed, so its event comes along."""
     details = method_parse(intent.method_ref) if intent.method_ref else None
     failed = intent.status == "failed"
     return ChargeResult(
@@ -83,65 +94,51 @@ def _result(intent: Any) -> ChargeResult:
         last4=details.last4 if details else "",
         provider_fee=0,
         failure_code=intent.failure_code if failed else "",
-        failure_message=FAILURE_MESSAGES.get(intent.failure_code, "The payment failed.")
-        if failed
-        else "",
+        failure_message=_failure_message(intent) if failed else "",
+        events=(intent_event(intent, _failure_message(intent)),) if announce else (),
     )
-
-
-def _emit(intent: Any, event_type: str) -> None:
-    """Send the event the way a provider would: after our own transaction commits."""
-    from doorstep.payments.webhooks import webhook_receive
-
-    data = {
-        "id": intent.reference,
-        "object": "payment_intent",
-        "status": {"failed": "requires_payment_method"}.get(intent.status, intent.status),
-        "amount": intent.amount,
-        "currency": intent.currency.lower(),
-        "metadata": intent.metadata,
-        "payment_method": intent.method_ref,
-        "last_payment_error": {
-            "code": intent.failure_code,
-            "message": FAILURE_MESSAGES.get(intent.failure_code, "The payment failed."),
-        }
-        if intent.failure_code
-        else None,
-    }
-    payload = json.dumps(
-        {
-            "id": f"evt_demo_{secrets.token_hex(8)}",
-            "type": event_type,
-            "created": int(time.time()),
-            "data": {"object": data},
-        }
-    ).encode()
-    signature = sign(payload)
-    transaction.on_commit(
-        lambda: webhook_receive(provider="demo", payload=payload, signature=signature)
-    )
-
-
-def sign(payload: bytes) -> str:
-    from ..stripe.webhooks import signature_header
-
-    return signature_header(payload=payload, secret=demo_secret())
-
-
-EVENT_FOR_STATUS = {
-    "succeeded": "payment_intent.succeeded",
-    "failed": "payment_intent.payment_failed",
-    "processing": "payment_intent.processing",
-    "requires_action": "payment_intent.requires_action",
-    "canceled": "payment_intent.canceled",
-}
 
 
 class DemoProvider:
     name = "demo"
+    signature_header = events.SIGNATURE_HEADER
+    bank_details_on_checkout = True  # the page's demo bank fields give the method reference
+
+    def connected_account(self, settings: CompanySettings) -> str:
+        return ""
+
+    def platform_fee_applies(self, *, account: str) -> bool:
+        return True  # the demo pretends to be the company's connected account
 
     def checkout_setup(self, *, account: str) -> CheckoutSetup:
-        return CheckoutSetup(provider=self.name)
+        return CheckoutSetup(
+            provider=self.name,
+            card_template=f"{TEMPLATES}/card.html",
+            bank_template=f"{TEMPLATES}/bank.html",
+            note_template=f"{TEMPLATES}/note.html",
+        )
+
+    def confirmation_step(self, *, reference: str, account: str) -> ConfirmationStep:
+        return ConfirmationStep(template=f"{TEMPLATES}/confirm.html")
+
+    def confirmation_answer(
+        self, *, reference: str, account: str, answer: str
+    ) -> ChargeResult | None:
+        """The demo bank's buttons; anything else asks where the intent stands."""
+        from doorstep.payments.models import DemoIntent
+
+        if answer in (APPROVE, DECLINE):
+            intent = DemoIntent.objects.filter(reference=reference).first() if reference else None
+            if intent is None:
+                raise ProviderError("no such demo payment")
+            return self.authenticate(
+                reference=intent.reference,
+                client_secret=intent.client_secret,
+                success=answer == APPROVE,
+            )
+        if not reference:
+            return None
+        return self.retrieve(reference=reference, account=account)
 
     @transaction.atomic
     def charge(self, request: ChargeRequest) -> ChargeResult:
@@ -198,8 +195,7 @@ class DemoProvider:
                 intent.save()
         except IntegrityError:
             return _result(DemoIntent.objects.get(idempotency_key=request.idempotency_key))
-        _emit(intent, EVENT_FOR_STATUS[intent.status])
-        return _result(intent)
+        return _result(intent, announce=True)
 
     @transaction.atomic
     def authenticate(self, *, reference: str, client_secret: str, success: bool) -> ChargeResult:
@@ -215,7 +211,7 @@ class DemoProvider:
             else:
                 intent.status, intent.failure_code = "failed", "authentication_failed"
             intent.save(update_fields=["status", "failure_code"])
-            _emit(intent, EVENT_FOR_STATUS[intent.status])
+            return _result(intent, announce=True)
         return _result(intent)
 
     @transaction.atomic
@@ -236,7 +232,7 @@ class DemoProvider:
             else:
                 intent.status = "succeeded"
             intent.save(update_fields=["status", "failure_code"])
-            _emit(intent, EVENT_FOR_STATUS[intent.status])
+            return _result(intent, announce=True)
         return _result(intent)
 
     @transaction.atomic
@@ -249,7 +245,7 @@ class DemoProvider:
         if intent.status in {"pending", "requires_action"}:
             intent.status = "canceled"
             intent.save(update_fields=["status"])
-            _emit(intent, EVENT_FOR_STATUS["canceled"])
+            return _result(intent, announce=True)
         return _result(intent)
 
     def refund(
@@ -283,7 +279,11 @@ class DemoProvider:
     def method_detach(self, *, method_ref: str, account: str) -> None:
         return None
 
-    def event_parse(self, *, payload: bytes, signature: str) -> ProviderEvent:
-        from ..stripe.webhooks import event_verify
+    def webhook_problem(self) -> str:
+        return ""  # the demo's secret is derived from SECRET_KEY: always there
 
-        return event_verify(payload=payload, signature=signature, secret=demo_secret())
+    def event_parse(self, *, payload: bytes, signature: str) -> ProviderEvent:
+        return events.event_parse(payload=payload, signature=signature)
+
+    def event_read(self, body: dict[str, Any]) -> ProviderEvent:
+        return events.event_read(body)

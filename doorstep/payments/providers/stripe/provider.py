@@ -8,7 +8,7 @@ Card details are only ever entered in Stripe's own fields: we see `pm_...` refer
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import stripe
 from django.conf import settings
@@ -17,13 +17,20 @@ from ..base import (
     ChargeRequest,
     ChargeResult,
     CheckoutSetup,
+    ConfirmationStep,
     InvalidSignature,
     MethodDetails,
     ProviderError,
     ProviderEvent,
     RefundResult,
 )
-from .webhooks import event_verify
+from .events import event_from_payload, event_read
+from .signature import SIGNATURE_HEADER, signature_verify
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import CompanySettings
+
+TEMPLATES = "payments/providers/stripe"
 
 STATUS_MAP = {
     "succeeded": "succeeded",
@@ -99,6 +106,15 @@ def result_from_intent(intent: Any) -> ChargeResult:
 
 class StripeProvider:
     name = "stripe"
+    signature_header = SIGNATURE_HEADER
+    bank_details_on_checkout = False  # Stripe.js collects the bank account on the next step
+
+    def connected_account(self, settings: CompanySettings) -> str:
+        return settings.stripe_account_id or ""
+
+    def platform_fee_applies(self, *, account: str) -> bool:
+        # Only a connected account's charge can carry an application fee for the platform.
+        return bool(account)
 
     def checkout_setup(self, *, account: str) -> CheckoutSetup:
         try:
@@ -112,11 +128,40 @@ class StripeProvider:
             raise ProviderError(str(exc)) from exc
         return CheckoutSetup(
             provider=self.name,
+            card_template=f"{TEMPLATES}/card.html",
+            bank_template=f"{TEMPLATES}/bank.html",
+            note_template=f"{TEMPLATES}/note.html",
+            scripts_template=f"{TEMPLATES}/checkout_scripts.html",
             publishable_key=settings.STRIPE_PUBLISHABLE_KEY,
             js_url=settings.STRIPE_JS_URL,
             client_secret=setup.client_secret or "",
             account=account,
         )
+
+    def confirmation_step(self, *, reference: str, account: str) -> ConfirmationStep:
+        """Stripe.js runs 3-D Secure or collects the bank account with the intent's secret."""
+        client_secret = ""
+        if reference:
+            try:
+                client_secret = self.retrieve(reference=reference, account=account).client_secret
+            except ProviderError:
+                client_secret = ""
+        return ConfirmationStep(
+            template=f"{TEMPLATES}/confirm.html",
+            scripts_template=f"{TEMPLATES}/confirm_scripts.html",
+            client_secret=client_secret,
+            publishable_key=settings.STRIPE_PUBLISHABLE_KEY,
+            js_url=settings.STRIPE_JS_URL,
+            account=account,
+        )
+
+    def confirmation_answer(
+        self, *, reference: str, account: str, answer: str
+    ) -> ChargeResult | None:
+        """The page posts once Stripe.js is done, whatever happened: ask Stripe."""
+        if not reference:
+            return None
+        return self.retrieve(reference=reference, account=account)
 
     def charge(self, request: ChargeRequest) -> ChargeResult:
         params: dict[str, Any] = {
@@ -267,8 +312,17 @@ class StripeProvider:
         except stripe.StripeError as exc:
             raise ProviderError(str(exc)) from exc
 
+    def webhook_problem(self) -> str:
+        if not settings.STRIPE_WEBHOOK_SECRET:
+            return "STRIPE_WEBHOOK_SECRET is not set: refusing Stripe webhooks"
+        return ""
+
     def event_parse(self, *, payload: bytes, signature: str) -> ProviderEvent:
         secret = settings.STRIPE_WEBHOOK_SECRET
         if not secret:
             raise InvalidSignature("STRIPE_WEBHOOK_SECRET is not set")
-        return event_verify(payload=payload, signature=signature, secret=secret)
+        signature_verify(payload=payload, signature=signature, secret=secret)
+        return event_from_payload(payload)
+
+    def event_read(self, body: dict[str, Any]) -> ProviderEvent:
+        return event_read(body)

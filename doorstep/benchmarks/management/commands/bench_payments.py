@@ -33,7 +33,7 @@ from doorstep.core.audit import Actor
 from doorstep.customers.models import Contact, Customer
 from doorstep.payments.checkout import payment_attempt_create
 from doorstep.payments.models import Payment
-from doorstep.payments.providers.stripe.webhooks import signature_header
+from doorstep.payments.providers.stripe.signature import signature_header
 from doorstep.payments.webhooks import webhook_handle, webhook_receive
 from doorstep.tenancy.services import company_create
 
