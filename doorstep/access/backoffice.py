@@ -32,7 +32,7 @@ def staff_actor(request: HttpRequest) -> Actor:
 @admin.action(description="Send to customer (email with a “View and pay” link)")
 def send_invoices(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
     """One message per invoice: sent to whom, or why not. One failure stops no other."""
-    from doorstep.billing.services import invoice_send
+    from doorstep.access.invoice_sending import invoice_send
 
     for invoice in queryset.select_related("customer", "company__settings"):
         try:

@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from doorstep.billing.models import InvoiceState
 from doorstep.core.audit import Actor
+from doorstep.core.links import portal_url
 from doorstep.notifications.send_time import derived_token, new_nonce, reference
 from doorstep.notifications.services import NotificationSkipped
 
 from .events import access_event
 from .models import InvoiceLink, PortalAccount, PortalAccountState
-from .services import LinkRefused, contact_email, portal_url
+from .services import LinkRefused, contact_email
 from .tokens import token_hash, token_looks_valid
 
 INVOICE_LINK_KIND = "invoice_link"

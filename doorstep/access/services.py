@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
+from doorstep.core.links import portal_url
 from doorstep.customers.models import Contact
 from doorstep.customers.selectors import customer_primary_contact
 from doorstep.notifications.send_time import derived_code, derived_token, new_nonce, reference
@@ -47,11 +48,6 @@ class LinkRefused(DomainError):
         self.link = link
         if reason in {"malformed", "unknown", "wrong_company"}:
             self.status_code = 404
-
-
-def portal_url(company: Company, path: str = "") -> str:
-    """Links in emails come from BASE_URL, never from the request's Host header."""
-    return f"{settings.BASE_URL}/p/{company.slug}/{path}"
 
 
 def link_lifetime(company: Company, purpose: str) -> timedelta:

@@ -34,7 +34,8 @@ from doorstep.payments.backoffice import InvoicePaymentsInline, invoice_refund_l
 from doorstep.tenancy.roles import StaffAction
 from doorstep.tenancy.time import company_today
 
-from . import services
+from .estimates import estimate_change_state, estimate_recalculate
+from .invoices import invoice_open, invoice_recalculate, invoice_void
 from .models import (
     Estimate,
     EstimateState,
@@ -231,15 +232,15 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
         super().save_model(request, obj, form, change)
 
     def after_related_saved(self, request: HttpRequest, obj: Any, change: bool) -> None:
-        services.invoice_recalculate(invoice=obj)
+        invoice_recalculate(invoice=obj)
 
     @admin.action(description="Open selected invoices (issue them to the customer)")
     def open_invoices(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        self._apply(request, queryset, services.invoice_open, "opened")
+        self._apply(request, queryset, invoice_open, "opened")
 
     @admin.action(description="Void selected invoices")
     def void_invoices(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        self._apply(request, queryset, services.invoice_void, "voided")
+        self._apply(request, queryset, invoice_void, "voided")
 
     def _apply(
         self, request: HttpRequest, queryset: QuerySet[Any], service: Any, done: str
@@ -276,7 +277,7 @@ def _estimate_action(state: EstimateState) -> Any:
         count = 0
         for estimate in queryset.select_related("company"):
             try:
-                services.estimate_change_state(
+                estimate_change_state(
                     company=estimate.company,
                     estimate=estimate,
                     new_state=state,
@@ -403,4 +404,4 @@ class EstimateAdmin(MoneyColumns, AuditedAdmin):
         super().save_model(request, obj, form, change)
 
     def after_related_saved(self, request: HttpRequest, obj: Any, change: bool) -> None:
-        services.estimate_recalculate(estimate=obj)
+        estimate_recalculate(estimate=obj)

@@ -15,8 +15,8 @@ from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
 from doorstep.tenancy.roles import StaffAction, takes
 
+from .estimates import estimate_convert_to_job
 from .models import Estimate
-from .services import estimate_convert_to_job
 
 
 @takes(StaffAction.EDIT_JOBS)  # it schedules work, not only paperwork

@@ -21,8 +21,8 @@ from doorstep.backoffice.tenant_admin import staff_actor
 from doorstep.core.errors import DomainError
 from doorstep.tenancy.roles import StaffAction, staff_may
 
+from .estimates import estimate_comment_reply
 from .models import Estimate, EstimateState
-from .services import estimate_comment_reply
 
 
 class ReplyForm(forms.Form):

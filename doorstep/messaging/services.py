@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -16,6 +15,7 @@ from django.utils import timezone
 from doorstep.billing.models import Invoice
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
+from doorstep.core.links import office_change_url, portal_url
 from doorstep.core.uploads import (
     MAX_PHOTO_BYTES,
     PHOTO_KINDS,
@@ -23,7 +23,7 @@ from doorstep.core.uploads import (
     private_file_store,
 )
 from doorstep.jobs.models import Job
-from doorstep.notifications.customer_notices import customer_notify, portal_url
+from doorstep.notifications.customer_notices import customer_notify
 from doorstep.notifications.models import NotificationEvent
 from doorstep.notifications.services import notification_enqueue
 from doorstep.servicerequests.models import ServiceRequest
@@ -191,8 +191,7 @@ def _tell_other_side(company: Any, conversation: Conversation, side: str, messag
                 "subject": f"New message from {conversation.customer.name}: {conversation.subject}",
                 "heading": f"{conversation.customer.name} wrote",
                 "body": message.body,
-                "button_url": f"{settings.BASE_URL}/office/messaging/conversation/"
-                f"{conversation.pk}/change/",
+                "button_url": office_change_url(conversation),
                 "button_label": "Answer in the back office",
             },
         )

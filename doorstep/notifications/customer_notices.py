@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 
+from doorstep.core.links import portal_url
 from doorstep.customers.models import Customer
 from doorstep.customers.selectors import customer_primary_contact
 
@@ -76,10 +76,6 @@ def unsubscribe_token_read(token: str) -> dict[str, Any] | None:
     except signing.BadSignature:
         return None
     return data if isinstance(data, dict) else None
-
-
-def portal_url(company: Any, path: str = "") -> str:
-    return f"{settings.BASE_URL}/p/{company.slug}/{path.lstrip('/')}"
 
 
 def customer_notify(

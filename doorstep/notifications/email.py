@@ -13,7 +13,7 @@ from .models import Notification
 from .send_time import resolve
 
 # kind -> function(company, id) returning (filename, bytes, mimetype). Apps register builders
-# (e.g. billing registers "invoice_pdf") in their AppConfig.ready().
+# (e.g. access registers "invoice_pdf") in their AppConfig.ready().
 ATTACHMENT_BUILDERS: dict[str, Callable[[Any, int], tuple[str, bytes, str]]] = {}
 
 

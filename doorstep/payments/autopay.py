@@ -1,6 +1,6 @@
 """Autopay: when an invoice is sent to a customer who said yes, charge the saved card once.
 
-Triggered by `billing.signals.invoice_sent` (sent after commit). The charge is off-session and
+Asked by access.invoice_sending after an invoice email is committed. The charge is off-session and
 happens at most once per invoice (`Payment.autopay_invoice` is unique); a failure marks the
 invoice "action needed" and tells the customer and the billing inbox — never a blind retry.
 """
@@ -8,7 +8,6 @@ invoice "action needed" and tells the customer and the billing inbox — never a
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -26,7 +25,8 @@ log = logging.getLogger("doorstep.payments.autopay")
 ACTOR = Actor.system("Autopay")
 
 
-def autopay_on_invoice_sent(sender: Any, invoice_id: int, company_id: int, **kwargs: Any) -> None:
+def autopay_after_invoice_sent(*, invoice_id: int, company_id: int) -> None:
+    """An invoice email went to the customer (first send or resend): charge in a task."""
     from .tasks import autopay_charge
 
     autopay_charge.enqueue(invoice_id, company_id)

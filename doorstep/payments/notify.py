@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
+from doorstep.core.links import portal_page_url
 from doorstep.core.money import format_money
 from doorstep.customers.models import Contact
 from doorstep.notifications.services import notification_enqueue
@@ -21,11 +20,6 @@ def customer_email(customer: Any) -> str:
         Contact.objects.filter(customer=customer).exclude(email="").order_by("-is_primary").first()
     )
     return contact.email if contact else ""
-
-
-def _url(name: str, company: Any, *args: Any, query: str = "") -> str:
-    path = reverse(name, args=[company.slug, *args])
-    return f"{settings.BASE_URL}{path}{query}"
 
 
 def payment_context(payment: Payment, allocations: list[Any] | None = None) -> dict[str, Any]:
@@ -49,7 +43,7 @@ def payment_context(payment: Payment, allocations: list[Any] | None = None) -> d
             for a in allocations
         ],
         "failure": payment.failure_message,
-        "receipt_url": _url("payments:receipt", company, payment.pk),
+        "receipt_url": portal_page_url("payments:receipt", company, payment.pk),
     }
 
 
@@ -99,7 +93,7 @@ def notify_customer(
 def pay_link(payment: Payment) -> str:
     """The checkout for the payment's invoices (the portal asks the customer to sign in)."""
     ids = "&".join(f"invoice={a.invoice_id}" for a in payment.allocations.order_by("invoice_id"))
-    return _url("payments:checkout", payment.company, query=f"?{ids}")
+    return portal_page_url("payments:checkout", payment.company, query=f"?{ids}")
 
 
 def customer_pay_link(payment: Payment) -> str:

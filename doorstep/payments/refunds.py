@@ -13,13 +13,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from doorstep.billing.balances import invoice_payment_apply
 from doorstep.billing.models import Invoice
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 
 from . import notify
-from .ledger import invoice_apply_payment
 from .models import Payment, PaymentState, Refund, RefundState
 from .providers import connected_account, provider_named
 from .providers.base import ProviderError
@@ -193,7 +193,7 @@ def _apply_to_invoices(payment: Payment, amount: int, actor: Actor) -> None:
             continue
         allocation.amount_refunded += take
         allocation.save(update_fields=["amount_refunded"])
-        invoice_apply_payment(invoice=invoice, amount=-take)
+        invoice_payment_apply(invoice=invoice, amount=-take)
         audit_record(
             company=payment.company,
             target=invoice,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from doorstep.access.decorators import company_portal, portal_view
 from doorstep.access.portal_sessions import client_ip
-from doorstep.billing import services as billing
+from doorstep.billing.estimates import estimate_accept, estimate_comment_add, estimate_decline
 from doorstep.billing.models import EstimateState
 from doorstep.billing.pdf import invoice_pdf_bytes, invoice_pdf_filename
 from doorstep.core.audit import Actor
@@ -236,7 +236,7 @@ def estimate_detail(request: HttpRequest, company_slug: str, estimate_id: int) -
         actor = Actor.portal(portal.account.email, client_ip(request))
         try:
             if action == "accept":
-                billing.estimate_accept(
+                estimate_accept(
                     **scope,
                     estimate=estimate,
                     signature_name=request.POST.get("signature_name", ""),
@@ -244,12 +244,12 @@ def estimate_detail(request: HttpRequest, company_slug: str, estimate_id: int) -
                 )
                 messages.success(request, f"Thank you! You accepted {estimate.display_number}.")
             elif action == "decline":
-                billing.estimate_decline(
+                estimate_decline(
                     **scope, estimate=estimate, reason=request.POST.get("reason", ""), actor=actor
                 )
                 messages.success(request, f"You declined {estimate.display_number}.")
             else:
-                billing.estimate_comment_add(
+                estimate_comment_add(
                     **scope, estimate=estimate, body=request.POST.get("body", ""), actor=actor
                 )
                 messages.success(request, "Your comment was sent. We'll get back to you.")

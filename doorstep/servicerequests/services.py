@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
+from doorstep.core.links import office_change_url, portal_url
 from doorstep.core.numbering import number_next
 from doorstep.core.uploads import (
     MAX_PHOTO_BYTES,
@@ -22,7 +22,7 @@ from doorstep.core.uploads import (
 )
 from doorstep.customers.models import Location
 from doorstep.jobs.services import job_create
-from doorstep.notifications.customer_notices import customer_notify, portal_url
+from doorstep.notifications.customer_notices import customer_notify
 from doorstep.notifications.models import NotificationEvent
 from doorstep.notifications.services import notification_enqueue
 from doorstep.tenancy.time import company_today
@@ -158,8 +158,7 @@ def service_request_submit(
                 "subject": f"New service request {request.display_number} from {customer.name}",
                 "heading": f"{customer.name} asked for {service_type.name}",
                 "body": f"{location.one_line}\n\n{description}",
-                "button_url": f"{settings.BASE_URL}/office/servicerequests/"
-                f"servicerequest/{request.pk}/change/",
+                "button_url": office_change_url(request),
                 "button_label": "Review the request",
             },
         )

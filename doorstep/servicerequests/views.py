@@ -11,6 +11,7 @@ from doorstep.access.decorators import portal_view
 from doorstep.access.portal_sessions import client_ip
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
+from doorstep.core.links import job_path
 from doorstep.core.uploads import serve_private_file
 
 from . import selectors
@@ -40,7 +41,7 @@ def job_url(company: object, service_request: object) -> str | None:
     job_id = getattr(service_request, "job_id", None)
     if job_id is None:
         return None
-    return reverse("portal:job_detail", args=[company.slug, job_id])  # type: ignore[attr-defined]
+    return job_path(company, job_id)  # type: ignore[arg-type]
 
 
 @portal_view()
