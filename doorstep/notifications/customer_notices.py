@@ -9,7 +9,7 @@ from django.core import signing
 
 from doorstep.core.links import portal_url
 from doorstep.customers.models import Customer
-from doorstep.customers.selectors import customer_primary_contact
+from doorstep.customers.selectors import customer_email
 
 from .events import EVENTS, EventSpec
 from .models import Channel, CustomerPhone, MessageTemplate, Notification, NotificationPreference
@@ -100,13 +100,13 @@ def customer_notify(
         spec=spec, texts=message_template_for(company=company, event=event), values=values
     )
     queued: list[Notification] = []
-    contact = customer_primary_contact(company=company, customer=customer)
-    if wants_email and contact is not None and contact.email:
+    recipient = customer_email(company=company, customer=customer)
+    if wants_email and recipient:
         unsubscribe = reference(UNSUBSCRIBE_KIND, customer.pk, event)
         queued.append(
             notification_enqueue(
                 company=company,
-                recipient=contact.email,
+                recipient=recipient,
                 template="notice",
                 context={
                     "subject": subject,

@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from doorstep.billing.models import Invoice, InvoiceState
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
+from doorstep.customers.selectors import customer_email
 from doorstep.tenancy.models import Company
 
 from .checkout import payment_attempt_create, payment_charge
 from .models import AutopayConsent, Payment, PaymentMethod, PaymentSource
-from .notify import customer_email
 from .providers.base import ProviderError
 
 log = logging.getLogger("doorstep.payments.autopay")
@@ -74,7 +74,7 @@ def autopay_charge_invoice(*, invoice_id: int, company_id: int) -> Payment | Non
                 amount_text=None,
                 method=PaymentMethod.CARD,
                 actor=ACTOR,
-                payer_email=customer_email(invoice.customer),
+                payer_email=customer_email(company=company, customer=invoice.customer),
                 source=PaymentSource.AUTOPAY,
                 saved_method=method,
                 autopay_invoice=invoice,

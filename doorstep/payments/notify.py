@@ -9,17 +9,10 @@ from django.utils import timezone
 
 from doorstep.core.links import portal_page_url
 from doorstep.core.money import format_money
-from doorstep.customers.models import Contact
+from doorstep.customers.selectors import customer_email
 from doorstep.notifications.services import notification_enqueue
 
 from .models import Payment, Refund
-
-
-def customer_email(customer: Any) -> str:
-    contact = (
-        Contact.objects.filter(customer=customer).exclude(email="").order_by("-is_primary").first()
-    )
-    return contact.email if contact else ""
 
 
 def payment_context(payment: Payment, allocations: list[Any] | None = None) -> dict[str, Any]:
@@ -48,7 +41,7 @@ def payment_context(payment: Payment, allocations: list[Any] | None = None) -> d
 
 
 def _recipient(payment: Payment) -> str:
-    return payment.payer_email or customer_email(payment.customer)
+    return payment.payer_email or customer_email(company=payment.company, customer=payment.customer)
 
 
 def notify_receipt(

@@ -325,11 +325,7 @@ def estimates_for_customer(*, company: Any, customer: Any) -> QuerySet[Estimate]
 
 def estimates_awaiting_count(*, company: Any, customer: Any, today: date) -> int:
     """Estimates the customer can still accept or decline."""
-    return (
-        _customer_estimates(company=company, customer=customer)
-        .filter(state=EstimateState.SENT, expiry_date__gte=today)
-        .count()
-    )
+    return _customer_estimates(company=company, customer=customer).open_for_decision(today).count()
 
 
 def estimate_for_customer(*, company: Any, customer: Any, estimate_id: int) -> Estimate | None:

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from doorstep.access.decorators import company_portal, portal_view
 from doorstep.access.portal_sessions import client_ip
 from doorstep.billing.estimates import estimate_accept, estimate_comment_add, estimate_decline
-from doorstep.billing.models import EstimateState
 from doorstep.billing.pdf import invoice_pdf_bytes, invoice_pdf_filename
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
@@ -258,9 +257,7 @@ def estimate_detail(request: HttpRequest, company_slug: str, estimate_id: int) -
         else:
             return redirect(reverse("portal:estimate_detail", args=[company_slug, estimate.pk]))
     company = scope["company"]
-    open_for_decision = (
-        estimate.state == EstimateState.SENT and estimate.expiry_date >= company_today(company)
-    )
+    today = company_today(company)
     return _render(
         request,
         "portal/estimate_detail.html",
@@ -269,9 +266,8 @@ def estimate_detail(request: HttpRequest, company_slug: str, estimate_id: int) -
         estimate=estimate,
         errors=errors,
         posted=request.POST if errors else {},
-        open_for_decision=open_for_decision,
-        expired=estimate.state == EstimateState.EXPIRED
-        or (estimate.state == EstimateState.SENT and not open_for_decision),
+        open_for_decision=estimate.open_for_decision(today),
+        expired=estimate.expired_for_decision(today),
     )
 
 

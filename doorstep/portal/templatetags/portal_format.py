@@ -127,6 +127,18 @@ def job_url(job: Any, company: Any) -> str:
 
 
 @register.filter
+def open_for_decision(estimate: Any, today: date) -> bool:
+    """Estimate.open_for_decision for templates: the customer can still accept or decline."""
+    return bool(estimate.open_for_decision(today))
+
+
+@register.filter
+def expired_for_decision(estimate: Any, today: date) -> bool:
+    """Estimate.expired_for_decision for templates: too late to accept or decline."""
+    return bool(estimate.expired_for_decision(today))
+
+
+@register.filter
 def iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
