@@ -30,3 +30,9 @@ class AccessConfig(AppConfig):
 
         # Invoice emails (invoice_sending.py) attach the very file the portal serves.
         ATTACHMENT_BUILDERS["invoice_pdf"] = invoice_pdf_attachment
+
+        from doorstep.payments.notify import CUSTOMER_PAY_LINK_BUILDERS
+
+        from .invoice_links import invoice_link_for_payment
+
+        CUSTOMER_PAY_LINK_BUILDERS["invoice_link"] = invoice_link_for_payment

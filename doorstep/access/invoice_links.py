@@ -17,6 +17,8 @@ from doorstep.core.audit import Actor
 from doorstep.core.links import portal_url
 from doorstep.notifications.send_time import derived_token, new_nonce, reference
 from doorstep.notifications.services import NotificationSkipped
+from doorstep.payments.models import Payment
+from doorstep.payments.notify import payment_recipient
 
 from .events import access_event
 from .models import InvoiceLink, PortalAccount, PortalAccountState
@@ -41,6 +43,22 @@ def invoice_link_create(*, invoice: Any, account: PortalAccount) -> str:
         email=account.email,
     )
     return reference(INVOICE_LINK_KIND, link.pk, nonce)
+
+
+def invoice_link_for_payment(payment: Payment) -> str | None:
+    """For the customer's own email about a failed payment (payments.notify): when it was
+    for one invoice and the customer has portal access at that address, a fresh invoice
+    link (view and pay that invoice, no sign-in needed, as in the invoice email)."""
+    allocations = list(payment.allocations.select_related("invoice"))
+    account = (
+        PortalAccount.objects.for_company(payment.company)
+        .filter(customer=payment.customer, email__iexact=payment_recipient(payment))
+        .exclude(state=PortalAccountState.DEACTIVATED)
+        .first()
+    )
+    if len(allocations) == 1 and account is not None:
+        return invoice_link_create(invoice=allocations[0].invoice, account=account)
+    return None
 
 
 def invoice_link_url_at_send(company: Any, args: list[str]) -> str:

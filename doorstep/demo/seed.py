@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from doorstep.access.models import PortalAccount, PortalAccountState
+from doorstep.billing.balances import invoice_payment_processing
 from doorstep.billing.estimates import estimate_change_state, estimate_create
 from doorstep.billing.invoices import LineInput, invoice_create, invoice_void
 from doorstep.billing.models import Estimate, EstimateState, Invoice
@@ -352,7 +353,7 @@ def _bank_transfer_pending(company: Company, invoice: Invoice) -> None:
     PaymentAllocation.objects.create(
         company=company, payment=payment, invoice=invoice, amount=invoice.balance_due
     )
-    Invoice.objects.filter(pk=invoice.pk).update(amount_pending=invoice.balance_due)
+    invoice_payment_processing(invoice=invoice, amount=invoice.balance_due)
 
 
 def _estimates(company: Company, spec: CompanySpec, customers: list[Customer]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,14 +41,14 @@ def payment_context(payment: Payment, allocations: list[Any] | None = None) -> d
     }
 
 
-def _recipient(payment: Payment) -> str:
+def payment_recipient(payment: Payment) -> str:
     return payment.payer_email or customer_email(company=payment.company, customer=payment.customer)
 
 
 def notify_receipt(
     payment: Payment, *, pending: bool = False, allocations: list[Any] | None = None
 ) -> None:
-    recipient = _recipient(payment)
+    recipient = payment_recipient(payment)
     if recipient:
         notification_enqueue(
             company=payment.company,
@@ -71,7 +72,7 @@ def notify_billing(payment: Payment, *, template: str, extra: dict[str, Any] | N
 def notify_customer(
     payment: Payment, *, template: str, extra: dict[str, Any] | None = None
 ) -> None:
-    recipient = _recipient(payment)
+    recipient = payment_recipient(payment)
     if recipient:
         notification_enqueue(
             company=payment.company,
@@ -89,28 +90,26 @@ def pay_link(payment: Payment) -> str:
     return portal_page_url("payments:checkout", payment.company, query=f"?{ids}")
 
 
-def customer_pay_link(payment: Payment) -> str:
-    """For the customer's own email: when the failed payment was for one invoice and the
-    customer has portal access, a fresh invoice link (view and pay that invoice, no sign-in
-    needed, as in the invoice email); otherwise the checkout behind sign-in."""
-    from doorstep.access.invoice_links import invoice_link_create
-    from doorstep.access.models import PortalAccount, PortalAccountState
+# A link for the customer's own email that needs no sign-in. Portal access sits above
+# payments, so it registers its builder here (access/apps.py, "invoice_link": a fresh
+# invoice link when the payment was for one invoice); None means it has none to offer.
+CUSTOMER_PAY_LINK_BUILDERS: dict[str, Callable[[Payment], str | None]] = {}
 
-    allocations = list(payment.allocations.select_related("invoice"))
-    account = (
-        PortalAccount.objects.for_company(payment.company)
-        .filter(customer=payment.customer, email__iexact=_recipient(payment))
-        .exclude(state=PortalAccountState.DEACTIVATED)
-        .first()
-    )
-    if len(allocations) == 1 and account is not None:
-        return invoice_link_create(invoice=allocations[0].invoice, account=account)
+
+def customer_pay_link(payment: Payment) -> str:
+    """For the customer's own email: a registered no-sign-in link (view and pay that
+    invoice, as in the invoice email) if one applies; otherwise the checkout behind
+    sign-in."""
+    for build in CUSTOMER_PAY_LINK_BUILDERS.values():
+        link = build(payment)
+        if link:
+            return link
     return pay_link(payment)
 
 
 def notify_refund(refund: Refund) -> None:
     payment = refund.payment
-    recipient = _recipient(payment)
+    recipient = payment_recipient(payment)
     if recipient:
         notification_enqueue(
             company=payment.company,
