@@ -7,7 +7,7 @@ void, and revocable by staff. It dies with the account (deactivated) or its old 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +24,9 @@ from .events import access_event
 from .models import InvoiceLink, PortalAccount, PortalAccountState
 from .services import LinkRefused, contact_email
 from .tokens import token_hash, token_looks_valid
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 INVOICE_LINK_KIND = "invoice_link"
 
@@ -61,7 +64,7 @@ def invoice_link_for_payment(payment: Payment) -> str | None:
     return None
 
 
-def invoice_link_url_at_send(company: Any, args: list[str]) -> str:
+def invoice_link_url_at_send(company: Company, args: list[str]) -> str:
     """Resolver of `[[send-time invoice_link ID NONCE]]`: the URL with the raw token."""
     link_id, nonce = args
     raw = derived_token(INVOICE_LINK_KIND, nonce)
@@ -80,7 +83,7 @@ def invoice_link_closed(invoice: Any) -> bool:
     return timezone.now() > paid_at + PAID_GRACE
 
 
-def invoice_link_find(*, company: Any, raw: str) -> InvoiceLink:
+def invoice_link_find(*, company: Company, raw: str) -> InvoiceLink:
     if not token_looks_valid(raw):
         raise LinkRefused("malformed")
     link = (
@@ -121,7 +124,7 @@ def invoice_link_opened(*, link: InvoiceLink, ip_address: str | None) -> None:
 
 
 @transaction.atomic
-def invoice_links_revoke(*, company: Any, invoice: Any, actor: Actor) -> int:
+def invoice_links_revoke(*, company: Company, invoice: Any, actor: Actor) -> int:
     """Staff: every emailed link of this invoice stops working (sessions opened by them too)."""
     from .models import PortalSession
 

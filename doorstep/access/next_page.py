@@ -8,7 +8,7 @@ portal is accepted, so the parameter can never send anyone to another site.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,11 +17,14 @@ from django.urls import reverse
 
 from .portal_sessions import portal_cookie_path
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 COOKIE = "doorstep_portal_next"
 LIFETIME_SECONDS = 3600
 
 
-def next_path_allowed(company: Any, path: str | None) -> bool:
+def next_path_allowed(company: Company, path: str | None) -> bool:
     prefix = portal_cookie_path(company)
     return bool(
         path
@@ -33,14 +36,14 @@ def next_path_allowed(company: Any, path: str | None) -> bool:
     )
 
 
-def sign_in_url(company: Any, next_path: str | None = None) -> str:
+def sign_in_url(company: Company, next_path: str | None = None) -> str:
     url = reverse("access:sign_in", args=[company.slug])
     if next_path_allowed(company, next_path):
         url += "?" + urlencode({"next": next_path})
     return url
 
 
-def remember_next(request: HttpRequest, response: HttpResponse, company: Any) -> None:
+def remember_next(request: HttpRequest, response: HttpResponse, company: Company) -> None:
     path = request.GET.get("next") or ""
     if next_path_allowed(company, path):
         response.set_cookie(
@@ -54,12 +57,12 @@ def remember_next(request: HttpRequest, response: HttpResponse, company: Any) ->
         )
 
 
-def after_sign_in_url(request: HttpRequest, company: Any) -> str:
+def after_sign_in_url(request: HttpRequest, company: Company) -> str:
     path = request.COOKIES.get(COOKIE)
     if next_path_allowed(company, path):
         return str(path)
     return reverse("portal:home", args=[company.slug])
 
 
-def forget_next(response: HttpResponse, company: Any) -> None:
+def forget_next(response: HttpResponse, company: Company) -> None:
     response.delete_cookie(COOKIE, path=portal_cookie_path(company))

@@ -35,7 +35,7 @@ VERIFY_WITHIN = timedelta(hours=24)
 REGISTRATION_LINK_KIND = "registration_link"
 
 
-def registration_link_url_at_send(company: Any, args: list[str]) -> str:
+def registration_link_url_at_send(company: Company, args: list[str]) -> str:
     """Resolver of `[[send-time registration_link ID NONCE]]`: the verification URL."""
     request_id, nonce = args
     raw = derived_token(REGISTRATION_LINK_KIND, nonce)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -211,6 +212,9 @@ class EstimateQuerySet(TenantQuerySet):
         return self.filter(state=EstimateState.SENT, expiry_date__gte=today)
 
 
+EstimateManager = models.Manager.from_queryset(EstimateQuerySet)
+
+
 class Estimate(TenantModel):
     number = models.PositiveIntegerField(editable=False)
     customer = models.ForeignKey(
@@ -250,7 +254,7 @@ class Estimate(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = EstimateQuerySet.as_manager()
+    objects: ClassVar[EstimateManager] = EstimateManager()
 
     class Meta:
         ordering = ["-issue_date", "-number"]

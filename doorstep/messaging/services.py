@@ -5,7 +5,7 @@ their notification preferences; the office at its support address)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -38,6 +38,9 @@ from .models import (
     Topic,
 )
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 
 def _check_body(body: str) -> str:
     body = (body or "").strip()
@@ -48,7 +51,7 @@ def _check_body(body: str) -> str:
     return body
 
 
-def _about(company: Any, customer: Any, topic: str, about_id: int | None) -> dict[str, Any]:
+def _about(company: Company, customer: Any, topic: str, about_id: int | None) -> dict[str, Any]:
     """The job/invoice/request a conversation is about: only the customer's own."""
     if topic == Topic.GENERAL:
         return {}
@@ -70,7 +73,7 @@ def _about(company: Any, customer: Any, topic: str, about_id: int | None) -> dic
 @transaction.atomic
 def conversation_start(
     *,
-    company: Any,
+    company: Company,
     customer: Any,
     subject: str,
     body: str,
@@ -118,7 +121,7 @@ def conversation_start(
 @transaction.atomic
 def message_post(
     *,
-    company: Any,
+    company: Company,
     conversation_id: int,
     side: str,
     body: str,
@@ -168,7 +171,9 @@ def message_post(
     return message
 
 
-def _tell_other_side(company: Any, conversation: Conversation, side: str, message: Message) -> None:
+def _tell_other_side(
+    company: Company, conversation: Conversation, side: str, message: Message
+) -> None:
     thread = portal_url(company, f"messages/{conversation.pk}")
     if side == Side.STAFF:
         customer_notify(
@@ -197,7 +202,7 @@ def _tell_other_side(company: Any, conversation: Conversation, side: str, messag
         )
 
 
-def conversation_mark_read(*, company: Any, conversation: Conversation, side: str) -> None:
+def conversation_mark_read(*, company: Company, conversation: Conversation, side: str) -> None:
     """The reader's own counter goes to zero (a plain UPDATE: no audit row for reading)."""
     field = "customer_unread" if side == Side.CUSTOMER else "staff_unread"
     if getattr(conversation, field):

@@ -3,7 +3,7 @@ customer chose. Called inside the business transaction: the outbox rows commit w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 
@@ -19,11 +19,14 @@ from .services import NotificationSkipped, notification_enqueue
 from .sms import sms_configured
 from .templating import placeholders_fill
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 UNSUBSCRIBE_SALT = "doorstep.notifications.unsubscribe"
 UNSUBSCRIBE_KIND = "unsubscribe"
 
 
-def message_template_for(*, company: Any, event: str) -> tuple[str, str, str]:
+def message_template_for(*, company: Company, event: str) -> tuple[str, str, str]:
     """(email subject, email body, sms body): the company's wording, else the default."""
     spec = EVENTS[event]
     saved = MessageTemplate.objects.for_company(company).filter(event=event).first()
@@ -43,7 +46,7 @@ def message_render(
     return " ".join(subject.split())[:200], body, sms
 
 
-def customer_channels(*, company: Any, customer: Any, event: str) -> tuple[bool, bool]:
+def customer_channels(*, company: Company, customer: Any, event: str) -> tuple[bool, bool]:
     spec = EVENTS[event]
     pref = (
         NotificationPreference.objects.for_company(company)
@@ -55,11 +58,11 @@ def customer_channels(*, company: Any, customer: Any, event: str) -> tuple[bool,
     return pref.email, pref.sms
 
 
-def unsubscribe_token(*, company: Any, customer: Any, event: str) -> str:
+def unsubscribe_token(*, company: Company, customer: Any, event: str) -> str:
     return signing.dumps({"c": company.pk, "u": customer.pk, "e": event}, salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe_url_at_send(company: Any, args: list[str]) -> str:
+def unsubscribe_url_at_send(company: Company, args: list[str]) -> str:
     """Resolver of `[[send-time unsubscribe CUSTOMER_ID EVENT]]`. The outbox keeps only the
     ids; the signed token exists in the email alone (see send_time.py)."""
     customer_id, event = args
@@ -80,7 +83,7 @@ def unsubscribe_token_read(token: str) -> dict[str, Any] | None:
 
 def customer_notify(
     *,
-    company: Any,
+    company: Company,
     customer: Any,
     event: str,
     values: dict[str, Any],
@@ -137,7 +140,7 @@ def customer_notify(
 
 def sms_enqueue(
     *,
-    company: Any,
+    company: Company,
     customer: Any,
     phone: str,
     event: str,

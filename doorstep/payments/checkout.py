@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +25,9 @@ from .models import Payment, PaymentAllocation, PaymentMethod, PaymentSource, Pa
 from .providers import connected_account, provider_named
 from .providers.base import ChargeRequest, ProviderError
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 
 @dataclass(frozen=True)
 class PayableInvoice:
@@ -32,7 +35,7 @@ class PayableInvoice:
     available: int  # balance due less money already on its way
 
 
-def platform_fee(*, company: Any, amount: int) -> int:
+def platform_fee(*, company: Company, amount: int) -> int:
     """The platform's cut, computed here (never from input): a per-company override in basis
     points, else the platform default. Zero unless the company is a connected Stripe account."""
     basis_points = company.settings.platform_fee_basis_points
@@ -41,7 +44,7 @@ def platform_fee(*, company: Any, amount: int) -> int:
     return round_half_up(Decimal(amount) * basis_points / 10000)
 
 
-def partial_allowed(*, company: Any, invoice: Invoice) -> bool:
+def partial_allowed(*, company: Company, invoice: Invoice) -> bool:
     if invoice.partial_payments is not None:
         return bool(invoice.partial_payments)
     return bool(company.settings.partial_payments_allowed)
@@ -65,7 +68,7 @@ def parse_invoice_ids(values: list[str]) -> list[int]:
 
 
 def invoices_payable(
-    *, company: Any, customer: Any, invoice_ids: list[int], lock: bool = False
+    *, company: Company, customer: Any, invoice_ids: list[int], lock: bool = False
 ) -> list[PayableInvoice]:
     """The customer's invoices that can take money now, with what each can still take.
     An invoice of anyone else is "not found", never "forbidden"."""
@@ -97,7 +100,7 @@ def invoices_payable(
 
 
 def amount_check(
-    *, company: Any, payable: list[PayableInvoice], amount_text: str | None
+    *, company: Company, payable: list[PayableInvoice], amount_text: str | None
 ) -> list[int]:
     """Per-invoice amounts. Several invoices: each is paid in full. One invoice: the balance,
     or (when partial payments are allowed) a smaller amount above the minimum."""
@@ -146,7 +149,7 @@ class TooManyAttempts(DomainError):
 FAILED_ATTEMPTS_PER_HOUR = 10
 
 
-def attempts_check(*, company: Any, customer: Any) -> None:
+def attempts_check(*, company: Company, customer: Any) -> None:
     """Slow down card testing: after ten failed attempts in an hour, wait."""
     since = timezone.now() - timedelta(hours=1)
     failed = Payment.objects.filter(
@@ -161,7 +164,7 @@ def attempts_check(*, company: Any, customer: Any) -> None:
 @transaction.atomic
 def payment_attempt_create(
     *,
-    company: Any,
+    company: Company,
     customer: Any,
     invoice_ids: list[int],
     amount_text: str | None,
@@ -303,7 +306,7 @@ def payment_cancel(*, payment: Payment, actor: Actor) -> Payment:
     )
 
 
-def checkout_refused(*, company: Any, customer: Any, actor: Actor, reason: str) -> None:
+def checkout_refused(*, company: Company, customer: Any, actor: Actor, reason: str) -> None:
     """Audit a refused checkout (tampered ids, another customer's invoice)."""
     audit_record(
         company=company,

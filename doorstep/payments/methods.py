@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,6 +21,9 @@ from .models import (
 from .providers import connected_account, provider_for, provider_named
 from .providers.base import MethodDetails, ProviderError
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 SAVE_CARD_TEXT = (
     "Save this card for future payments. I authorise {company} to keep this card on file "
     "with its payment processor and charge it when I ask it to."
@@ -31,11 +34,11 @@ AUTOPAY_TEXT = (
 )
 
 
-def save_card_text(company: Any) -> str:
+def save_card_text(company: Company) -> str:
     return SAVE_CARD_TEXT.format(company=company.name)
 
 
-def autopay_text(company: Any) -> str:
+def autopay_text(company: Company) -> str:
     kinds = company.settings.autopay_invoice_kinds or []
     from doorstep.billing.models import InvoiceKind
 
@@ -44,7 +47,7 @@ def autopay_text(company: Any) -> str:
     return AUTOPAY_TEXT.format(company=company.name, kinds=suffix)
 
 
-def saved_methods_for_customer(*, company: Any, customer: Any) -> list[SavedPaymentMethod]:
+def saved_methods_for_customer(*, company: Company, customer: Any) -> list[SavedPaymentMethod]:
     return list(
         SavedPaymentMethod.objects.filter(
             company=company, customer=customer, removed_at__isnull=True
@@ -52,7 +55,7 @@ def saved_methods_for_customer(*, company: Any, customer: Any) -> list[SavedPaym
     )
 
 
-def autopay_for_customer(*, company: Any, customer: Any) -> AutopayConsent | None:
+def autopay_for_customer(*, company: Company, customer: Any) -> AutopayConsent | None:
     return (
         AutopayConsent.objects.select_related("saved_method")
         .filter(company=company, customer=customer, revoked_at__isnull=True)
@@ -60,7 +63,7 @@ def autopay_for_customer(*, company: Any, customer: Any) -> AutopayConsent | Non
     )
 
 
-def provider_customer_ensure(*, company: Any, customer: Any, email: str) -> str:
+def provider_customer_ensure(*, company: Company, customer: Any, email: str) -> str:
     """The provider's customer record for ours (created once per connected account)."""
     provider = provider_for(company)
     account = connected_account(company)
@@ -89,7 +92,9 @@ def provider_customer_ensure(*, company: Any, customer: Any, email: str) -> str:
     return reference
 
 
-def method_attach_for_saving(*, company: Any, customer: Any, email: str, method_ref: str) -> str:
+def method_attach_for_saving(
+    *, company: Company, customer: Any, email: str, method_ref: str
+) -> str:
     """Attach a freshly entered card to the customer at the provider; returns the customer
     reference to charge with. Raises DomainError when the card cannot be saved."""
     customer_ref = provider_customer_ensure(company=company, customer=customer, email=email)
@@ -147,7 +152,7 @@ def saved_method_record(*, payment: Payment) -> SavedPaymentMethod | None:
     return method
 
 
-def saved_method_get(*, company: Any, customer: Any, method_id: Any) -> SavedPaymentMethod:
+def saved_method_get(*, company: Company, customer: Any, method_id: Any) -> SavedPaymentMethod:
     try:
         pk = int(method_id)
     except (TypeError, ValueError):
@@ -161,7 +166,7 @@ def saved_method_get(*, company: Any, customer: Any, method_id: Any) -> SavedPay
 
 
 @transaction.atomic
-def saved_method_remove(*, company: Any, customer: Any, method_id: Any, actor: Actor) -> None:
+def saved_method_remove(*, company: Company, customer: Any, method_id: Any, actor: Actor) -> None:
     method = saved_method_get(company=company, customer=customer, method_id=method_id)
     now = timezone.now()
     method.removed_at = now
@@ -183,7 +188,7 @@ def saved_method_remove(*, company: Any, customer: Any, method_id: Any, actor: A
 
 @transaction.atomic
 def autopay_enable(
-    *, company: Any, customer: Any, method_id: Any, actor: Actor, ip_address: str | None
+    *, company: Company, customer: Any, method_id: Any, actor: Actor, ip_address: str | None
 ) -> AutopayConsent:
     if not company.settings.autopay_enabled:
         raise DomainError("Autopay is not offered by this company.")
@@ -207,7 +212,7 @@ def autopay_enable(
 
 
 @transaction.atomic
-def autopay_disable(*, company: Any, customer: Any, actor: Actor) -> None:
+def autopay_disable(*, company: Company, customer: Any, actor: Actor) -> None:
     for consent in AutopayConsent.objects.filter(
         company=company, customer=customer, revoked_at__isnull=True
     ):

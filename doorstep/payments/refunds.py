@@ -7,7 +7,7 @@ moves only when the provider confirms, under the payment and invoice row locks.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
@@ -23,6 +23,9 @@ from . import notify
 from .models import Payment, PaymentState, Refund, RefundState
 from .providers import connected_account, provider_named
 from .providers.base import ProviderError
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 
 def refund_available(payment: Payment) -> int:
@@ -41,7 +44,7 @@ def refund_available(payment: Payment) -> int:
 @transaction.atomic
 def refund_start(
     *,
-    company: Any,
+    company: Company,
     payment: Payment,
     amount: int,
     refund_application_fee: bool,
@@ -81,7 +84,7 @@ def refund_start(
 
 def refund_create(
     *,
-    company: Any,
+    company: Company,
     payment: Payment,
     amount: int,
     refund_application_fee: bool,

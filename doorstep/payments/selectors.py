@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -10,8 +10,11 @@ from doorstep.core.errors import NotFound
 
 from .models import Payment, PaymentAllocation, Refund
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
-def payment_for_customer(*, company: Any, customer: Any, payment_id: int) -> Payment:
+
+def payment_for_customer(*, company: Company, customer: Any, payment_id: int) -> Payment:
     """One payment of this customer with its allocations (and their invoices) prefetched."""
     payment = (
         Payment.objects.filter(company=company, customer=customer, pk=payment_id)
@@ -24,7 +27,7 @@ def payment_for_customer(*, company: Any, customer: Any, payment_id: int) -> Pay
     return payment
 
 
-def payments_for_customer(*, company: Any, customer: Any) -> QuerySet[Payment]:
+def payments_for_customer(*, company: Company, customer: Any) -> QuerySet[Payment]:
     """The customer's payment history (what the portal's list shows): money received or on its
     way, and bank payments that bounced. Declined card attempts and abandoned ones are left
     out (nothing happened from the customer's point of view)."""
@@ -37,7 +40,7 @@ def payments_for_customer(*, company: Any, customer: Any) -> QuerySet[Payment]:
     )
 
 
-def payments_for_invoice(*, company: Any, invoice: Any) -> QuerySet[Payment]:
+def payments_for_invoice(*, company: Company, invoice: Any) -> QuerySet[Payment]:
     """Every attempt on an invoice, failed ones included (staff see them)."""
     return (
         Payment.objects.filter(company=company, allocations__invoice=invoice)
@@ -46,5 +49,5 @@ def payments_for_invoice(*, company: Any, invoice: Any) -> QuerySet[Payment]:
     )
 
 
-def refunds_for_payment(*, company: Any, payment: Payment) -> QuerySet[Refund]:
+def refunds_for_payment(*, company: Company, payment: Payment) -> QuerySet[Refund]:
     return Refund.objects.filter(company=company, payment=payment).order_by("-created_at")

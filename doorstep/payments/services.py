@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,10 +16,13 @@ from doorstep.core.money import format_money
 from .ledger import invoices_reserved
 from .models import Payment, PaymentAllocation, PaymentMethod, PaymentState
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 
 @transaction.atomic
 def payment_record_manual(
-    *, company: Any, invoice: Invoice, amount: int, method: str, actor: Actor, note: str = ""
+    *, company: Company, invoice: Invoice, amount: int, method: str, actor: Actor, note: str = ""
 ) -> Payment:
     """Staff record a payment received outside the portal (cash, check, card on site)."""
     if method not in PaymentMethod.values:

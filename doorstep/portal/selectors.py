@@ -14,7 +14,13 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from doorstep.billing.models import Estimate, EstimateState, Invoice, InvoiceState
+from doorstep.billing.models import (
+    Estimate,
+    EstimateQuerySet,
+    EstimateState,
+    Invoice,
+    InvoiceState,
+)
 from doorstep.customers.models import Location
 from doorstep.jobs.models import ACTIVE_STATUSES, Job, JobEvent, JobStatus
 from doorstep.payments import selectors as payment_selectors
@@ -309,7 +315,7 @@ def job_for_customer(*, company: Any, customer: Any, job_id: int) -> Job | None:
 
 
 # --- Estimates --------------------------------------------------------------------------------
-def _customer_estimates(*, company: Any, customer: Any) -> QuerySet[Estimate]:
+def _customer_estimates(*, company: Any, customer: Any) -> EstimateQuerySet:
     return (
         Estimate.objects.for_company(company)
         .filter(customer=customer)

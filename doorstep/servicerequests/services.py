@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -37,6 +37,9 @@ from .models import (
     Urgency,
 )
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 
 @dataclass(frozen=True)
 class NewAddress:
@@ -50,7 +53,7 @@ DEFAULT_SERVICE_TYPES = ("Repair", "Maintenance", "Installation", "Inspection", 
 
 
 @transaction.atomic
-def service_types_seed_defaults(*, company: Any) -> None:
+def service_types_seed_defaults(*, company: Company) -> None:
     """A company that has not set up its list yet starts from a plain default one (the
     request form needs at least one choice). Never runs again once the company has any."""
     if ServiceType.objects.for_company(company).exists():
@@ -64,14 +67,14 @@ def service_types_seed_defaults(*, company: Any) -> None:
     )
 
 
-def service_requests_accepted(company: Any) -> bool:
+def service_requests_accepted(company: Company) -> bool:
     return bool(company.settings.portal_enabled and company.settings.service_requests_enabled)
 
 
 @transaction.atomic
 def service_request_submit(
     *,
-    company: Any,
+    company: Company,
     customer: Any,
     service_type_id: int,
     description: str,
@@ -178,7 +181,7 @@ def _request_values(request: ServiceRequest) -> dict[str, Any]:
 @transaction.atomic
 def service_request_approve(
     *,
-    company: Any,
+    company: Company,
     request_id: int,
     title: str,
     description: str,
@@ -237,7 +240,7 @@ def service_request_approve(
 
 @transaction.atomic
 def service_request_decline(
-    *, company: Any, request_id: int, reason: str, actor: Actor
+    *, company: Company, request_id: int, reason: str, actor: Actor
 ) -> ServiceRequest:
     reason = (reason or "").strip()
     if not reason:
