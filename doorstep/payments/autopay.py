@@ -12,6 +12,7 @@ import logging
 from django.db import IntegrityError, transaction
 
 from doorstep.billing.models import Invoice, InvoiceState
+from doorstep.billing.selectors import invoice_find
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
 from doorstep.customers.selectors import customer_email
@@ -55,7 +56,7 @@ def autopay_applies(*, company: Company, invoice: Invoice) -> AutopayConsent | N
 
 def autopay_charge_invoice(*, invoice_id: int, company_id: int) -> Payment | None:
     company = Company.objects.select_related("settings").get(pk=company_id)
-    invoice = Invoice.objects.filter(pk=invoice_id, company=company).first()
+    invoice = invoice_find(company=company, invoice_id=invoice_id)
     if invoice is None:
         return None
     existing = Payment.objects.filter(autopay_invoice=invoice).first()

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from doorstep.core.errors import NotFound
 
-from .models import Payment, PaymentAllocation, Refund
+from .models import Payment, PaymentAllocation
 
 if TYPE_CHECKING:
     from doorstep.tenancy.models import Company
@@ -38,16 +38,3 @@ def payments_for_customer(*, company: Company, customer: Any) -> QuerySet[Paymen
         .prefetch_related(Prefetch("allocations", queryset=allocations))
         .order_by("-created_at", "-id")
     )
-
-
-def payments_for_invoice(*, company: Company, invoice: Any) -> QuerySet[Payment]:
-    """Every attempt on an invoice, failed ones included (staff see them)."""
-    return (
-        Payment.objects.filter(company=company, allocations__invoice=invoice)
-        .distinct()
-        .order_by("-created_at", "-id")
-    )
-
-
-def refunds_for_payment(*, company: Company, payment: Payment) -> QuerySet[Refund]:
-    return Refund.objects.filter(company=company, payment=payment).order_by("-created_at")

@@ -14,13 +14,8 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from doorstep.billing.models import (
-    Estimate,
-    EstimateQuerySet,
-    EstimateState,
-    Invoice,
-    InvoiceState,
-)
+from doorstep.billing.models import Estimate, EstimateState, Invoice, InvoiceState
+from doorstep.billing.selectors import estimates_open_for_decision
 from doorstep.customers.models import Location
 from doorstep.jobs.models import ACTIVE_STATUSES, Job, JobEvent, JobStatus
 from doorstep.payments import selectors as payment_selectors
@@ -315,7 +310,7 @@ def job_for_customer(*, company: Any, customer: Any, job_id: int) -> Job | None:
 
 
 # --- Estimates --------------------------------------------------------------------------------
-def _customer_estimates(*, company: Any, customer: Any) -> EstimateQuerySet:
+def _customer_estimates(*, company: Any, customer: Any) -> QuerySet[Estimate]:
     return (
         Estimate.objects.for_company(company)
         .filter(customer=customer)
@@ -331,7 +326,7 @@ def estimates_for_customer(*, company: Any, customer: Any) -> QuerySet[Estimate]
 
 def estimates_awaiting_count(*, company: Any, customer: Any, today: date) -> int:
     """Estimates the customer can still accept or decline."""
-    return _customer_estimates(company=company, customer=customer).open_for_decision(today).count()
+    return estimates_open_for_decision(company=company, customer=customer, today=today).count()
 
 
 def estimate_for_customer(*, company: Any, customer: Any, estimate_id: int) -> Estimate | None:
