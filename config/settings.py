@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "doorstep.servicerequests",
     "doorstep.messaging",
     "doorstep.backoffice",
+    "doorstep.demo",
     "doorstep.benchmarks",
 ]
 

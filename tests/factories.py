@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from doorstep.access.models import PortalAccount, PortalAccountState
-from doorstep.billing import services as billing
+from doorstep.billing.estimates import estimate_create
+from doorstep.billing.invoices import LineInput, invoice_create, invoice_open
 from doorstep.billing.models import Estimate, Invoice
 from doorstep.core.audit import Actor
 from doorstep.customers.models import Contact, Customer, Location
@@ -129,28 +130,28 @@ def make_invoice(
     """lines: (description, unit price cents, quantity, tax rate %)."""
     lines = lines if lines is not None else [("Service call", 12500, "1", "8.25")]
     today = timezone.localdate()
-    invoice = billing.invoice_create(
+    invoice = invoice_create(
         company=customer.company,
         customer=customer,
         actor=SYSTEM,
         issue_date=kwargs.pop("issue_date", today),
         due_date=kwargs.pop("due_date", today + timedelta(days=due_in_days)),
-        lines=[billing.LineInput(d, p, Decimal(q), Decimal(t)) for d, p, q, t in lines],
+        lines=[LineInput(d, p, Decimal(q), Decimal(t)) for d, p, q, t in lines],
         **kwargs,
     )
     if open_:
-        invoice = billing.invoice_open(company=customer.company, invoice=invoice, actor=SYSTEM)
+        invoice = invoice_open(company=customer.company, invoice=invoice, actor=SYSTEM)
     return invoice
 
 
 def make_estimate(customer: Customer, **kwargs: Any) -> Estimate:
     today = timezone.localdate()
-    return billing.estimate_create(
+    return estimate_create(
         company=customer.company,
         customer=customer,
         actor=SYSTEM,
         expiry_date=kwargs.pop("expiry_date", today + timedelta(days=30)),
-        lines=kwargs.pop("lines", [billing.LineInput("New water heater", 180000)]),
+        lines=kwargs.pop("lines", [LineInput("New water heater", 180000)]),
         **kwargs,
     )
 

@@ -30,3 +30,9 @@ class AccessConfig(AppConfig):
         register_resolver(PAY_LINK_KIND, payment_pay_link_at_send)
         register_resolver(REGISTRATION_LINK_KIND, registration_link_url_at_send)
         register_periodic("access.prune_throttle_hits", 3600, prune_throttle_hits)
+
+        from doorstep.billing.pdf import invoice_pdf_attachment
+        from doorstep.notifications.email import ATTACHMENT_BUILDERS
+
+        # Invoice emails (invoice_sending.py) attach the very file the portal serves.
+        ATTACHMENT_BUILDERS["invoice_pdf"] = invoice_pdf_attachment

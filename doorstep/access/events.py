@@ -7,10 +7,13 @@ events about that account.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 # Why a link, code or password was refused; the words staff read in the audit trail.
 DENIAL_REASONS = {
@@ -36,7 +39,7 @@ DENIAL_REASONS = {
 
 def access_event(
     *,
-    company: Any,
+    company: Company,
     verb: str,
     account: Any = None,
     ip_address: str | None = None,
@@ -53,7 +56,7 @@ def access_event(
 
 def access_denied(
     *,
-    company: Any,
+    company: Company,
     reason: str,
     account: Any = None,
     ip_address: str | None = None,

@@ -7,13 +7,14 @@ void, and revocable by staff. It dies with the account (deactivated) or its old 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from doorstep.billing.models import InvoiceState
 from doorstep.core.audit import Actor
+from doorstep.core.links import portal_url
 from doorstep.notifications.send_time import derived_token, new_nonce, reference
 from doorstep.notifications.services import NotificationSkipped
 from doorstep.payments.models import Payment
@@ -21,8 +22,11 @@ from doorstep.payments.notify import PAY_LINK_KIND, pay_link, payment_recipient
 
 from .events import access_event
 from .models import InvoiceLink, PortalAccount, PortalAccountState
-from .services import LinkRefused, contact_email, portal_url
+from .services import LinkRefused, contact_email
 from .tokens import token_hash, token_looks_valid
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 INVOICE_LINK_KIND = "invoice_link"
 
@@ -44,7 +48,7 @@ def invoice_link_create(*, invoice: Any, account: PortalAccount) -> str:
     return reference(INVOICE_LINK_KIND, link.pk, nonce)
 
 
-def invoice_link_url_at_send(company: Any, args: list[str]) -> str:
+def invoice_link_url_at_send(company: Company, args: list[str]) -> str:
     """Resolver of `[[send-time invoice_link ID NONCE]]`: the URL with the raw token."""
     link_id, nonce = args
     raw = derived_token(INVOICE_LINK_KIND, nonce)
@@ -98,7 +102,7 @@ def invoice_link_closed(invoice: Any) -> bool:
     return timezone.now() > paid_at + PAID_GRACE
 
 
-def invoice_link_find(*, company: Any, raw: str) -> InvoiceLink:
+def invoice_link_find(*, company: Company, raw: str) -> InvoiceLink:
     if not token_looks_valid(raw):
         raise LinkRefused("malformed")
     link = (
@@ -139,7 +143,7 @@ def invoice_link_opened(*, link: InvoiceLink, ip_address: str | None) -> None:
 
 
 @transaction.atomic
-def invoice_links_revoke(*, company: Any, invoice: Any, actor: Actor) -> int:
+def invoice_links_revoke(*, company: Company, invoice: Any, actor: Actor) -> int:
     """Staff: every emailed link of this invoice stops working (sessions opened by them too)."""
     from .models import PortalSession
 

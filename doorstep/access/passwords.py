@@ -12,13 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from doorstep.core.errors import DomainError
+from doorstep.core.links import portal_url
 from doorstep.notifications.services import notification_enqueue
 from doorstep.tenancy.models import Company
 
 from .events import access_denied, access_event
 from .models import LinkPurpose, LoginLink, PortalAccount, PortalAccountState
 from .portal_sessions import portal_sessions_end_all
-from .services import account_for_email, login_link_consume, portal_url
+from .services import account_for_email, login_link_consume
 from .throttle import throttle_exceeded, throttle_hit
 
 MAX_PASSWORD_LENGTH = 1024  # long passphrases welcome; this only stops absurd payloads

@@ -160,7 +160,7 @@ def _still_valid(session: PortalSession) -> bool:
         or account.state == PortalAccountState.DEACTIVATED
         # The contact's address changed (anywhere, e.g. in the back office): what was
         # issued to the old address ends.
-        or (account.contact.email or "").strip().lower() != account.email
+        or account.contact.email_address != account.email
     ):
         PortalSession.objects.filter(pk=session.pk).update(ended_at=now)
         return False

@@ -13,14 +13,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
+from doorstep.core.links import office_change_url, portal_url
 from doorstep.customers.models import Contact, Customer
 from doorstep.notifications.send_time import derived_token, new_nonce, reference
 from doorstep.notifications.services import NotificationSkipped, notification_enqueue
@@ -29,14 +28,14 @@ from doorstep.tenancy.models import Company, Membership, RegistrationPolicy, Sta
 from .events import access_event
 from .invitations import invitation_send
 from .models import RegistrationRequest, RegistrationState
-from .services import LinkRefused, portal_account_provision, portal_url
+from .services import LinkRefused, portal_account_provision
 from .tokens import token_hash, token_looks_valid
 
 VERIFY_WITHIN = timedelta(hours=24)
 REGISTRATION_LINK_KIND = "registration_link"
 
 
-def registration_link_url_at_send(company: Any, args: list[str]) -> str:
+def registration_link_url_at_send(company: Company, args: list[str]) -> str:
     """Resolver of `[[send-time registration_link ID NONCE]]`: the verification URL."""
     request_id, nonce = args
     raw = derived_token(REGISTRATION_LINK_KIND, nonce)
@@ -152,7 +151,6 @@ def office_inboxes(company: Company) -> list[str]:
 def _office_notify_waiting(request: RegistrationRequest) -> None:
     company = request.company
     phone = f", phone {request.phone}" if request.phone else ""
-    path = reverse("admin:access_registrationrequest_change", args=[request.pk])
     for inbox in office_inboxes(company):
         notification_enqueue(
             company=company,
@@ -164,7 +162,7 @@ def _office_notify_waiting(request: RegistrationRequest) -> None:
                 "body": f"{request.name} <{request.email}>{phone} confirmed their email "
                 "address, which is not on file. Nothing is shared with them until you choose "
                 "which customer they belong to, or decline.",
-                "button_url": f"{settings.BASE_URL}{path}",
+                "button_url": office_change_url(request),
                 "button_label": "Review the registration",
             },
         )

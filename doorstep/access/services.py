@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
+from doorstep.core.links import portal_url
 from doorstep.customers.models import Contact
-from doorstep.customers.selectors import customer_primary_contact
+from doorstep.customers.selectors import customer_email_contact
 from doorstep.notifications.send_time import derived_code, derived_token, new_nonce, reference
 from doorstep.notifications.services import NotificationSkipped, notification_enqueue
 from doorstep.tenancy.models import Company, SignInMode
@@ -47,11 +48,6 @@ class LinkRefused(DomainError):
         self.link = link
         if reason in {"malformed", "unknown", "wrong_company"}:
             self.status_code = 404
-
-
-def portal_url(company: Company, path: str = "") -> str:
-    """Links in emails come from BASE_URL, never from the request's Host header."""
-    return f"{settings.BASE_URL}/p/{company.slug}/{path}"
 
 
 def link_lifetime(company: Company, purpose: str) -> timedelta:
@@ -87,22 +83,23 @@ def account_for_email(*, company: Company, email: str) -> PortalAccount | None:
 
 
 def contact_email(account: PortalAccount) -> str:
-    return (account.contact.email or "").strip().lower()
+    return account.contact.email_address
 
 
 @transaction.atomic
 def portal_account_provision(
     *, company: Company, customer: Any, actor: Actor, contact: Contact | None = None
 ) -> PortalAccount:
-    """The customer's portal account, created from the primary contact's email if missing.
+    """The customer's portal account, created from the customer's email if missing
+    (customers.selectors.customer_email_contact).
 
     If the contact's email changed since, the account follows it and everything issued to
     the old address dies (links, sessions).
     """
     if customer.company_id != company.pk:
         raise DomainError("Choose one of your own customers.")
-    contact = contact or customer_primary_contact(company=company, customer=customer)
-    email = (contact.email if contact else "").strip().lower()
+    contact = contact or customer_email_contact(company=company, customer=customer)
+    email = contact.email_address if contact else ""
     if contact is None or not email:
         raise DomainError(
             f"{customer.name} has no email address; add one on the customer's page.",

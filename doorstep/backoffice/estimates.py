@@ -21,7 +21,12 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from doorstep.billing import services
+from doorstep.billing.estimates import (
+    estimate_change_state,
+    estimate_comment_reply,
+    estimate_convert_to_job,
+    estimate_recalculate,
+)
 from doorstep.billing.models import Estimate, EstimateState
 from doorstep.core.errors import DomainError
 from doorstep.core.numbering import number_next
@@ -55,7 +60,7 @@ def _estimate_action(state: EstimateState) -> Any:
         count = 0
         for estimate in queryset.select_related("company"):
             try:
-                services.estimate_change_state(
+                estimate_change_state(
                     company=estimate.company,
                     estimate=estimate,
                     new_state=state,
@@ -79,9 +84,7 @@ def convert_to_job(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Est
     actor = staff_actor(request)
     for estimate in queryset.select_related("company"):
         try:
-            job = services.estimate_convert_to_job(
-                company=estimate.company, estimate=estimate, actor=actor
-            )
+            job = estimate_convert_to_job(company=estimate.company, estimate=estimate, actor=actor)
         except DomainError as error:
             modeladmin.message_user(request, error.message, messages.ERROR)
         else:
@@ -201,7 +204,7 @@ class EstimateAdmin(MoneyColumns, AuditedAdmin):
         super().save_model(request, obj, form, change)
 
     def after_related_saved(self, request: HttpRequest, obj: Any, change: bool) -> None:
-        services.estimate_recalculate(estimate=obj)
+        estimate_recalculate(estimate=obj)
 
 
 class ReplyForm(forms.Form):
@@ -249,7 +252,7 @@ def reply_view(model_admin: Any, request: HttpRequest, object_id: str) -> HttpRe
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.estimate_comment_reply(
+            estimate_comment_reply(
                 company=estimate.company,
                 estimate=estimate,
                 body=form.cleaned_data["body"],

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from doorstep.access.invoice_links import invoice_links_revoke
+from doorstep.access.invoice_sending import invoice_send
 from doorstep.access.models import PortalAccount
-from doorstep.billing import services
+from doorstep.billing.invoices import invoice_open, invoice_recalculate, invoice_void
 from doorstep.billing.models import CustomerStatus, Invoice, InvoiceState
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
@@ -84,9 +85,7 @@ def send_invoices(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]
     """One message per invoice: sent to whom, or why not. One failure stops no other."""
     for invoice in queryset.select_related("customer", "company__settings"):
         try:
-            services.invoice_send(
-                company=invoice.company, invoice=invoice, actor=staff_actor(request)
-            )
+            invoice_send(company=invoice.company, invoice=invoice, actor=staff_actor(request))
         except DomainError as exc:
             messages.error(request, f"{invoice.display_number} not sent: {exc.message}")
         else:
@@ -296,15 +295,15 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
         super().save_model(request, obj, form, change)
 
     def after_related_saved(self, request: HttpRequest, obj: Any, change: bool) -> None:
-        services.invoice_recalculate(invoice=obj)
+        invoice_recalculate(invoice=obj)
 
     @admin.action(description="Open selected invoices (issue them to the customer)")
     def open_invoices(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        self._apply(request, queryset, services.invoice_open, "opened")
+        self._apply(request, queryset, invoice_open, "opened")
 
     @admin.action(description="Void selected invoices")
     def void_invoices(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        self._apply(request, queryset, services.invoice_void, "voided")
+        self._apply(request, queryset, invoice_void, "voided")
 
     def _apply(
         self, request: HttpRequest, queryset: QuerySet[Any], service: Any, done: str

@@ -165,21 +165,6 @@ def time_requests(
     return sample, floor_sample
 
 
-def time_calls(call: Callable[[], Any], *, count: int, warmup: int) -> Sample:
-    """Time a pure function `count` times (after `warmup` calls) with the database blocked."""
-    sample = Sample()
-    with database_blocked():
-        for n in range(warmup + count):
-            started = time.perf_counter()
-            result = call()
-            elapsed = time.perf_counter() - started
-            if n >= warmup:
-                sample.times.append(elapsed)
-                sample.queries.append(0)
-                sample.size = len(result)
-    return sample
-
-
 @contextmanager
 def templates_recorded() -> Iterator[None]:
     """Let the test client report response.templates / response.context (as tests do).

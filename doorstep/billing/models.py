@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
 from doorstep.core import money
-from doorstep.core.models import TenantModel
+from doorstep.core.models import TenantModel, TenantQuerySet
 
 
 class LineBase(TenantModel):
@@ -109,11 +110,11 @@ class Invoice(TenantModel):
         max_length=10, choices=InvoiceState.choices, default=InvoiceState.DRAFT, editable=False
     )
     notes = models.TextField(blank=True, help_text="Printed on the invoice.")
-    # Totals are recomputed from the lines by billing.services.invoice_recalculate.
+    # Totals are recomputed from the lines by billing.invoices.invoice_recalculate.
     subtotal = models.BigIntegerField(default=0, editable=False)
     tax = models.BigIntegerField(default=0, editable=False)
     total = models.BigIntegerField(default=0, editable=False)
-    # Changed only by payment services, under a row lock (net of refunds).
+    # Changed only in billing.balances, under a row lock (net of refunds).
     amount_paid = models.BigIntegerField(default=0, editable=False)
     balance_due = models.BigIntegerField(default=0, editable=False)
     # Money the bank has not confirmed yet (ACH): shown as "Payment pending".
@@ -205,6 +206,15 @@ class EstimateState(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
+class EstimateQuerySet(TenantQuerySet):
+    def open_for_decision(self, today: date) -> EstimateQuerySet:
+        """Those the customer can still accept or decline (see Estimate.open_for_decision)."""
+        return self.filter(state=EstimateState.SENT, expiry_date__gte=today)
+
+
+EstimateManager = models.Manager.from_queryset(EstimateQuerySet)
+
+
 class Estimate(TenantModel):
     number = models.PositiveIntegerField(editable=False)
     customer = models.ForeignKey(
@@ -244,6 +254,8 @@ class Estimate(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects: ClassVar[EstimateManager] = EstimateManager()
+
     class Meta:
         ordering = ["-issue_date", "-number"]
         constraints = [
@@ -261,6 +273,20 @@ class Estimate(TenantModel):
     @property
     def display_number(self) -> str:
         return f"EST-{self.number:04d}"
+
+    def open_for_decision(self, today: date) -> bool:
+        """The customer can still accept or decline: sent, and not past its expiry date.
+
+        `today` is the date in the company's timezone (tenancy.time.company_today): an
+        estimate valid until the 3rd can be accepted until midnight where the company is.
+        """
+        return self.state == EstimateState.SENT and self.expiry_date >= today
+
+    def expired_for_decision(self, today: date) -> bool:
+        """Too late to decide: marked expired, or sent and past its expiry date."""
+        return self.state == EstimateState.EXPIRED or (
+            self.state == EstimateState.SENT and self.expiry_date < today
+        )
 
 
 class EstimateLineItem(LineBase):

@@ -21,6 +21,7 @@ from doorstep.core.money import format_money
 from doorstep.tenancy.models import Company
 
 from .models import Invoice, InvoicePdf, InvoiceState
+from .selectors import invoice_for_printing
 
 log = logging.getLogger(__name__)
 
@@ -168,12 +169,7 @@ def invoice_pdf_bytes(*, company: Company, invoice: Invoice) -> bytes:
 
 def invoice_pdf_attachment(company: Company, invoice_id: int) -> tuple[str, bytes, str]:
     """ATTACHMENT_BUILDERS["invoice_pdf"]: the same file the portal serves."""
-    invoice = (
-        Invoice.objects.for_company(company)
-        .select_related("customer")
-        .prefetch_related("lines")
-        .get(pk=invoice_id)
-    )
+    invoice = invoice_for_printing(company=company, invoice_id=invoice_id)
     return (
         invoice_pdf_filename(invoice),
         invoice_pdf_bytes(company=company, invoice=invoice),

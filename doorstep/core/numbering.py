@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import F
 
-from doorstep.tenancy.models import Company
-
 from .models import NumberSequence
+
+if TYPE_CHECKING:  # core sits below tenancy: for the annotation only
+    from doorstep.tenancy.models import Company
 
 
 def number_next(*, company: Company, kind: str) -> int:

@@ -61,6 +61,11 @@ class Contact(TenantModel):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.email else self.name
 
+    @property
+    def email_address(self) -> str:
+        """The address as portal accounts and links compare it: trimmed, lower case."""
+        return (self.email or "").strip().lower()
+
 
 class Location(TenantModel):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="locations")

@@ -1,17 +1,24 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
 from doorstep.tenancy.models import Company
 
 from .models import Contact, Customer
 
 
-def customers_for_company(*, company: Company) -> QuerySet[Customer]:
-    return Customer.objects.for_company(company)
+def customer_email_contact(*, company: Company, customer: Customer) -> Contact | None:
+    """The contact the customer's email goes to: the primary contact if it has an address,
+    else the first contact (by name) that has one. The one rule for invoice emails, portal
+    accounts, notices and receipts."""
+    return (
+        Contact.objects.for_company(company)
+        .filter(customer=customer)
+        .exclude(email="")
+        .order_by("-is_primary", "name", "id")
+        .first()
+    )
 
 
-def customer_primary_contact(*, company: Company, customer: Customer) -> Contact | None:
-    """The primary contact, else the first contact with an email."""
-    contacts = Contact.objects.for_company(company).filter(customer=customer)
-    return contacts.filter(is_primary=True).first() or contacts.exclude(email="").first()
+def customer_email(*, company: Company, customer: Customer) -> str:
+    """The customer's email address ("" when no contact has one)."""
+    contact = customer_email_contact(company=company, customer=customer)
+    return contact.email if contact is not None else ""

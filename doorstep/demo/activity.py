@@ -13,9 +13,16 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 
 from doorstep.access.invoice_links import invoice_link_create
+from doorstep.access.invoice_sending import invoice_send
 from doorstep.access.models import PortalAccount
 from doorstep.access.services import portal_account_provision
-from doorstep.billing import services as billing
+from doorstep.billing.estimates import (
+    estimate_accept,
+    estimate_comment_add,
+    estimate_comment_reply,
+    estimate_decline,
+)
+from doorstep.billing.invoices import invoice_open
 from doorstep.billing.models import Estimate, Invoice
 from doorstep.core.audit import Actor, audit_record
 from doorstep.customers.models import Customer
@@ -38,14 +45,14 @@ ACTOR = Actor.system("Demo data")
 def invoice_mark_sent(company: Company, invoice: Invoice, *, email: bool) -> Invoice:
     """Open the invoice the way "Send" does: portal account, a "View and pay" link, audit.
 
-    `email=True` goes through `billing.invoice_send` itself (the email, its PDF). The demo does
+    `email=True` goes through `invoice_send` itself (the email, its PDF). The demo does
     that for one invoice per company only: sending all ~24 would put two dozen invoice emails
     with PDFs into var/mail on the first `make run`, which nobody reads; the others get the same
     link and account without the email.
     """
     if email:
-        return billing.invoice_send(company=company, invoice=invoice, actor=ACTOR)[0]
-    invoice = billing.invoice_open(company=company, invoice=invoice, actor=ACTOR)
+        return invoice_send(company=company, invoice=invoice, actor=ACTOR)[0]
+    invoice = invoice_open(company=company, invoice=invoice, actor=ACTOR)
     account = portal_account_provision(company=company, customer=invoice.customer, actor=ACTOR)
     invoice_link_create(invoice=invoice, account=account)
     audit_record(
@@ -73,14 +80,14 @@ def estimate_decide(company: Company, estimate: Estimate, *, accept: bool) -> Es
     actor, _account = _customer_actor(company, customer)
     if accept:
         contact = customer.contacts.filter(is_primary=True).first()
-        return billing.estimate_accept(
+        return estimate_accept(
             company=company,
             customer=customer,
             estimate=estimate,
             signature_name=contact.name if contact else customer.name,
             actor=actor,
         )
-    return billing.estimate_decline(
+    return estimate_decline(
         company=company,
         customer=customer,
         estimate=estimate,
@@ -93,14 +100,14 @@ def estimate_conversation(company: Company, estimate: Estimate) -> None:
     """A question on an open estimate and the office's answer."""
     customer = estimate.customer
     actor, _account = _customer_actor(company, customer)
-    billing.estimate_comment_add(
+    estimate_comment_add(
         company=company,
         customer=customer,
         estimate=estimate,
         body="Does the price include taking away the old parts?",
         actor=actor,
     )
-    billing.estimate_comment_reply(
+    estimate_comment_reply(
         company=company,
         estimate=estimate,
         body="Yes: removal and disposal are included in the first line.",

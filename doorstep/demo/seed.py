@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from doorstep.access.models import PortalAccount, PortalAccountState
-from doorstep.billing import services as billing
+from doorstep.billing.balances import invoice_payment_processing
+from doorstep.billing.estimates import estimate_change_state, estimate_create
+from doorstep.billing.invoices import LineInput, invoice_create, invoice_void
 from doorstep.billing.models import Estimate, EstimateState, Invoice
 from doorstep.core.audit import Actor
+from doorstep.core.links import office_url
 from doorstep.customers.models import Contact, Customer, CustomerKind, Location
 from doorstep.jobs import services as jobs
 from doorstep.jobs.models import Job, JobStatus, Technician
@@ -114,7 +116,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
                 "heading": "Welcome to Doorstep",
                 "body": f"Sign in to the back office as {spec.owner_email} to see "
                 f"{CUSTOMERS_PER_COMPANY} customers with their jobs, invoices and estimates.",
-                "button_url": f"{settings.BASE_URL}/office/",
+                "button_url": office_url(),
                 "button_label": "Open the back office",
             },
         )
@@ -280,10 +282,10 @@ def _jobs(
     return completed
 
 
-def _lines(spec: CompanySpec, i: int) -> list[billing.LineInput]:
+def _lines(spec: CompanySpec, i: int) -> list[LineInput]:
     count = 1 + i % 3
     return [
-        billing.LineInput(
+        LineInput(
             description=spec.work[(i + n) % len(spec.work)][0],
             unit_price=spec.work[(i + n) % len(spec.work)][1],
             quantity=Decimal(1 + (i + n) % 3),
@@ -305,7 +307,7 @@ def _invoices(
             "overdue_partially_paid": today - timedelta(days=45),
         }.get(kind, today - timedelta(days=i % 10))
         due = issue + timedelta(days=30)
-        invoice = billing.invoice_create(
+        invoice = invoice_create(
             company=company,
             customer=customer,
             job=completed.get(customer.pk),
@@ -320,7 +322,7 @@ def _invoices(
         invoice = activity.invoice_mark_sent(company, invoice, email=i == EMAILED_INVOICE)
         Invoice.objects.filter(pk=invoice.pk).update(sent_at=_at(company, issue, 9))
         if kind == "void":
-            billing.invoice_void(company=company, invoice=invoice, actor=ACTOR, reason="Duplicate")
+            invoice_void(company=company, invoice=invoice, actor=ACTOR, reason="Duplicate")
         elif kind == "paid":
             _pay(company, invoice, invoice.balance_due, i)
         elif kind in ("partially_paid", "overdue_partially_paid"):
@@ -351,7 +353,7 @@ def _bank_transfer_pending(company: Company, invoice: Invoice) -> None:
     PaymentAllocation.objects.create(
         company=company, payment=payment, invoice=invoice, amount=invoice.balance_due
     )
-    Invoice.objects.filter(pk=invoice.pk).update(amount_pending=invoice.balance_due)
+    invoice_payment_processing(invoice=invoice, amount=invoice.balance_due)
 
 
 def _estimates(company: Company, spec: CompanySpec, customers: list[Customer]) -> None:
@@ -359,7 +361,7 @@ def _estimates(company: Company, spec: CompanySpec, customers: list[Customer]) -
     for i, state in enumerate(ESTIMATE_PLAN):
         customer = customers[(i * 2 + 1) % len(customers)]
         issue = today - timedelta(days=45 if state == "expired" else i * 2)
-        estimate = billing.estimate_create(
+        estimate = estimate_create(
             company=company,
             customer=customer,
             location=customer.locations.first(),
@@ -371,7 +373,7 @@ def _estimates(company: Company, spec: CompanySpec, customers: list[Customer]) -
         )
         if state == "draft":
             continue
-        estimate = billing.estimate_change_state(
+        estimate = estimate_change_state(
             company=company, estimate=estimate, new_state=EstimateState.SENT, actor=ACTOR
         )
         if state == "sent":
@@ -379,9 +381,7 @@ def _estimates(company: Company, spec: CompanySpec, customers: list[Customer]) -
                 activity.estimate_conversation(company, estimate)
             continue
         if state == "expired":
-            billing.estimate_change_state(
-                company=company, estimate=estimate, new_state=state, actor=ACTOR
-            )
+            estimate_change_state(company=company, estimate=estimate, new_state=state, actor=ACTOR)
             continue
         activity.estimate_decide(company, estimate, accept=state == "accepted")
         # Decided a few days after it was sent, not the moment the demo ran.

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from .models import Document
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
-def documents_for_customer(*, company: Any, customer: Any) -> QuerySet[Document]:
+
+def documents_for_customer(*, company: Company, customer: Any) -> QuerySet[Document]:
     return (
         Document.objects.for_company(company)
         .filter(customer=customer)
@@ -16,5 +19,5 @@ def documents_for_customer(*, company: Any, customer: Any) -> QuerySet[Document]
     )
 
 
-def document_for_customer(*, company: Any, customer: Any, document_id: int) -> Document | None:
+def document_for_customer(*, company: Company, customer: Any, document_id: int) -> Document | None:
     return documents_for_customer(company=company, customer=customer).filter(pk=document_id).first()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -13,8 +13,11 @@ from doorstep.core.uploads import DOCUMENT_KINDS, MAX_DOCUMENT_BYTES, upload_che
 
 from .models import Document, DocumentKind
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
-def document_check_links(*, company: Any, customer: Any, location: Any, job: Any) -> None:
+
+def document_check_links(*, company: Company, customer: Any, location: Any, job: Any) -> None:
     if customer.company_id != company.pk:
         raise DomainError("Choose one of your own customers.", field="customer")
     if location is not None and location.customer_id != customer.pk:
@@ -33,7 +36,7 @@ def document_prepare_file(document: Document, upload: UploadedFile) -> None:
 @transaction.atomic
 def document_share(
     *,
-    company: Any,
+    company: Company,
     customer: Any,
     upload: UploadedFile,
     title: str,

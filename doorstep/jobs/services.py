@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,11 +14,14 @@ from doorstep.core.numbering import number_next
 
 from .models import ACTIVITY_RANK, JOB_TRANSITIONS, Job, JobEvent, JobStatus, Technician
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 
 @transaction.atomic
 def job_create(
     *,
-    company: Any,
+    company: Company,
     customer: Any,
     location: Any,
     title: str,
@@ -65,7 +68,7 @@ def job_apply_status(job: Job, new_status: str, *, now: datetime) -> None:
 @transaction.atomic
 def job_change_status(
     *,
-    company: Any,
+    company: Company,
     job: Job,
     new_status: str,
     actor: Actor,

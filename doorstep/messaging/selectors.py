@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -12,8 +12,11 @@ from doorstep.servicerequests.models import ServiceRequest
 
 from .models import Conversation, Message, MessageAttachment
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
-def conversations_for_customer(*, company: Any, customer: Any) -> QuerySet[Conversation]:
+
+def conversations_for_customer(*, company: Company, customer: Any) -> QuerySet[Conversation]:
     return (
         Conversation.objects.for_company(company)
         .filter(customer=customer)
@@ -23,7 +26,7 @@ def conversations_for_customer(*, company: Any, customer: Any) -> QuerySet[Conve
 
 
 def conversation_for_customer(
-    *, company: Any, customer: Any, conversation_id: int
+    *, company: Company, customer: Any, conversation_id: int
 ) -> Conversation | None:
     return (
         conversations_for_customer(company=company, customer=customer)
@@ -32,7 +35,7 @@ def conversation_for_customer(
     )
 
 
-def messages_in(*, company: Any, conversation: Conversation) -> list[Message]:
+def messages_in(*, company: Company, conversation: Conversation) -> list[Message]:
     return list(
         Message.objects.for_company(company)
         .filter(conversation=conversation)
@@ -42,7 +45,7 @@ def messages_in(*, company: Any, conversation: Conversation) -> list[Message]:
 
 
 def attachment_for_customer(
-    *, company: Any, customer: Any, conversation_id: int, attachment_id: int
+    *, company: Company, customer: Any, conversation_id: int, attachment_id: int
 ) -> MessageAttachment | None:
     return (
         MessageAttachment.objects.for_company(company)
@@ -55,7 +58,7 @@ def attachment_for_customer(
     )
 
 
-def topics_for_customer(*, company: Any, customer: Any) -> list[tuple[str, str]]:
+def topics_for_customer(*, company: Company, customer: Any) -> list[tuple[str, str]]:
     """The "about" choices: general, or one of the customer's recent jobs/invoices/requests."""
     choices = [("general", "General question")]
     jobs = Job.objects.for_company(company).filter(customer=customer).order_by("-created_at")[:20]

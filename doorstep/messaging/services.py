@@ -5,9 +5,8 @@ their notification preferences; the office at its support address)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -16,6 +15,7 @@ from django.utils import timezone
 from doorstep.billing.models import Invoice
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
+from doorstep.core.links import office_change_url, portal_url
 from doorstep.core.uploads import (
     MAX_PHOTO_BYTES,
     PHOTO_KINDS,
@@ -23,7 +23,7 @@ from doorstep.core.uploads import (
     private_file_store,
 )
 from doorstep.jobs.models import Job
-from doorstep.notifications.customer_notices import customer_notify, portal_url
+from doorstep.notifications.customer_notices import customer_notify
 from doorstep.notifications.models import NotificationEvent
 from doorstep.notifications.services import notification_enqueue
 from doorstep.servicerequests.models import ServiceRequest
@@ -38,6 +38,9 @@ from .models import (
     Topic,
 )
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 
 def _check_body(body: str) -> str:
     body = (body or "").strip()
@@ -48,7 +51,7 @@ def _check_body(body: str) -> str:
     return body
 
 
-def _about(company: Any, customer: Any, topic: str, about_id: int | None) -> dict[str, Any]:
+def _about(company: Company, customer: Any, topic: str, about_id: int | None) -> dict[str, Any]:
     """The job/invoice/request a conversation is about: only the customer's own."""
     if topic == Topic.GENERAL:
         return {}
@@ -70,7 +73,7 @@ def _about(company: Any, customer: Any, topic: str, about_id: int | None) -> dic
 @transaction.atomic
 def conversation_start(
     *,
-    company: Any,
+    company: Company,
     customer: Any,
     subject: str,
     body: str,
@@ -118,7 +121,7 @@ def conversation_start(
 @transaction.atomic
 def message_post(
     *,
-    company: Any,
+    company: Company,
     conversation_id: int,
     side: str,
     body: str,
@@ -168,7 +171,9 @@ def message_post(
     return message
 
 
-def _tell_other_side(company: Any, conversation: Conversation, side: str, message: Message) -> None:
+def _tell_other_side(
+    company: Company, conversation: Conversation, side: str, message: Message
+) -> None:
     thread = portal_url(company, f"messages/{conversation.pk}")
     if side == Side.STAFF:
         customer_notify(
@@ -191,14 +196,13 @@ def _tell_other_side(company: Any, conversation: Conversation, side: str, messag
                 "subject": f"New message from {conversation.customer.name}: {conversation.subject}",
                 "heading": f"{conversation.customer.name} wrote",
                 "body": message.body,
-                "button_url": f"{settings.BASE_URL}/office/messaging/conversation/"
-                f"{conversation.pk}/change/",
+                "button_url": office_change_url(conversation),
                 "button_label": "Answer in the back office",
             },
         )
 
 
-def conversation_mark_read(*, company: Any, conversation: Conversation, side: str) -> None:
+def conversation_mark_read(*, company: Company, conversation: Conversation, side: str) -> None:
     """The reader's own counter goes to zero (a plain UPDATE: no audit row for reading)."""
     field = "customer_unread" if side == Side.CUSTOMER else "staff_unread"
     if getattr(conversation, field):

@@ -29,6 +29,20 @@ class NotificationsConfig(AppConfig):
 
         job_status_changed.connect(on_job_status_changed, dispatch_uid="notify_job_status")
 
+        from doorstep.billing import signals as billing_signals
+
+        from . import estimate_notices
+
+        billing_signals.estimate_decided.connect(
+            estimate_notices.on_estimate_decided, dispatch_uid="notify_estimate_decided"
+        )
+        billing_signals.estimate_commented.connect(
+            estimate_notices.on_estimate_commented, dispatch_uid="notify_estimate_commented"
+        )
+        billing_signals.estimate_comment_replied.connect(
+            estimate_notices.on_estimate_comment_replied, dispatch_uid="notify_estimate_replied"
+        )
+
         from doorstep.core.scheduler import register_periodic
 
         from .tasks import deliver_due_notifications

@@ -3,14 +3,14 @@ customer chose. Called inside the business transaction: the outbox rows commit w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
 
+from doorstep.core.links import portal_url
 from doorstep.customers.models import Customer
-from doorstep.customers.selectors import customer_primary_contact
+from doorstep.customers.selectors import customer_email
 
 from .events import EVENTS, EventSpec
 from .models import Channel, CustomerPhone, MessageTemplate, Notification, NotificationPreference
@@ -20,11 +20,14 @@ from .services import NotificationSkipped, notification_enqueue
 from .sms import sms_configured
 from .templating import placeholders_fill
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 UNSUBSCRIBE_SALT = "doorstep.notifications.unsubscribe"
 UNSUBSCRIBE_KIND = "unsubscribe"
 
 
-def message_template_for(*, company: Any, event: str) -> tuple[str, str, str]:
+def message_template_for(*, company: Company, event: str) -> tuple[str, str, str]:
     """(email subject, email body, sms body): the company's wording, else the default."""
     spec = EVENTS[event]
     saved = MessageTemplate.objects.for_company(company).filter(event=event).first()
@@ -64,7 +67,7 @@ def message_render(
     return " ".join(subject.split())[:200], body, sms
 
 
-def customer_channels(*, company: Any, customer: Any, event: str) -> tuple[bool, bool]:
+def customer_channels(*, company: Company, customer: Any, event: str) -> tuple[bool, bool]:
     spec = EVENTS[event]
     pref = (
         NotificationPreference.objects.for_company(company)
@@ -76,11 +79,11 @@ def customer_channels(*, company: Any, customer: Any, event: str) -> tuple[bool,
     return pref.email, pref.sms
 
 
-def unsubscribe_token(*, company: Any, customer: Any, event: str) -> str:
+def unsubscribe_token(*, company: Company, customer: Any, event: str) -> str:
     return signing.dumps({"c": company.pk, "u": customer.pk, "e": event}, salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe_url_at_send(company: Any, args: list[str]) -> str:
+def unsubscribe_url_at_send(company: Company, args: list[str]) -> str:
     """Resolver of `[[send-time unsubscribe CUSTOMER_ID EVENT]]`. The outbox keeps only the
     ids; the signed token exists in the email alone (see send_time.py)."""
     customer_id, event = args
@@ -99,13 +102,9 @@ def unsubscribe_token_read(token: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def portal_url(company: Any, path: str = "") -> str:
-    return f"{settings.BASE_URL}/p/{company.slug}/{path.lstrip('/')}"
-
-
 def customer_notify(
     *,
-    company: Any,
+    company: Company,
     customer: Any,
     event: str,
     values: dict[str, Any],
@@ -125,13 +124,13 @@ def customer_notify(
         spec=spec, texts=message_template_for(company=company, event=event), values=values
     )
     queued: list[Notification] = []
-    contact = customer_primary_contact(company=company, customer=customer)
-    if wants_email and contact is not None and contact.email:
+    recipient = customer_email(company=company, customer=customer)
+    if wants_email and recipient:
         unsubscribe = reference(UNSUBSCRIBE_KIND, customer.pk, event)
         queued.append(
             notification_enqueue(
                 company=company,
-                recipient=contact.email,
+                recipient=recipient,
                 template="notice",
                 context={
                     "subject": subject,
@@ -162,7 +161,7 @@ def customer_notify(
 
 def sms_enqueue(
     *,
-    company: Any,
+    company: Company,
     customer: Any,
     phone: str,
     event: str,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -12,8 +12,11 @@ from django.template.loader import render_to_string
 from .models import Notification
 from .send_time import resolve
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 # kind -> function(company, id) returning (filename, bytes, mimetype). Apps register builders
-# (e.g. billing registers "invoice_pdf") in their AppConfig.ready().
+# (e.g. access registers "invoice_pdf") in their AppConfig.ready().
 ATTACHMENT_BUILDERS: dict[str, Callable[[Any, int], tuple[str, bytes, str]]] = {}
 
 
@@ -34,7 +37,7 @@ def render_email(
     return subject, text, html
 
 
-def from_address(company: Any) -> str:
+def from_address(company: Company) -> str:
     # The company's name as the display name; the platform's address as the sender.
     address = settings.DEFAULT_FROM_EMAIL.split("<")[-1].rstrip(">").strip()
     return f'"{company.name}" <{address}>'

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db import transaction
 
+from doorstep.core.links import job_url
 from doorstep.jobs.models import Job, JobStatus
 
-from .customer_notices import customer_notify, portal_url
+from .customer_notices import customer_notify
 from .models import NotificationEvent
 
 log = logging.getLogger(__name__)
@@ -21,10 +22,6 @@ STATUS_EVENTS = {
     JobStatus.IN_PROGRESS: NotificationEvent.JOB_IN_PROGRESS,
     JobStatus.COMPLETED: NotificationEvent.JOB_COMPLETED,
 }
-
-
-def job_url(job: Any) -> str:
-    return portal_url(job.company, f"jobs/{job.pk}/")
 
 
 def on_job_status_changed(
@@ -60,7 +57,7 @@ def _notify(*, job_id: int, company_id: int, to_status: str) -> None:
                 "job_title": job.title,
                 "technician_name": job.technician.first_name if job.technician else "",
                 "location": job.location.one_line,
-                "job_url": job_url(job),
+                "job_url": job_url(job.company, job.pk),
             },
-            button_url=job_url(job),
+            button_url=job_url(job.company, job.pk),
         )

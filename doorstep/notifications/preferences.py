@@ -8,7 +8,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +24,9 @@ from .models import CustomerPhone, NotificationEvent, NotificationPreference
 from .send_time import derived_code, new_nonce, reference
 from .services import NotificationSkipped
 from .sms import sms_configured
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_RESEND_AFTER = timedelta(seconds=60)
@@ -43,7 +46,7 @@ def choosable_events() -> list[str]:
     return [event for event, spec in EVENTS.items() if spec.choosable]
 
 
-def preferences_for_customer(*, company: Any, customer: Any) -> list[PreferenceRow]:
+def preferences_for_customer(*, company: Company, customer: Any) -> list[PreferenceRow]:
     saved = {
         p.event: p
         for p in NotificationPreference.objects.for_company(company).filter(customer=customer)
@@ -64,7 +67,7 @@ def preferences_for_customer(*, company: Any, customer: Any) -> list[PreferenceR
 
 @transaction.atomic
 def preferences_save(
-    *, company: Any, customer: Any, choices: dict[str, tuple[bool, bool]], actor: Actor
+    *, company: Company, customer: Any, choices: dict[str, tuple[bool, bool]], actor: Actor
 ) -> None:
     """choices: event -> (email, sms). Events not offered to customers are ignored."""
     changed = []
@@ -91,7 +94,7 @@ def preferences_save(
 
 
 @transaction.atomic
-def email_unsubscribe(*, company: Any, customer: Any, event: str, actor: Actor) -> None:
+def email_unsubscribe(*, company: Company, customer: Any, event: str, actor: Actor) -> None:
     if event not in choosable_events():
         raise DomainError("That link is not valid.")
     pref, created = NotificationPreference.objects.get_or_create(
@@ -134,7 +137,7 @@ def _code_hash(phone: str, code: str) -> str:
 
 @transaction.atomic
 def phone_verification_start(
-    *, company: Any, customer: Any, phone: str, actor: Actor
+    *, company: Company, customer: Any, phone: str, actor: Actor
 ) -> CustomerPhone:
     """Text a 6-digit code to the number. Until it is confirmed, nothing else is texted."""
     if not sms_configured(company):
@@ -185,7 +188,7 @@ def phone_verification_start(
     return record
 
 
-def phone_code_at_send(company: Any, args: list[str]) -> str:
+def phone_code_at_send(company: Company, args: list[str]) -> str:
     """Resolver of `[[send-time phone_code RECORD_ID NONCE]]`: the code, if still the one
     the number is waiting for (a newer code or a removed number: not sent)."""
     record_id, nonce = args
@@ -197,7 +200,7 @@ def phone_code_at_send(company: Any, args: list[str]) -> str:
 
 
 def phone_verification_confirm(
-    *, company: Any, customer: Any, code: str, actor: Actor
+    *, company: Company, customer: Any, code: str, actor: Actor
 ) -> CustomerPhone:
     """Not one transaction on purpose: a wrong guess must be counted even though we refuse."""
     record = CustomerPhone.objects.for_company(company).filter(customer=customer).first()
@@ -214,7 +217,7 @@ def phone_verification_confirm(
 
 
 @transaction.atomic
-def _phone_mark_verified(*, company: Any, record: CustomerPhone, actor: Actor) -> CustomerPhone:
+def _phone_mark_verified(*, company: Company, record: CustomerPhone, actor: Actor) -> CustomerPhone:
     record.verified_at, record.code_hash, record.code_attempts = timezone.now(), "", 0
     record.save()
     audit_record(
@@ -228,7 +231,7 @@ def _phone_mark_verified(*, company: Any, record: CustomerPhone, actor: Actor) -
 
 
 @transaction.atomic
-def phone_remove(*, company: Any, customer: Any, actor: Actor) -> None:
+def phone_remove(*, company: Company, customer: Any, actor: Actor) -> None:
     record = CustomerPhone.objects.for_company(company).filter(customer=customer).first()
     if record is None:
         return

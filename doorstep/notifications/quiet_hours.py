@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from doorstep.tenancy.time import company_zone
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 
 def _as_time(value: Any) -> time:
     return value if isinstance(value, time) else time.fromisoformat(str(value))
 
 
-def quiet_until(company: Any, now: datetime | None = None) -> datetime | None:
+def quiet_until(company: Company, now: datetime | None = None) -> datetime | None:
     """When quiet hours end, if `now` falls inside them; else None.
 
     The window may cross midnight (21:00-08:00, the default). Equal start and end: no quiet

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -20,6 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Channel, Notification, NotificationState
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,7 @@ def register_channel(name: str, sender: Callable[[Notification], None]) -> None:
 
 def notification_enqueue(
     *,
-    company: Any,
+    company: Company,
     recipient: str,
     template: str,
     context: dict[str, Any] | None = None,

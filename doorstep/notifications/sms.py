@@ -7,7 +7,7 @@ exception), never after STOP, and never during the company's quiet hours unless 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +21,9 @@ from .models import CustomerPhone, Notification, NotificationEvent
 from .quiet_hours import quiet_until
 from .send_time import resolve
 from .services import NotificationDeferred, NotificationSkipped
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +48,14 @@ class ApiBaseHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
-def sms_configured(company: Any) -> bool:
+def sms_configured(company: Company) -> bool:
     s = company.settings
     return bool(
         s.sms_enabled and s.twilio_account_sid and s.twilio_auth_token and s.twilio_from_number
     )
 
 
-def twilio_client(company: Any) -> Client:
+def twilio_client(company: Company) -> Client:
     s = company.settings
     return Client(
         s.twilio_account_sid,
@@ -88,7 +91,7 @@ def send_sms(notification: Notification) -> None:
 
 
 @transaction.atomic
-def sms_inbound_handle(*, company: Any, from_number: str, body: str) -> str | None:
+def sms_inbound_handle(*, company: Company, from_number: str, body: str) -> str | None:
     """STOP opts every customer of this company with that number out; START opts back in.
 
     Returns "stop", "start" or None. Twilio itself answers STOP/START with its own reply.

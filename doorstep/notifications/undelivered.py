@@ -12,7 +12,7 @@ nothing is left undelivered, so the next outage alerts again.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,6 +24,9 @@ from doorstep.core.audit import Actor, audit_record
 from doorstep.tenancy.models import Membership, StaffRole
 
 from .models import Notification, NotificationState, UndeliveredMailAlert
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 log = logging.getLogger("doorstep.notifications.undelivered")
 ALERT_KIND = "undelivered_mail_alert"
@@ -55,7 +58,7 @@ def undelivered_alerts_open(*, company_ids: list[int] | None) -> QuerySet[Undeli
     return alerts if company_ids is None else alerts.filter(company_id__in=company_ids)
 
 
-def undelivered_alert_raise(*, company: Any, notification: Notification) -> bool:
+def undelivered_alert_raise(*, company: Company, notification: Notification) -> bool:
     """Alert the owners once per outage. Returns whether this call raised the alert."""
     if notification.context.get("kind") == ALERT_KIND:
         return False  # the alert email itself failing must not alert about itself
@@ -85,7 +88,7 @@ def undelivered_alert_raise(*, company: Any, notification: Notification) -> bool
     return True
 
 
-def _owners_email(*, company: Any) -> None:
+def _owners_email(*, company: Company) -> None:
     from .services import notification_enqueue
 
     owners = (
@@ -113,7 +116,7 @@ def _owners_email(*, company: Any) -> None:
         )
 
 
-def undelivered_alert_resolve_if_clear(*, company: Any) -> int:
+def undelivered_alert_resolve_if_clear(*, company: Company) -> int:
     """Close the company's open alert once nothing is undelivered (one UPDATE)."""
     remaining = Notification.objects.filter(undelivered_q(), company_id=OuterRef("company_id"))
     return (

@@ -1,9 +1,8 @@
 """Autopay: when an invoice is sent to a customer who said yes, charge the saved card once.
 
-Triggered by `billing.signals.invoice_sent` (sent after commit; tasks.py enqueues the charge).
-The charge is off-session and happens at most once per invoice (`Payment.autopay_invoice` is
-unique); a failure marks the invoice "action needed" and tells the customer and the billing
-inbox — never a blind retry.
+Asked by access.invoice_sending after an invoice email is committed. The charge is off-session and
+happens at most once per invoice (`Payment.autopay_invoice` is unique); a failure marks the
+invoice "action needed" and tells the customer and the billing inbox — never a blind retry.
 """
 
 from __future__ import annotations
@@ -13,17 +12,25 @@ import logging
 from django.db import IntegrityError, transaction
 
 from doorstep.billing.models import Invoice, InvoiceState
+from doorstep.billing.selectors import invoice_find
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
+from doorstep.customers.selectors import customer_email
 from doorstep.tenancy.models import Company
 
 from .checkout import payment_attempt_create, payment_charge
 from .models import AutopayConsent, Payment, PaymentMethod, PaymentSource
-from .notify import customer_email
 from .providers.base import ProviderError
 
 log = logging.getLogger("doorstep.payments.autopay")
 ACTOR = Actor.system("Autopay")
+
+
+def autopay_after_invoice_sent(*, invoice_id: int, company_id: int) -> None:
+    """An invoice email went to the customer (first send or resend): charge in a task."""
+    from .tasks import autopay_charge
+
+    autopay_charge.enqueue(invoice_id, company_id)
 
 
 def autopay_applies(*, company: Company, invoice: Invoice) -> AutopayConsent | None:
@@ -49,7 +56,7 @@ def autopay_applies(*, company: Company, invoice: Invoice) -> AutopayConsent | N
 
 def autopay_charge_invoice(*, invoice_id: int, company_id: int) -> Payment | None:
     company = Company.objects.select_related("settings").get(pk=company_id)
-    invoice = Invoice.objects.filter(pk=invoice_id, company=company).first()
+    invoice = invoice_find(company=company, invoice_id=invoice_id)
     if invoice is None:
         return None
     existing = Payment.objects.filter(autopay_invoice=invoice).first()
@@ -68,7 +75,7 @@ def autopay_charge_invoice(*, invoice_id: int, company_id: int) -> Payment | Non
                 amount_text=None,
                 method=PaymentMethod.CARD,
                 actor=ACTOR,
-                payer_email=customer_email(invoice.customer),
+                payer_email=customer_email(company=company, customer=invoice.customer),
                 source=PaymentSource.AUTOPAY,
                 saved_method=method,
                 autopay_invoice=invoice,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -42,6 +43,9 @@ from .providers.base import (
     provider_named,
 )
 from .webhooks import webhook_events_store
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""Payment states and what each transition does to invoices. Balances change only here,
-under row locks taken in one order everywhere (locks.py): the payment row first, then its
-invoices by id.
+"""Payment states and what each transition does to invoices. The invoice balances change in
+doorstep.billing.balances, called from here under row locks taken in one order everywhere:
+the payment row first, then its invoices by id.
 
 State machine (never backwards; a late or duplicate event is a no-op):
 
@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from doorstep.billing.models import Invoice
+from doorstep.billing import balances
 from doorstep.core.audit import Actor, audit_event, audit_record
 from doorstep.core.models import AuditEvent
 from doorstep.core.money import format_money
@@ -50,26 +50,6 @@ RESULT_STATE = {
     "failed": S.FAILED,
     "canceled": S.CANCELLED,
 }
-
-
-def invoice_apply_payment(*, invoice: Invoice, amount: int) -> None:
-    """Add `amount` to what was paid (negative: a refund). The caller holds the row lock."""
-    invoice.amount_paid += amount
-    invoice.balance_due = invoice.total - invoice.amount_paid
-    invoice.paid_at = timezone.now() if invoice.balance_due == 0 else None
-    if invoice.balance_due == 0:
-        invoice.action_needed = False
-    invoice.amount_pending = min(invoice.amount_pending, invoice.balance_due)
-    invoice.save(
-        update_fields=[
-            "amount_paid",
-            "balance_due",
-            "paid_at",
-            "action_needed",
-            "amount_pending",
-            "updated_at",
-        ]
-    )
 
 
 def invoices_reserved(
@@ -151,15 +131,12 @@ def _succeed(payment: Payment, actor: Actor) -> None:
     audits = []  # written together in one statement
     pairs = payment_invoices_lock(payment)
     for allocation, invoice in pairs:
-        if was_processing:
-            invoice.amount_pending = max(0, invoice.amount_pending - allocation.amount)
-        if allocation.amount > invoice.balance_due:
-            # Money moved for an invoice that is already paid (a late success after a
-            # decline, or staff recorded cash meanwhile): never overpay; staff must refund.
+        if not balances.invoice_payment_received(
+            invoice=invoice, amount=allocation.amount, was_pending=was_processing
+        ):
+            # Money moved for an invoice that is already paid: staff must refund.
             unapplied.append(invoice.display_number)
-            invoice.save(update_fields=["amount_pending", "updated_at"])
             continue
-        invoice_apply_payment(invoice=invoice, amount=allocation.amount)
         audits.append(
             audit_event(
                 company=payment.company,
@@ -199,10 +176,7 @@ def _succeed(payment: Payment, actor: Actor) -> None:
 
 def _processing(payment: Payment, actor: Actor) -> None:
     for allocation, invoice in payment_invoices_lock(payment):
-        invoice.amount_pending = min(
-            invoice.balance_due, invoice.amount_pending + allocation.amount
-        )
-        invoice.save(update_fields=["amount_pending", "updated_at"])
+        balances.invoice_payment_processing(invoice=invoice, amount=allocation.amount)
     payment.state = S.PROCESSING
     payment.save(update_fields=["state", "updated_at"])
     audit_record(
@@ -219,11 +193,12 @@ def _fail(payment: Payment, result: ChargeResult, actor: Actor) -> None:
     was_processing = payment.state == S.PROCESSING
     if was_processing or payment.source == PaymentSource.AUTOPAY:
         for allocation, invoice in payment_invoices_lock(payment):
-            if was_processing:
-                invoice.amount_pending = max(0, invoice.amount_pending - allocation.amount)
-            if payment.source == PaymentSource.AUTOPAY and invoice.balance_due > 0:
-                invoice.action_needed = True
-            invoice.save(update_fields=["amount_pending", "action_needed", "updated_at"])
+            balances.invoice_payment_failed(
+                invoice=invoice,
+                amount=allocation.amount,
+                was_pending=was_processing,
+                autopay=payment.source == PaymentSource.AUTOPAY,
+            )
     payment.state = S.FAILED
     payment.failure_code = (result.failure_code or "failed")[:60]
     payment.failure_message = (result.failure_message or "The payment did not go through.")[:300]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,6 +27,9 @@ from .providers.base import (
     provider_for,
     provider_named,
 )
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 SAVE_CARD_TEXT = (
     "Save this card for future payments. I authorise {company} to keep this card on file "

@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
+from doorstep.core.links import portal_page_url
 from doorstep.core.money import format_money
-from doorstep.customers.models import Contact, Customer
+from doorstep.customers.selectors import customer_email
 from doorstep.notifications.send_time import new_nonce, reference
 from doorstep.notifications.services import notification_enqueue
-from doorstep.tenancy.models import Company
 
 from .models import Payment, PaymentAllocation, Refund
 
@@ -21,18 +19,6 @@ from .models import Payment, PaymentAllocation, Refund
 # the customer. The app that owns portal access (doorstep.access) registers its resolver: an
 # invoice link is a bearer secret, so it exists only when the email goes.
 PAY_LINK_KIND = "payment_pay_link"
-
-
-def customer_email(customer: Customer) -> str:
-    contact = (
-        Contact.objects.filter(customer=customer).exclude(email="").order_by("-is_primary").first()
-    )
-    return contact.email if contact else ""
-
-
-def _url(name: str, company: Company, *args: object, query: str = "") -> str:
-    path = reverse(name, args=[company.slug, *args])
-    return f"{settings.BASE_URL}{path}{query}"
 
 
 def payment_context(
@@ -58,12 +44,12 @@ def payment_context(
             for a in allocations
         ],
         "failure": payment.failure_message,
-        "receipt_url": _url("payments:receipt", company, payment.pk),
+        "receipt_url": portal_page_url("payments:receipt", company, payment.pk),
     }
 
 
 def payment_recipient(payment: Payment) -> str:
-    return payment.payer_email or customer_email(payment.customer)
+    return payment.payer_email or customer_email(company=payment.company, customer=payment.customer)
 
 
 def notify_receipt(
@@ -108,7 +94,7 @@ def notify_customer(
 def pay_link(payment: Payment) -> str:
     """The checkout for the payment's invoices (the portal asks the customer to sign in)."""
     ids = "&".join(f"invoice={a.invoice_id}" for a in payment.allocations.order_by("invoice_id"))
-    return _url("payments:checkout", payment.company, query=f"?{ids}")
+    return portal_page_url("payments:checkout", payment.company, query=f"?{ids}")
 
 
 def customer_pay_link(payment: Payment) -> str:

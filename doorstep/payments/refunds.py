@@ -7,20 +7,25 @@ moves only when the provider confirms, under the payment and invoice row locks.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from doorstep.billing.balances import invoice_payment_apply
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 from doorstep.tenancy.models import Company
 
 from . import notify
-from .ledger import invoice_apply_payment
 from .locks import payment_invoices_lock, payment_lock, payment_lock_by_id
 from .models import Payment, PaymentState, Refund, RefundState
 from .providers.base import ProviderError, connected_account, provider_named
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 
 def refund_available(payment: Payment) -> int:
@@ -183,7 +188,7 @@ def _apply_to_invoices(payment: Payment, amount: int, actor: Actor) -> None:
             continue
         allocation.amount_refunded += take
         allocation.save(update_fields=["amount_refunded"])
-        invoice_apply_payment(invoice=invoice, amount=-take)
+        invoice_payment_apply(invoice=invoice, amount=-take)
         audit_record(
             company=payment.company,
             target=invoice,

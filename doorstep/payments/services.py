@@ -1,19 +1,25 @@
-"""Recording money against invoices. Balances change only here, under a row lock."""
+"""Recording money received outside the portal against an invoice, under its row lock."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
+from doorstep.billing.balances import invoice_payment_apply
 from doorstep.billing.models import Invoice, InvoiceState
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 from doorstep.tenancy.models import Company
 
-from .ledger import invoice_apply_payment, invoices_reserved
+from .ledger import invoices_reserved
 from .locks import invoices_lock
 from .models import Payment, PaymentAllocation, PaymentMethod, PaymentState
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 
 @transaction.atomic
@@ -55,7 +61,7 @@ def payment_record_manual(
     PaymentAllocation.objects.create(
         company=company, payment=payment, invoice=invoice, amount=amount
     )
-    invoice_apply_payment(invoice=invoice, amount=amount)
+    invoice_payment_apply(invoice=invoice, amount=amount)
     audit_record(
         company=company,
         target=invoice,

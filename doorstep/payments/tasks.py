@@ -36,8 +36,4 @@ def webhook_event_enqueue(sender: Any, event_pk: int, **kwargs: Any) -> None:
     handle_webhook_event.enqueue(event_pk)
 
 
-def autopay_on_invoice_sent(sender: Any, invoice_id: int, company_id: int, **kwargs: Any) -> None:
-    autopay_charge.enqueue(invoice_id, company_id)
-
-
 register_periodic("payments.reconcile", 300, reconcile_payments)

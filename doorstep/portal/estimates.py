@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from doorstep.access.portal_sessions import PortalIdentity
-from doorstep.billing import services as billing
-from doorstep.billing.models import Estimate, EstimateState
+from doorstep.billing.estimates import estimate_accept, estimate_comment_add, estimate_decline
+from doorstep.billing.models import Estimate
 from doorstep.core.errors import DomainError
 from doorstep.tenancy.time import company_today
 
@@ -60,9 +60,7 @@ def estimate_detail(
             errors[error.field or action] = error.message
         else:
             return redirect(reverse("portal:estimate_detail", args=[company.slug, estimate.pk]))
-    open_for_decision = (
-        estimate.state == EstimateState.SENT and estimate.expiry_date >= company_today(company)
-    )
+    today = company_today(company)
     return portal_render(
         request,
         identity,
@@ -72,9 +70,8 @@ def estimate_detail(
         estimate=estimate,
         errors=errors,
         posted=request.POST if errors else {},
-        open_for_decision=open_for_decision,
-        expired=estimate.state == EstimateState.EXPIRED
-        or (estimate.state == EstimateState.SENT and not open_for_decision),
+        open_for_decision=estimate.open_for_decision(today),
+        expired=estimate.expired_for_decision(today),
     )
 
 
@@ -82,23 +79,32 @@ def _decide(
     request: HttpRequest, identity: PortalIdentity, estimate: Estimate, action: str
 ) -> None:
     """Accept, decline or comment, as the form asked; DomainError when the rules say no."""
-    scope = {"company": identity.company, "customer": identity.customer}
+    company, customer = identity.company, identity.customer
     actor = portal_actor(request, identity)
     if action == "accept":
-        billing.estimate_accept(
-            **scope,
+        estimate_accept(
+            company=company,
+            customer=customer,
             estimate=estimate,
             signature_name=request.POST.get("signature_name", ""),
             actor=actor,
         )
         messages.success(request, f"Thank you! You accepted {estimate.display_number}.")
     elif action == "decline":
-        billing.estimate_decline(
-            **scope, estimate=estimate, reason=request.POST.get("reason", ""), actor=actor
+        estimate_decline(
+            company=company,
+            customer=customer,
+            estimate=estimate,
+            reason=request.POST.get("reason", ""),
+            actor=actor,
         )
         messages.success(request, f"You declined {estimate.display_number}.")
     else:
-        billing.estimate_comment_add(
-            **scope, estimate=estimate, body=request.POST.get("body", ""), actor=actor
+        estimate_comment_add(
+            company=company,
+            customer=customer,
+            estimate=estimate,
+            body=request.POST.get("body", ""),
+            actor=actor,
         )
         messages.success(request, "Your comment was sent. We'll get back to you.")

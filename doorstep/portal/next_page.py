@@ -8,6 +8,7 @@ portal is accepted, so the parameter can never send anyone to another site.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,6 +17,9 @@ from django.urls import reverse
 
 from doorstep.access.portal_sessions import portal_cookie_path
 from doorstep.tenancy.models import Company
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 COOKIE = "doorstep_portal_next"
 LIFETIME_SECONDS = 3600

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from doorstep.billing.models import Estimate, EstimateState, Invoice, InvoiceState
+from doorstep.billing.selectors import estimates_open_for_decision
 from doorstep.customers.models import Location
 from doorstep.jobs.models import ACTIVE_STATUSES, Job, JobEvent, JobStatus
 from doorstep.payments import selectors as payment_selectors
@@ -325,11 +326,7 @@ def estimates_for_customer(*, company: Any, customer: Any) -> QuerySet[Estimate]
 
 def estimates_awaiting_count(*, company: Any, customer: Any, today: date) -> int:
     """Estimates the customer can still accept or decline."""
-    return (
-        _customer_estimates(company=company, customer=customer)
-        .filter(state=EstimateState.SENT, expiry_date__gte=today)
-        .count()
-    )
+    return estimates_open_for_decision(company=company, customer=customer, today=today).count()
 
 
 def estimate_for_customer(*, company: Any, customer: Any, estimate_id: int) -> Estimate | None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from doorstep.access.portal_sessions import PortalIdentity
 from doorstep.core.errors import DomainError
+from doorstep.core.links import job_path
 from doorstep.core.uploads import serve_private_file
 from doorstep.servicerequests import selectors
 from doorstep.servicerequests.models import ServiceRequest
@@ -31,7 +32,7 @@ def job_url(company: Company, service_request: ServiceRequest) -> str | None:
     """The portal's page of the job an approved request became."""
     if service_request.job_id is None:
         return None
-    return reverse("portal:job_detail", args=[company.slug, service_request.job_id])
+    return job_path(company, service_request.job_id)
 
 
 @portal_page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 
@@ -10,8 +10,11 @@ from doorstep.customers.models import Location
 
 from .models import ServiceRequest, ServiceRequestPhoto, ServiceType
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
-def service_requests_for_customer(*, company: Any, customer: Any) -> QuerySet[ServiceRequest]:
+
+def service_requests_for_customer(*, company: Company, customer: Any) -> QuerySet[ServiceRequest]:
     return (
         ServiceRequest.objects.for_company(company)
         .filter(customer=customer)
@@ -22,7 +25,7 @@ def service_requests_for_customer(*, company: Any, customer: Any) -> QuerySet[Se
 
 
 def service_request_for_customer(
-    *, company: Any, customer: Any, request_id: int
+    *, company: Company, customer: Any, request_id: int
 ) -> ServiceRequest | None:
     return (
         ServiceRequest.objects.for_company(company)
@@ -33,7 +36,7 @@ def service_request_for_customer(
 
 
 def service_request_photo_for_customer(
-    *, company: Any, customer: Any, request_id: int, photo_id: int
+    *, company: Company, customer: Any, request_id: int, photo_id: int
 ) -> ServiceRequestPhoto | None:
     return (
         ServiceRequestPhoto.objects.for_company(company)
@@ -42,9 +45,9 @@ def service_request_photo_for_customer(
     )
 
 
-def service_types_offered(*, company: Any) -> QuerySet[ServiceType]:
+def service_types_offered(*, company: Company) -> QuerySet[ServiceType]:
     return ServiceType.objects.for_company(company).filter(is_active=True)
 
 
-def locations_for_customer(*, company: Any, customer: Any) -> QuerySet[Location]:
+def locations_for_customer(*, company: Company, customer: Any) -> QuerySet[Location]:
     return Location.objects.for_company(company).filter(customer=customer)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
+from doorstep.core.links import office_change_url, portal_url
 from doorstep.core.numbering import number_next
 from doorstep.core.uploads import (
     MAX_PHOTO_BYTES,
@@ -22,7 +22,7 @@ from doorstep.core.uploads import (
 )
 from doorstep.customers.models import Location
 from doorstep.jobs.services import job_create
-from doorstep.notifications.customer_notices import customer_notify, portal_url
+from doorstep.notifications.customer_notices import customer_notify
 from doorstep.notifications.models import NotificationEvent
 from doorstep.notifications.services import notification_enqueue
 from doorstep.tenancy.time import company_today
@@ -37,6 +37,9 @@ from .models import (
     Urgency,
 )
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 
 @dataclass(frozen=True)
 class NewAddress:
@@ -50,7 +53,7 @@ DEFAULT_SERVICE_TYPES = ("Repair", "Maintenance", "Installation", "Inspection", 
 
 
 @transaction.atomic
-def service_types_seed_defaults(*, company: Any) -> None:
+def service_types_seed_defaults(*, company: Company) -> None:
     """A company that has not set up its list yet starts from a plain default one (the
     request form needs at least one choice). Never runs again once the company has any."""
     if ServiceType.objects.for_company(company).exists():
@@ -64,14 +67,14 @@ def service_types_seed_defaults(*, company: Any) -> None:
     )
 
 
-def service_requests_accepted(company: Any) -> bool:
+def service_requests_accepted(company: Company) -> bool:
     return bool(company.settings.portal_enabled and company.settings.service_requests_enabled)
 
 
 @transaction.atomic
 def service_request_submit(
     *,
-    company: Any,
+    company: Company,
     customer: Any,
     service_type_id: int,
     description: str,
@@ -158,8 +161,7 @@ def service_request_submit(
                 "subject": f"New service request {request.display_number} from {customer.name}",
                 "heading": f"{customer.name} asked for {service_type.name}",
                 "body": f"{location.one_line}\n\n{description}",
-                "button_url": f"{settings.BASE_URL}/office/servicerequests/"
-                f"servicerequest/{request.pk}/change/",
+                "button_url": office_change_url(request),
                 "button_label": "Review the request",
             },
         )
@@ -179,7 +181,7 @@ def _request_values(request: ServiceRequest) -> dict[str, Any]:
 @transaction.atomic
 def service_request_approve(
     *,
-    company: Any,
+    company: Company,
     request_id: int,
     title: str,
     description: str,
@@ -238,7 +240,7 @@ def service_request_approve(
 
 @transaction.atomic
 def service_request_decline(
-    *, company: Any, request_id: int, reason: str, actor: Actor
+    *, company: Company, request_id: int, reason: str, actor: Actor
 ) -> ServiceRequest:
     reason = (reason or "").strip()
     if not reason:

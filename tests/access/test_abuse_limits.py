@@ -109,7 +109,7 @@ def test_a_bad_token_flood_does_not_lock_the_owner_out_of_a_valid_link(company, 
 def test_a_bad_token_flood_does_not_lock_the_owner_out_of_an_invoice_link(
     company, account, mailbox
 ):
-    from doorstep.billing.services import invoice_send
+    from doorstep.access.invoice_sending import invoice_send
 
     invoice_send(company=company, invoice=make_invoice(account.customer), actor=Actor.system())
     link = link_in(mailbox, mailbox.messages[-1])

@@ -263,7 +263,7 @@ def all_database_text() -> str:
 
 
 def test_raw_tokens_are_not_in_the_database_or_logs(csrf_client, company, account, mailbox, caplog):
-    from doorstep.billing.services import invoice_send
+    from doorstep.access.invoice_sending import invoice_send
 
     caplog.set_level(logging.DEBUG)
     request_link(csrf_client, company, account.email)

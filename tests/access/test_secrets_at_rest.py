@@ -87,7 +87,7 @@ def test_no_raw_secret_in_the_outbox_while_queued_nor_after_delivery(
     twilio.fail_next = 100
     browser = Client(enforce_csrf_checks=True)
     request_link(browser, company, account.email)
-    from doorstep.billing.services import invoice_send
+    from doorstep.access.invoice_sending import invoice_send
 
     invoice_send(company=company, invoice=make_invoice(account.customer), actor=Actor.system())
     customer_notify(company=company, customer=account.customer, event="job_completed", values={})
@@ -203,7 +203,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 SETUP = """
 from tests.factories import ContactFactory, CustomerFactory, make_invoice, make_portal_account
-from doorstep.billing.services import invoice_send
+from doorstep.access.invoice_sending import invoice_send
 from doorstep.core.audit import Actor
 from doorstep.notifications.customer_notices import customer_notify
 from doorstep.tenancy.models import Company

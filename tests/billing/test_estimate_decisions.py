@@ -13,7 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.backoffice.estimates import convert_to_job
-from doorstep.billing import services as billing
+from doorstep.billing.estimates import (
+    estimate_accept,
+    estimate_change_state,
+    estimate_convert_to_job,
+)
 from doorstep.billing.models import Estimate, EstimateComment, EstimateState
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
@@ -35,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 def sent_estimate(customer: Any, **kwargs: Any) -> Estimate:
     estimate = make_estimate(customer, title="New water heater", **kwargs)
-    return billing.estimate_change_state(
+    return estimate_change_state(
         company=customer.company, estimate=estimate, new_state="sent", actor=SYSTEM
     )
 
@@ -89,7 +93,7 @@ def test_accepting_twice_says_so_and_changes_nothing(me):
     estimate.refresh_from_db()
     assert estimate.signature_name == "Morgan Lee"
     with pytest.raises(DomainError, match="already accepted"):
-        billing.estimate_accept(
+        estimate_accept(
             company=me["company"],
             customer=me["customer"],
             estimate=estimate,
@@ -163,28 +167,28 @@ def test_staff_email_falls_back_to_support_address(me, mailbox, django_capture_o
 def test_accepted_estimate_becomes_a_job_once(me):
     estimate = sent_estimate(me["customer"])
     with pytest.raises(DomainError, match="only an accepted estimate"):
-        billing.estimate_convert_to_job(company=me["company"], estimate=estimate, actor=SYSTEM)
-    billing.estimate_accept(
+        estimate_convert_to_job(company=me["company"], estimate=estimate, actor=SYSTEM)
+    estimate_accept(
         company=me["company"],
         customer=me["customer"],
         estimate=estimate,
         signature_name="Morgan Lee",
         actor=Actor.portal("m@example.test"),
     )
-    job = billing.estimate_convert_to_job(company=me["company"], estimate=estimate, actor=SYSTEM)
+    job = estimate_convert_to_job(company=me["company"], estimate=estimate, actor=SYSTEM)
     assert job.customer == me["customer"] and job.title == "New water heater"
     assert job.status == JobStatus.UNSCHEDULED and "New water heater" in job.description
     assert job.location.street == "5 Birch Road"
     estimate.refresh_from_db()
     assert estimate.job == job
     with pytest.raises(DomainError, match="already a job"):
-        billing.estimate_convert_to_job(company=me["company"], estimate=estimate, actor=SYSTEM)
+        estimate_convert_to_job(company=me["company"], estimate=estimate, actor=SYSTEM)
     assert Job.objects.count() == 1
 
 
 def test_admin_action_converts_accepted_and_explains_the_rest(me):
     accepted = sent_estimate(me["customer"])
-    billing.estimate_accept(
+    estimate_accept(
         company=me["company"],
         customer=me["customer"],
         estimate=accepted,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from doorstep.billing import services as billing
+from doorstep.billing.estimates import estimate_accept, estimate_comment_add
 from doorstep.billing.models import EstimateComment
 from doorstep.core.audit import Actor
 from doorstep.core.models import AuditEvent
@@ -39,7 +39,7 @@ def thread(company: Any) -> dict[str, Any]:
     customer = CustomerFactory(company=company, name="Morgan Lee")
     contact = ContactFactory(customer=customer, email="morgan@example.test")
     estimate = sent_estimate(customer)
-    billing.estimate_comment_add(
+    estimate_comment_add(
         company=company,
         customer=customer,
         estimate=estimate,
@@ -83,7 +83,7 @@ def test_staff_read_the_question_reply_and_the_customer_is_emailed(
 
 def test_a_decided_estimate_is_locked_but_still_answerable(company, thread):
     estimate = thread["estimate"]
-    billing.estimate_accept(
+    estimate_accept(
         company=company,
         customer=thread["customer"],
         estimate=estimate,

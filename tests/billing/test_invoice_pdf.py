@@ -11,8 +11,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from doorstep.billing import pdf
+from doorstep.billing.invoices import invoice_recalculate
 from doorstep.billing.models import InvoicePdf, LineItem
-from doorstep.billing.services import invoice_recalculate
 from doorstep.notifications.services import notification_enqueue
 from doorstep.payments.services import payment_record_manual
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from doorstep.billing import services as billing
+from doorstep.billing.invoices import LineInput, invoice_create
 from doorstep.billing.models import Invoice
 from doorstep.jobs.models import Job
 
@@ -57,11 +57,11 @@ def test_invoices_created_at_once_get_different_numbers():
     today = timezone.localdate()
 
     def create() -> None:
-        billing.invoice_create(
+        invoice_create(
             company=customer.company,
             customer=customer,
             due_date=today + timedelta(days=7),
-            lines=[billing.LineInput("Service call", 9900)],
+            lines=[LineInput("Service call", 9900)],
             actor=SYSTEM,
         )
 

@@ -8,8 +8,10 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from doorstep.access.invoice_sending import invoice_send
 from doorstep.billing.models import CustomerStatus, InvoiceKind
-from doorstep.billing.signals import invoice_sent
+from doorstep.core.audit import Actor
+from doorstep.payments.autopay import autopay_after_invoice_sent
 from doorstep.payments.models import (
     AutopayConsent,
     Payment,
@@ -160,12 +162,28 @@ def test_autopay_charges_the_saved_card_once_when_the_invoice_is_sent(company, m
     assert "automatically" in consent.consent_text and consent.consent_ip == "127.0.0.1"
     invoice = invoice_for(payer, 8000)
     mailbox.clear()
-    invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=company.pk)
-    invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=company.pk)  # resent
+    autopay_after_invoice_sent(invoice_id=invoice.pk, company_id=company.pk)
+    autopay_after_invoice_sent(invoice_id=invoice.pk, company_id=company.pk)  # resent
     payment = Payment.objects.get(source=PaymentSource.AUTOPAY)
     assert payment.state == PaymentState.SUCCEEDED and payment.amount == 8000
     assert status(invoice) == CustomerStatus.PAID
     assert len(mailbox.to(payer.email)) == 1  # one receipt
+
+
+def test_sending_the_invoice_email_asks_autopay_after_commit(company, mailbox):
+    """The wiring: access.invoice_sending.invoice_send hands the sent invoice to autopay once
+    the email is committed; a resend charges nothing more."""
+    payer = make_payer(company)
+    client = save_card(payer, invoice_for(payer))
+    turn_on_autopay(client, payer)
+    invoice = invoice_for(payer, 6500, open_=False)
+    invoice_send(company=company, invoice=invoice, actor=Actor.system("Office"))
+    payment = Payment.objects.get(source=PaymentSource.AUTOPAY)
+    assert payment.state == PaymentState.SUCCEEDED and payment.amount == 6500
+    assert payment.allocations.get().invoice_id == invoice.pk
+    assert status(invoice) == CustomerStatus.PAID
+    invoice_send(company=company, invoice=invoice, actor=Actor.system("Office"))
+    assert Payment.objects.filter(source=PaymentSource.AUTOPAY).count() == 1
 
 
 def test_autopay_limited_to_chosen_invoice_kinds(company):
@@ -177,7 +195,7 @@ def test_autopay_limited_to_chosen_invoice_kinds(company):
     standard = invoice_for(payer)
     agreement = invoice_for(payer, kind=InvoiceKind.SERVICE_AGREEMENT)
     for invoice in (standard, agreement):
-        invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=company.pk)
+        autopay_after_invoice_sent(invoice_id=invoice.pk, company_id=company.pk)
     assert status(standard) == CustomerStatus.UNPAID
     assert status(agreement) == CustomerStatus.PAID
 
@@ -195,7 +213,7 @@ def test_autopay_needing_authentication_marks_action_needed_without_retry(compan
     turn_on_autopay(client, payer)
     invoice = invoice_for(payer)
     mailbox.clear()
-    invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=company.pk)
+    autopay_after_invoice_sent(invoice_id=invoice.pk, company_id=company.pk)
     payment = Payment.objects.get(source=PaymentSource.AUTOPAY)
     assert payment.state == PaymentState.FAILED
     assert payment.failure_code == "authentication_required"
@@ -212,7 +230,7 @@ def test_autopay_needing_authentication_marks_action_needed_without_retry(compan
     billing_mail = mailbox.to(company.billing_email)[0]
     assert "Autopay failed" in billing_mail["Subject"]
     assert "/i/" not in mailbox.text(billing_mail)  # no customer credential to the office
-    invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=company.pk)
+    autopay_after_invoice_sent(invoice_id=invoice.pk, company_id=company.pk)
     with time_machine.travel(timezone.now() + timedelta(hours=1)):
         payments_reconcile()
     assert Payment.objects.filter(source=PaymentSource.AUTOPAY).count() == 1  # no blind retry
@@ -225,7 +243,7 @@ def test_autopay_needs_consent(company):
     payer = make_payer(company)
     save_card(payer, invoice_for(payer))
     invoice = invoice_for(payer)
-    invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=company.pk)
+    autopay_after_invoice_sent(invoice_id=invoice.pk, company_id=company.pk)
     assert not Payment.objects.filter(source=PaymentSource.AUTOPAY).exists()
 
 
@@ -280,7 +298,7 @@ def test_autopay_with_an_expired_card_asks_the_customer_to_pay(company, mailbox)
     turn_on_autopay(client, payer)
     with time_machine.travel(datetime(2027, 3, 1, 12, tzinfo=UTC)):
         invoice = invoice_for(payer)
-        invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=company.pk)
+        autopay_after_invoice_sent(invoice_id=invoice.pk, company_id=company.pk)
     payment = Payment.objects.get(source=PaymentSource.AUTOPAY)
     assert payment.state == PaymentState.FAILED and payment.failure_code == "expired_card"
     assert reload(invoice).action_needed

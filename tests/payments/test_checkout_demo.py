@@ -176,7 +176,7 @@ def test_tampered_fields_change_nothing(company):
 
 
 def test_already_paid_and_void_invoices_cannot_be_paid(company):
-    from doorstep.billing.services import invoice_void
+    from doorstep.billing.invoices import invoice_void
 
     from ..factories import SYSTEM
 

@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 
 from doorstep.billing.models import CustomerStatus
-from doorstep.billing.signals import invoice_sent
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
+from doorstep.payments.autopay import autopay_after_invoice_sent
 from doorstep.payments.checkout import payment_attempt_create
 from doorstep.payments.models import (
     AutopayConsent,
@@ -203,6 +203,6 @@ def test_revoked_autopay_consent_never_charges(company, mailbox):
     consent = AutopayConsent.objects.get()
     assert consent.revoked_at is not None  # the record stays, as evidence of what was agreed
     invoice = invoice_for(payer)
-    invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=company.pk)
+    autopay_after_invoice_sent(invoice_id=invoice.pk, company_id=company.pk)
     assert not Payment.objects.filter(source=PaymentSource.AUTOPAY).exists()
     assert reload(invoice).balance_due == invoice.total

@@ -8,9 +8,9 @@ import urllib.request
 import pytest
 
 from doorstep.billing.models import CustomerStatus
-from doorstep.billing.signals import invoice_sent
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
+from doorstep.payments.autopay import autopay_after_invoice_sent
 from doorstep.payments.checkout import payment_attempt_create
 from doorstep.payments.methods import autopay_enable
 from doorstep.payments.models import (
@@ -133,7 +133,7 @@ def test_saved_card_then_off_session_autopay(stripe_company, mailbox):
         ip_address="203.0.113.9",
     )
     invoice = invoice_for(payer, 7700)
-    invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=stripe_company.pk)
+    autopay_after_invoice_sent(invoice_id=invoice.pk, company_id=stripe_company.pk)
     autopay = Payment.objects.get(source=PaymentSource.AUTOPAY)
     assert autopay.state == PaymentState.SUCCEEDED
     intent = client().v1.payment_intents.retrieve(autopay.provider_reference)
@@ -159,8 +159,8 @@ def test_autopay_needing_authentication_is_not_retried(stripe_company, localstri
     )
     invoice = invoice_for(payer)
     mailbox.clear()
-    invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=stripe_company.pk)
-    invoice_sent.send(sender=None, invoice_id=invoice.pk, company_id=stripe_company.pk)
+    autopay_after_invoice_sent(invoice_id=invoice.pk, company_id=stripe_company.pk)
+    autopay_after_invoice_sent(invoice_id=invoice.pk, company_id=stripe_company.pk)
     autopay = Payment.objects.get(source=PaymentSource.AUTOPAY)
     assert autopay.state == PaymentState.FAILED
     assert reload(invoice).action_needed

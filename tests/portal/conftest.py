@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from doorstep.billing import services as billing
+from doorstep.billing.estimates import estimate_change_state
+from doorstep.billing.invoices import LineInput
 from doorstep.documents.services import document_share
 from doorstep.payments.services import payment_record_manual
 
@@ -40,11 +41,9 @@ def customer_with_one_of_each(company: Any, name: str, cents: int = 4321) -> dic
     estimate = make_estimate(
         customer,
         title=f"{name} estimate",
-        lines=[billing.LineInput(f"{name} quote line", cents * 2 + 1)],
+        lines=[LineInput(f"{name} quote line", cents * 2 + 1)],
     )
-    billing.estimate_change_state(
-        company=company, estimate=estimate, new_state="sent", actor=SYSTEM
-    )
+    estimate_change_state(company=company, estimate=estimate, new_state="sent", actor=SYSTEM)
     document = document_share(
         company=company,
         customer=customer,

@@ -9,7 +9,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from doorstep.billing import services as billing
+from doorstep.billing.estimates import estimate_change_state
+from doorstep.billing.invoices import LineInput
 from doorstep.documents.services import document_share
 from doorstep.jobs.models import Job, JobStatus
 from doorstep.jobs.services import job_change_status
@@ -161,22 +162,18 @@ def build_story(company: Any = None, *, history: int = 12) -> dict[str, Any]:
         title="Tankless water heater upgrade",
         location=home,
         lines=[
-            billing.LineInput("Tankless water heater (installed)", 240000),
-            billing.LineInput("Haul away old tank", 7500),
+            LineInput("Tankless water heater (installed)", 240000),
+            LineInput("Haul away old tank", 7500),
         ],
     )
-    billing.estimate_change_state(
-        company=company, estimate=open_estimate, new_state="sent", actor=SYSTEM
-    )
+    estimate_change_state(company=company, estimate=open_estimate, new_state="sent", actor=SYSTEM)
     old_estimate = make_estimate(
         customer,
         title="Repipe crawl space",
         issue_date=today - timedelta(days=60),
         expiry_date=today - timedelta(days=30),
     )
-    billing.estimate_change_state(
-        company=company, estimate=old_estimate, new_state="sent", actor=SYSTEM
-    )
+    estimate_change_state(company=company, estimate=old_estimate, new_state="sent", actor=SYSTEM)
     document = document_share(
         company=company,
         customer=customer,

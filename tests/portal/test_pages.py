@@ -251,7 +251,7 @@ def test_home_shows_balance_overdue_next_visit_and_recent(me):
     assert "$100.00 overdue" in page and "Next visit" in page and "Tune-up" in page
     assert "INV-0001" in page
     assert "awaiting your decision" not in page
-    from doorstep.billing.services import estimate_change_state
+    from doorstep.billing.estimates import estimate_change_state
 
     from ..factories import make_estimate
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from doorstep.billing import services as billing
+from doorstep.billing.estimates import estimate_change_state
 from doorstep.documents.services import document_share
 from doorstep.jobs.models import JobStatus
 from doorstep.payments.services import payment_record_manual
@@ -72,9 +72,7 @@ def grow(owner: dict[str, Any], n: int) -> None:
         )
         job_to(job, JobStatus.COMPLETED if i % 2 else JobStatus.ON_THE_WAY)
         estimate = make_estimate(customer, title=f"Estimate {i}")
-        billing.estimate_change_state(
-            company=company, estimate=estimate, new_state="sent", actor=SYSTEM
-        )
+        estimate_change_state(company=company, estimate=estimate, new_state="sent", actor=SYSTEM)
         if i % 5 == 0:
             document_share(
                 company=company,

@@ -14,10 +14,10 @@ from typing import Any
 from babel import Locale
 from babel.dates import DateTimePattern, get_date_format, get_time_format, parse_pattern
 from django import template
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from doorstep.core.links import job_path
 from doorstep.core.money import format_money
 from doorstep.tenancy.time import company_zone
 
@@ -120,19 +120,22 @@ def ago(value: datetime | None) -> str:
     return f"{timesince(value, depth=1)} ago"
 
 
-@lru_cache(maxsize=256)
-def _job_url_parts(script_prefix: str, slug: str) -> tuple[str, str]:
-    marker = 987654321
-    head, _, tail = reverse("portal:job_detail", args=[slug, marker]).rpartition(str(marker))
-    return head, tail
+@register.filter
+def job_url(job: Any, company: Any) -> str:
+    """The job card's link (core.links.job_path)."""
+    return job_path(company, job.pk)
 
 
 @register.filter
-def job_url(job: Any, company: Any) -> str:
-    """portal:job_detail's URL, reversed once per company (and script prefix) rather than
-    once per job card: {% url %} cost about a sixth of a card."""
-    head, tail = _job_url_parts(get_script_prefix(), company.slug)
-    return f"{head}{job.pk}{tail}"
+def open_for_decision(estimate: Any, today: date) -> bool:
+    """Estimate.open_for_decision for templates: the customer can still accept or decline."""
+    return bool(estimate.open_for_decision(today))
+
+
+@register.filter
+def expired_for_decision(estimate: Any, today: date) -> bool:
+    """Estimate.expired_for_decision for templates: too late to accept or decline."""
+    return bool(estimate.expired_for_decision(today))
 
 
 @register.filter

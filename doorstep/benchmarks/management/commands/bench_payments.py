@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from doorstep.access.models import PortalAccount
 from doorstep.access.portal_sessions import portal_session_create
-from doorstep.billing import services as billing
+from doorstep.billing.invoices import LineInput, invoice_create, invoice_open
 from doorstep.core.audit import Actor
 from doorstep.customers.models import Contact, Customer
 from doorstep.payments.checkout import payment_attempt_create
@@ -89,15 +89,15 @@ class Command(BaseCommand):
         today = timezone.localdate()
         bills = []
         for _ in range(invoices):
-            invoice = billing.invoice_create(
+            invoice = invoice_create(
                 company=company,
                 customer=customer,
                 actor=ACTOR,
                 issue_date=today,
                 due_date=today + timedelta(days=14),
-                lines=[billing.LineInput("Service call", 12500, Decimal("1"), Decimal("0"))],
+                lines=[LineInput("Service call", 12500, Decimal("1"), Decimal("0"))],
             )
-            bills.append(billing.invoice_open(company=company, invoice=invoice, actor=ACTOR))
+            bills.append(invoice_open(company=company, invoice=invoice, actor=ACTOR))
         return company, customer, bills
 
     def bench_webhooks(self, count: int) -> list[str]:

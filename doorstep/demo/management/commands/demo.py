@@ -6,10 +6,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from doorstep.core.links import office_url, portal_url
 from doorstep.demo.bulk import HEAVY_EMAIL, bulk_grow
 from doorstep.demo.catalogue import DEMO_PASSWORD
 from doorstep.demo.seed import demo_customer_email, seed_demo
@@ -78,16 +78,15 @@ class Command(BaseCommand):
             )
 
     def _instructions(self, demo: list[Any]) -> None:
-        base = settings.BASE_URL
         self.stdout.write("")
-        self.stdout.write(f"Back office:  {base}/office/")
+        self.stdout.write(f"Back office:  {office_url()}")
         for item in demo:
             self.stdout.write(
                 f"  {item.company.name:<20} sign in as {item.spec.owner_email} / {DEMO_PASSWORD}"
             )
         for item in demo:
             self.stdout.write(
-                f"Portal of {item.company.name}: {base}/p/{item.company.slug}/ "
+                f"Portal of {item.company.name}: {portal_url(item.company)} "
                 f"(as a customer, e.g. {demo_customer_email(item.company)})"
             )
         self.stdout.write("Emails (sign-in links too) are printed and kept in var/mail/.")
