@@ -52,6 +52,8 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy doorstep config
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python tools/scope_lint.py doorstep
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 
 # SQLite (in memory) even when TEST_DATABASE_URL is set: that one is for pytest-pg.

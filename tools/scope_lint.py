@@ -82,12 +82,14 @@ def check_source(source: str, path: Path) -> Iterator[Finding]:
                 "=...)` in an entry module: call a selector or `.for_company(company)`",
             )
         if _callee(node) == "staff_may" and "company" not in keys:
-            yield Finding(path, node.lineno, "staff_may(...) without company=: roles are per company")
+            yield Finding(
+                path, node.lineno, "staff_may(...) without company=: roles are per company"
+            )
         if method in QUERY_METHODS | {"exists"} and keys & ROLE_KEYS and not keys & COMPANY_KEYS:
             yield Finding(
                 path,
                 node.lineno,
-                "a role filter without a company: ask tenancy.roles.staff_may(user=, company=, action=)",
+                "a role filter without a company: ask tenancy.roles.staff_may(company=...)",
             )
 
 

@@ -217,4 +217,4 @@ class CompanyAdmin(admin.ModelAdmin):
     ) -> None:
         super().save_related(request, form, formsets, change)
         # A company always has its settings row, even when the inline was left untouched.
-        CompanySettings.objects.get_or_create(company=form.instance)
+        CompanySettings.objects.get_or_create(company=form.instance)  # scope: its own row

@@ -89,9 +89,11 @@ def send_invoices(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]
         except DomainError as exc:
             messages.error(request, f"{invoice.display_number} not sent: {exc.message}")
         else:
-            account = PortalAccount.objects.filter(
-                company=invoice.company, customer=invoice.customer
-            ).first()
+            account = (
+                PortalAccount.objects.for_company(invoice.company)
+                .filter(customer=invoice.customer)
+                .first()
+            )
             messages.success(
                 request,
                 f"{invoice.display_number} sent to {account.email if account else 'the customer'}.",

@@ -64,8 +64,8 @@ class ConversationAdmin(TenantAdmin):
         if not self.has_add_permission(request):
             raise Http404("Not allowed.")
         form = StartForm(request.POST or None, request.FILES or None)
-        form.fields["customer"].queryset = Customer.objects.filter(  # type: ignore[attr-defined]
-            company__in=staff_companies(request, self.change_action)
+        form.fields["customer"].queryset = Customer.objects.for_companies(  # type: ignore[attr-defined]
+            staff_companies(request, self.change_action)
         )
         if request.method == "POST" and form.is_valid():
             customer = form.cleaned_data["customer"]

@@ -119,7 +119,7 @@ def _staff_customer(request: HttpRequest, customer_id: int) -> Customer | None:
 
 
 def _account(customer: Customer) -> PortalAccount:
-    account = PortalAccount.objects.filter(company=customer.company, customer=customer).first()
+    account = PortalAccount.objects.for_company(customer.company).filter(customer=customer).first()
     if account is None:
         raise DomainError("This customer has no portal account yet; invite them first.")
     return account

@@ -79,7 +79,11 @@ def only_where_allowed(
     if request.user.is_superuser:
         return queryset
     allowed = staff_company_ids(request, action)
-    refused = queryset.exclude(company_id__in=allowed).select_related("company").first()
+    refused = (
+        queryset.exclude(company_id__in=allowed)  # scope: finds the rows the role refuses
+        .select_related("company")
+        .first()
+    )
     if refused is not None:
         messages.error(
             request,
@@ -101,7 +105,7 @@ class TenantScopedMixin:
         qs = super().get_queryset(request)  # type: ignore[misc]
         if request.user.is_superuser:
             return qs
-        return qs.filter(company_id__in=staff_company_ids(request, self.view_action))
+        return qs.for_companies(staff_company_ids(request, self.view_action))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.remote_field.model
@@ -116,7 +120,7 @@ class TenantScopedMixin:
                     memberships__company_id__in=ids
                 ).distinct()
             elif any(f.name == "company" for f in related._meta.get_fields()):
-                kwargs["queryset"] = related._default_manager.filter(company_id__in=ids)
+                kwargs["queryset"] = related._default_manager.for_companies(ids)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
             kwargs["widget"] = CheckedAutocompleteSelect(
                 db_field,

@@ -13,6 +13,11 @@ class TenantQuerySet(models.QuerySet):
         """The only way to read tenant rows: the company is always explicit."""
         return self.filter(company=company)
 
+    def for_companies(self, company_ids: Any) -> Self:
+        """The rows of any of these companies: a staff member's list, where
+        tenancy.roles.staff_may chose the companies (backoffice.tenant_admin)."""
+        return self.filter(company_id__in=company_ids)
+
 
 class TenantModel(models.Model):
     """A row owned by one company. The FK is indexed and belongs in every unique constraint."""

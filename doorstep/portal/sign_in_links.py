@@ -81,11 +81,13 @@ def fresh_link(request: HttpRequest, company: Company, token: str) -> HttpRespon
     account = None
     if token_looks_valid(token):
         hashed = token_hash(token)
-        link = LoginLink.objects.filter(token_hash=hashed, company=company).first()
+        link = LoginLink.objects.for_company(company).filter(token_hash=hashed).first()
         if link is not None:
             account = link.account
         else:
-            invoice_link = InvoiceLink.objects.filter(token_hash=hashed, company=company).first()
+            invoice_link = (
+                InvoiceLink.objects.for_company(company).filter(token_hash=hashed).first()
+            )
             account = invoice_link.account if invoice_link else None
     if account is not None and account.state != PortalAccountState.DEACTIVATED:
         kind = "sign_in" if links_offered(company) else "password_reset"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
-from doorstep.billing import services as billing
+from doorstep.billing import estimates as billing
 from doorstep.core.models import AuditEvent
 
 from ..factories import (
