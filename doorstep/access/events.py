@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.models import AuditEvent
+from doorstep.core.verbs import Verb
 
 if TYPE_CHECKING:
     from doorstep.tenancy.models import Company
@@ -40,7 +41,7 @@ DENIAL_REASONS = {
 def access_event(
     *,
     company: Company,
-    verb: str,
+    verb: Verb,
     account: Any = None,
     ip_address: str | None = None,
     actor: Actor | None = None,
@@ -65,7 +66,7 @@ def access_denied(
     words = DENIAL_REASONS.get(reason, reason)
     return access_event(
         company=company,
-        verb="access.denied",
+        verb=Verb.ACCESS_DENIED,
         account=account,
         ip_address=ip_address,
         message=f"Refused {words}",

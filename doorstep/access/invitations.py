@@ -12,6 +12,7 @@ from django.db import transaction
 
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
+from doorstep.core.verbs import Verb
 from doorstep.tenancy.models import Company
 
 from .events import access_event
@@ -72,7 +73,7 @@ def invitation_send(*, account: Any, actor: Actor) -> None:
         company=company,
         account=account,
         actor=actor,
-        verb="portal.link_sent",
+        verb=Verb.PORTAL_LINK_SENT,
         message=f"Invitation emailed to {account.email}",
         data={"purpose": LinkPurpose.INVITATION, "link_id": issued.link.pk},
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from doorstep.billing.models import InvoiceState
 from doorstep.core.audit import Actor
 from doorstep.core.links import portal_url
+from doorstep.core.verbs import Verb
 from doorstep.notifications.send_time import derived_token, new_nonce, reference
 from doorstep.notifications.services import NotificationSkipped
 from doorstep.payments.models import Payment
@@ -136,7 +137,7 @@ def invoice_link_opened(*, link: InvoiceLink, ip_address: str | None) -> None:
         company=link.company,
         account=link.account,
         ip_address=ip_address,
-        verb="portal.invoice_link_used",
+        verb=Verb.PORTAL_INVOICE_LINK_USED,
         message=f"Opened invoice {link.invoice.display_number} from the invoice email",
         data={"invoice_id": link.invoice_id},
     )
@@ -159,7 +160,7 @@ def invoice_links_revoke(*, company: Company, invoice: Any, actor: Actor) -> int
     audit_record(
         company=company,
         target=invoice,
-        verb="invoice.links_revoked",
+        verb=Verb.INVOICE_LINKS_REVOKED,
         actor=actor,
         message=f"{revoked} emailed invoice link{'s' if revoked != 1 else ''} revoked",
     )

@@ -18,6 +18,7 @@ from doorstep.billing.models import Invoice
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.links import portal_url
 from doorstep.core.money import format_money
+from doorstep.core.verbs import Verb
 from doorstep.notifications.email import ATTACHMENT_BUILDERS
 from doorstep.notifications.services import notification_enqueue
 from doorstep.payments.autopay import autopay_after_invoice_sent
@@ -79,7 +80,7 @@ def invoice_send(
             audit_record(
                 company=company,
                 target=item,
-                verb="invoice.sent" if first_send else "invoice.resent",
+                verb=Verb.INVOICE_SENT if first_send else Verb.INVOICE_RESENT,
                 actor=actor,
                 message=f"{item.display_number} emailed to {account.email}",
             )

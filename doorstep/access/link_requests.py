@@ -13,6 +13,7 @@ from django.db import transaction
 
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
+from doorstep.core.verbs import Verb
 from doorstep.customers.models import Contact
 from doorstep.tenancy.models import Company
 
@@ -104,7 +105,7 @@ def requested_email_deliver(
             company=company,
             account=account,
             ip_address=ip,
-            verb="access.request_ignored",
+            verb=Verb.ACCESS_REQUEST_IGNORED,
             message="A link was requested for an address with no usable portal account",
             data={"kind": kind},
         )
@@ -137,7 +138,7 @@ def password_reset_send(*, account: PortalAccount, actor: Actor, ip_address: str
         account=account,
         actor=actor,
         ip_address=ip_address,
-        verb="portal.link_sent",
+        verb=Verb.PORTAL_LINK_SENT,
         message=f"Password reset link emailed to {account.email}",
         data={"purpose": LinkPurpose.PASSWORD_RESET, "link_id": issued.link.pk},
     )
@@ -169,7 +170,7 @@ def registration_link_send(*, account: PortalAccount, ip_address: str | None) ->
         company=company,
         account=account,
         ip_address=ip_address,
-        verb="portal.link_sent",
+        verb=Verb.PORTAL_LINK_SENT,
         message=f"Registration verification emailed to {account.email}",
         data={"purpose": LinkPurpose.VERIFY_EMAIL, "link_id": issued.link.pk},
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from doorstep.core.errors import DomainError
 from doorstep.core.links import portal_url
+from doorstep.core.verbs import Verb
 from doorstep.notifications.services import notification_enqueue
 from doorstep.tenancy.models import Company
 
@@ -59,14 +60,14 @@ def password_set_from_link(
         company=link.company,
         account=account,
         ip_address=ip_address,
-        verb="portal.password_reset" if reset else "portal.password_set",
+        verb=Verb.PORTAL_PASSWORD_RESET if reset else Verb.PORTAL_PASSWORD_SET,
         message="Password reset from the emailed link" if reset else "Password chosen",
     )
     if sign_out_everywhere:
         ended = portal_sessions_end_all(account=account)
         access_event(
             company=link.company, account=account, ip_address=ip_address,
-            verb="portal.signed_out_everywhere",
+            verb=Verb.PORTAL_SIGNED_OUT_EVERYWHERE,
             message=f"Signed out everywhere with the new password ({ended} sessions ended)",
         )  # fmt: skip
     if reset:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.links import office_change_url, portal_url
+from doorstep.core.verbs import Verb
 from doorstep.customers.models import Contact, Customer
 from doorstep.notifications.send_time import derived_token, new_nonce, reference
 from doorstep.notifications.services import NotificationSkipped, notification_enqueue
@@ -53,7 +54,7 @@ def registration_request_create(
         access_event(
             company=company,
             ip_address=ip,
-            verb="access.registration_rejected",
+            verb=Verb.ACCESS_REGISTRATION_REJECTED,
             message="Registration from an address not on file refused (company policy)",
         )
         return None
@@ -98,7 +99,7 @@ def registration_request_create(
     audit_record(
         company=company,
         target=request,
-        verb="registration.requested",
+        verb=Verb.REGISTRATION_REQUESTED,
         actor=Actor.portal(email, ip),
         message=f"Registration requested by {email} (not on file)",
     )
@@ -130,7 +131,7 @@ def registration_verify(*, request: RegistrationRequest, ip: str | None) -> None
     audit_record(
         company=request.company,
         target=request,
-        verb="registration.verified",
+        verb=Verb.REGISTRATION_VERIFIED,
         actor=Actor.portal(request.email, ip),
         message="Email verified; waiting for staff approval",
     )
@@ -269,7 +270,7 @@ def registration_approve(
     audit_record(
         company=company,
         target=request,
-        verb="registration.approved",
+        verb=Verb.REGISTRATION_APPROVED,
         actor=actor,
         message=f"Registration of {request.email} approved for {customer.name}",
         data={"customer_id": customer.pk, "contact_id": contact.pk},
@@ -284,7 +285,7 @@ def registration_reject(*, company: Company, request: RegistrationRequest, actor
     ).update(state=RegistrationState.REJECTED, decided_at=timezone.now())
     if updated:
         audit_record(
-            company=company, target=request, verb="registration.rejected", actor=actor,
+            company=company, target=request, verb=Verb.REGISTRATION_REJECTED, actor=actor,
             message=f"Registration of {request.email} declined",
         )  # fmt: skip
     else:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
 from doorstep.core.links import portal_url
+from doorstep.core.verbs import Verb
 from doorstep.customers.models import Contact
 from doorstep.customers.selectors import customer_email_contact
 from doorstep.notifications.send_time import derived_code, derived_token, new_nonce, reference
@@ -119,7 +120,7 @@ def portal_account_provision(
             company=company,
             account=account,
             actor=actor,
-            verb="portal.account_created",
+            verb=Verb.PORTAL_ACCOUNT_CREATED,
             message=f"Portal account created for {email}",
         )
     elif account.email != email:
@@ -132,7 +133,7 @@ def portal_account_provision(
             company=company,
             account=account,
             actor=actor,
-            verb="portal.email_changed",
+            verb=Verb.PORTAL_EMAIL_CHANGED,
             message=f"Portal email changed from {old} to {email}; old links and sessions ended",
         )
     return account
@@ -156,7 +157,7 @@ def portal_account_deactivate(*, company: Company, account: PortalAccount, actor
         company=company,
         account=account,
         actor=actor,
-        verb="portal.deactivated",
+        verb=Verb.PORTAL_DEACTIVATED,
         message="Portal access deactivated; links and sessions ended",
     )
 
@@ -171,7 +172,7 @@ def portal_account_reactivate(*, company: Company, account: PortalAccount, actor
     )
     account.save(update_fields=["state"])
     access_event(
-        company=company, account=account, actor=actor, verb="portal.reactivated",
+        company=company, account=account, actor=actor, verb=Verb.PORTAL_REACTIVATED,
         message="Portal access reactivated (send a fresh link: old ones stay dead)",
     )  # fmt: skip
 
@@ -187,7 +188,7 @@ def portal_account_sign_out_everywhere(
         company=company,
         account=account,
         actor=actor,
-        verb="portal.signed_out_everywhere",
+        verb=Verb.PORTAL_SIGNED_OUT_EVERYWHERE,
         message=f"Signed out everywhere ({ended} session{'s' if ended != 1 else ''} ended)",
     )
     return ended
@@ -206,7 +207,7 @@ def account_signed_in(*, account: PortalAccount, method: str, ip_address: str | 
         company=account.company,
         account=account,
         ip_address=ip_address,
-        verb="portal.signed_in",
+        verb=Verb.PORTAL_SIGNED_IN,
         message=f"Signed in ({method})",
         data={"method": method},
     )
@@ -366,7 +367,7 @@ def sign_in_link_send(
             account=account,
             actor=actor,
             ip_address=ip_address,
-            verb="portal.link_sent",
+            verb=Verb.PORTAL_LINK_SENT,
             message=f"{'Invitation' if invitation else 'Sign-in link'} emailed to {account.email}",
             data={"purpose": LinkPurpose.SIGN_IN, "link_id": issued.link.pk},
         )

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from doorstep.core.audit import audit_record
 from doorstep.core.errors import DomainError
+from doorstep.core.verbs import Verb
 from doorstep.documents.models import Document
 from doorstep.documents.services import document_check_links, document_prepare_file
 
@@ -65,7 +66,7 @@ class DocumentAdmin(TenantAdmin):
         audit_record(
             company=obj.company,
             target=obj,
-            verb="document.updated" if change else "document.shared",
+            verb=Verb.DOCUMENT_UPDATED if change else Verb.DOCUMENT_SHARED,
             actor=staff_actor(request),
             message=f"{'Updated' if change else 'Shared'} {obj.title}",
         )

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
 from doorstep.core.audit import audit_for, audit_record
+from doorstep.core.verbs import Verb
 
 from .tenant_admin import TenantAdmin, staff_actor
 
@@ -110,7 +111,7 @@ class AuditedAdmin(TenantAdmin):
                 audit_record(
                     company=obj.company,
                     target=obj,
-                    verb=f"{name}.created",
+                    verb=Verb(f"{name}.created"),
                     actor=staff_actor(request),
                     message=f"{obj._meta.verbose_name.capitalize()} {obj} created",
                 )
@@ -120,7 +121,7 @@ class AuditedAdmin(TenantAdmin):
             audit_record(
                 company=obj.company,
                 target=obj,
-                verb=f"{name}.changed",
+                verb=Verb(f"{name}.changed"),
                 actor=staff_actor(request),
                 message=message,
                 data=data,

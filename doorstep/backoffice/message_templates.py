@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 
 from doorstep.core.audit import audit_record
+from doorstep.core.verbs import Verb
 from doorstep.notifications.customer_notices import message_render, message_templates_ensure
 from doorstep.notifications.events import EVENTS, SAMPLE_VALUES
 from doorstep.notifications.models import MessageTemplate, NotificationEvent
@@ -63,7 +64,7 @@ class MessageTemplateAdmin(TenantAdmin):
         audit_record(
             company=obj.company,
             target=obj,
-            verb="message_template.changed",
+            verb=Verb.MESSAGE_TEMPLATE_CHANGED,
             actor=staff_actor(request),
             message=f"Wording changed: {obj.get_event_display()}",
             data={"fields": list(form.changed_data)},

@@ -17,6 +17,7 @@ from django.utils import timezone
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.numbering import number_next
+from doorstep.core.verbs import Verb
 from doorstep.customers.models import Location
 from doorstep.jobs.services import job_create
 from doorstep.tenancy.time import company_today
@@ -87,7 +88,7 @@ def estimate_create(
         ]
     )
     estimate_recalculate(estimate=estimate)
-    audit_record(company=company, target=estimate, verb="estimate.created", actor=actor)
+    audit_record(company=company, target=estimate, verb=Verb.ESTIMATE_CREATED, actor=actor)
     return estimate
 
 
@@ -122,7 +123,7 @@ def estimate_change_state(
     audit_record(
         company=company,
         target=estimate,
-        verb=f"estimate.{new_state}",
+        verb=Verb(f"estimate.{new_state}"),
         actor=actor,
         message=message or f"{EstimateState(old).label} → {EstimateState(new_state).label}",
     )
@@ -230,7 +231,7 @@ def estimate_comment_add(
     audit_record(
         company=company,
         target=estimate,
-        verb="estimate.commented",
+        verb=Verb.ESTIMATE_COMMENTED,
         actor=actor,
         message=body[:200],
     )
@@ -265,7 +266,7 @@ def estimate_comment_reply(
     audit_record(
         company=company,
         target=estimate,
-        verb="estimate.comment_replied",
+        verb=Verb.ESTIMATE_COMMENT_REPLIED,
         actor=actor,
         message=f"Replied to the customer: {body[:200]}",
     )
@@ -319,7 +320,7 @@ def estimate_convert_to_job(
     audit_record(
         company=company,
         target=locked,
-        verb="estimate.converted",
+        verb=Verb.ESTIMATE_CONVERTED,
         actor=actor,
         message=f"Became job {job.display_number}",
     )

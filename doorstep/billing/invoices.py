@@ -16,6 +16,7 @@ from django.utils import timezone
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.numbering import number_next
+from doorstep.core.verbs import Verb
 
 from .balances import invoice_totals_set
 from .models import Invoice, InvoiceState, LineItem
@@ -87,7 +88,7 @@ def invoice_create(
     audit_record(
         company=company,
         target=invoice,
-        verb="invoice.created",
+        verb=Verb.INVOICE_CREATED,
         actor=actor,
         message=f"Invoice {invoice.display_number} created",
     )
@@ -122,7 +123,7 @@ def invoice_open(*, company: Company, invoice: Invoice, actor: Actor) -> Invoice
     if invoice.state == InvoiceState.DRAFT:
         invoice.state = InvoiceState.OPEN
         invoice.save(update_fields=["state", "updated_at"])
-        audit_record(company=company, target=invoice, verb="invoice.opened", actor=actor)
+        audit_record(company=company, target=invoice, verb=Verb.INVOICE_OPENED, actor=actor)
     return invoice
 
 
@@ -136,6 +137,6 @@ def invoice_void(*, company: Company, invoice: Invoice, actor: Actor, reason: st
     invoice.state = InvoiceState.VOID
     invoice.save(update_fields=["state", "updated_at"])
     audit_record(
-        company=company, target=invoice, verb="invoice.voided", actor=actor, message=reason
+        company=company, target=invoice, verb=Verb.INVOICE_VOIDED, actor=actor, message=reason
     )
     return invoice

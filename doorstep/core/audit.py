@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 
 from .models import ActorType, AuditEvent
+from .verbs import Verb
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def audit_record(
     *,
     company: Any,
     target: models.Model,
-    verb: str,
+    verb: Verb,
     actor: Actor,
     message: str = "",
     data: dict[str, Any] | None = None,
@@ -57,7 +58,7 @@ def audit_event(
     *,
     company: Any,
     target: models.Model,
-    verb: str,
+    verb: Verb,
     actor: Actor,
     message: str = "",
     data: dict[str, Any] | None = None,

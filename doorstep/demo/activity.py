@@ -25,6 +25,7 @@ from doorstep.billing.estimates import (
 from doorstep.billing.invoices import invoice_open
 from doorstep.billing.models import Estimate, Invoice
 from doorstep.core.audit import Actor, audit_record
+from doorstep.core.verbs import Verb
 from doorstep.customers.models import Customer
 from doorstep.messaging.models import Side
 from doorstep.messaging.services import conversation_start, message_post
@@ -58,7 +59,7 @@ def invoice_mark_sent(company: Company, invoice: Invoice, *, email: bool) -> Inv
     audit_record(
         company=company,
         target=invoice,
-        verb="invoice.sent",
+        verb=Verb.INVOICE_SENT,
         actor=ACTOR,
         message=f"{invoice.display_number} marked as sent to {account.email} (demo, no email)",
     )

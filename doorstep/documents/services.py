@@ -10,6 +10,7 @@ from django.db import transaction
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import DOCUMENT_KINDS, MAX_DOCUMENT_BYTES, upload_check
+from doorstep.core.verbs import Verb
 
 from .models import Document, DocumentKind
 
@@ -66,7 +67,7 @@ def document_share(
     audit_record(
         company=company,
         target=document,
-        verb="document.shared",
+        verb=Verb.DOCUMENT_SHARED,
         actor=actor,
         message=f"Shared {document.title} with {customer.name}",
     )

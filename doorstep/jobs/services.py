@@ -11,6 +11,7 @@ from django.utils import timezone
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.numbering import number_next
+from doorstep.core.verbs import Verb
 
 from .models import ACTIVITY_RANK, JOB_TRANSITIONS, Job, JobEvent, JobStatus, Technician
 
@@ -50,7 +51,7 @@ def job_create(
     audit_record(
         company=company,
         target=job,
-        verb="job.created",
+        verb=Verb.JOB_CREATED,
         actor=actor,
         message=f"Job {job.display_number} created",
     )
@@ -122,7 +123,7 @@ def job_change_status(
     audit_record(
         company=company,
         target=job,
-        verb="job.status_changed",
+        verb=Verb.JOB_STATUS_CHANGED,
         actor=actor,
         message=f"{JobStatus(old).label} → {JobStatus(new_status).label}",
         data={"from": old, "to": new_status},

@@ -22,6 +22,7 @@ from doorstep.core.uploads import (
     photos_check,
     private_file_store,
 )
+from doorstep.core.verbs import Verb
 from doorstep.jobs.models import Job
 from doorstep.notifications.customer_notices import customer_notify
 from doorstep.notifications.models import NotificationEvent
@@ -101,7 +102,7 @@ def conversation_start(
     audit_record(
         company=company,
         target=conversation,
-        verb="conversation.started",
+        verb=Verb.CONVERSATION_STARTED,
         actor=actor,
         message=f"Conversation started: {conversation.subject}",
     )
@@ -161,7 +162,7 @@ def message_post(
     audit_record(
         company=company,
         target=conversation,
-        verb="conversation.message_posted",
+        verb=Verb.CONVERSATION_MESSAGE_POSTED,
         actor=actor,
         message=f"{Side(side).label} wrote a message"
         + (f" with {len(photos)} photo(s)" if photos else ""),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
+from doorstep.core.verbs import Verb
 
 from .customer_notices import message_render, message_template_for, sms_enqueue
 from .events import EVENTS
@@ -86,7 +87,7 @@ def preferences_save(
     audit_record(
         company=company,
         target=customer,
-        verb="notifications.preferences_saved",
+        verb=Verb.NOTIFICATIONS_PREFERENCES_SAVED,
         actor=actor,
         message="Notification preferences saved",
         data={"choices": changed},
@@ -109,7 +110,7 @@ def email_unsubscribe(*, company: Company, customer: Any, event: str, actor: Act
     audit_record(
         company=company,
         target=customer,
-        verb="notifications.unsubscribed",
+        verb=Verb.NOTIFICATIONS_UNSUBSCRIBED,
         actor=actor,
         message=f"Unsubscribed from emails: {NotificationEvent(event).label}",
     )
@@ -181,7 +182,7 @@ def phone_verification_start(
     audit_record(
         company=company,
         target=record,
-        verb="phone.code_sent",
+        verb=Verb.PHONE_CODE_SENT,
         actor=actor,
         message=f"Verification code texted to …{number[-4:]}",
     )
@@ -223,7 +224,7 @@ def _phone_mark_verified(*, company: Company, record: CustomerPhone, actor: Acto
     audit_record(
         company=company,
         target=record,
-        verb="phone.verified",
+        verb=Verb.PHONE_VERIFIED,
         actor=actor,
         message=f"Mobile number …{record.phone[-4:]} verified",
     )
@@ -238,7 +239,7 @@ def phone_remove(*, company: Company, customer: Any, actor: Actor) -> None:
     audit_record(
         company=company,
         target=customer,
-        verb="phone.removed",
+        verb=Verb.PHONE_REMOVED,
         actor=actor,
         message=f"Mobile number …{record.phone[-4:]} removed",
     )

@@ -16,6 +16,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from doorstep.core.audit import Actor, audit_record
+from doorstep.core.verbs import Verb
 
 from .models import CustomerPhone, Notification, NotificationEvent
 from .quiet_hours import quiet_until
@@ -109,7 +110,7 @@ def sms_inbound_handle(*, company: Company, from_number: str, body: str) -> str 
         audit_record(
             company=company,
             target=phone,
-            verb=f"sms.{action}",
+            verb=Verb(f"sms.{action}"),
             actor=Actor.system("Twilio"),
             message="Texted STOP: no more texts" if action == "stop" else "Texted START",
         )

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.core.audit import Actor, audit_record
+from doorstep.core.verbs import Verb
 from doorstep.tenancy.models import Membership, StaffRole
 
 from .models import Notification, NotificationState, UndeliveredMailAlert
@@ -71,7 +72,7 @@ def undelivered_alert_raise(*, company: Company, notification: Notification) -> 
             audit_record(
                 company=company,
                 target=alert,
-                verb="notification.undelivered_alert",
+                verb=Verb.NOTIFICATION_UNDELIVERED_ALERT,
                 actor=Actor.system("Outbox"),
                 message="Email is not getting through: owners alerted",
                 data={"notification_id": notification.pk, "error": notification.last_error[:200]},
@@ -141,7 +142,7 @@ def notifications_retry_now(*, notifications: QuerySet[Notification], actor: Act
         audit_record(
             company=notification.company,
             target=notification,
-            verb="notification.retry_now",
+            verb=Verb.NOTIFICATION_RETRY_NOW,
             actor=actor,
             message=f"Retry now: {notification.template} to {notification.recipient}",
         )
@@ -163,7 +164,7 @@ def notifications_stop_trying(*, notifications: QuerySet[Notification], actor: A
         audit_record(
             company=notification.company,
             target=notification,
-            verb="notification.stopped",
+            verb=Verb.NOTIFICATION_STOPPED,
             actor=actor,
             message=f"Stopped trying: {notification.template} to {notification.recipient}",
         )

@@ -20,6 +20,7 @@ from doorstep.billing.models import Invoice, InvoiceState
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError, NotFound
 from doorstep.core.money import AmountError, format_money, parse_amount, round_half_up
+from doorstep.core.verbs import Verb
 from doorstep.customers.models import Customer
 from doorstep.tenancy.models import Company
 
@@ -242,7 +243,7 @@ def payment_attempt_create(
     audit_record(
         company=company,
         target=payment,
-        verb="payment.started",
+        verb=Verb.PAYMENT_STARTED,
         actor=actor,
         message=f"{format_money(total, payment.currency)} for "
         + ", ".join(p.invoice.display_number for p in payable),
@@ -359,7 +360,7 @@ def checkout_refused(*, company: Company, customer: Customer, actor: Actor, reas
     audit_record(
         company=company,
         target=customer,
-        verb="payment.refused",
+        verb=Verb.PAYMENT_REFUSED,
         actor=actor,
         message=reason[:500],
     )

@@ -21,6 +21,7 @@ from doorstep.billing import balances
 from doorstep.core.audit import Actor, audit_event, audit_record
 from doorstep.core.models import AuditEvent
 from doorstep.core.money import format_money
+from doorstep.core.verbs import Verb
 
 from . import notify
 from .locks import payment_invoices_lock, payment_lock_by_id
@@ -118,7 +119,7 @@ def payment_apply_result(
         audit_record(
             company=payment.company,
             target=payment,
-            verb=f"payment.{target}",
+            verb=Verb(f"payment.{target}"),
             actor=actor,
             message=f"{S(previous).label} → {S(target).label}",
         )
@@ -141,7 +142,7 @@ def _succeed(payment: Payment, actor: Actor) -> None:
             audit_event(
                 company=payment.company,
                 target=invoice,
-                verb="payment.received",
+                verb=Verb.PAYMENT_RECEIVED,
                 actor=actor,
                 message=f"{format_money(allocation.amount, payment.currency)} paid online "
                 f"({payment.method_label})",
@@ -159,7 +160,7 @@ def _succeed(payment: Payment, actor: Actor) -> None:
         audit_event(
             company=payment.company,
             target=payment,
-            verb="payment.succeeded",
+            verb=Verb.PAYMENT_SUCCEEDED,
             actor=actor,
             message=f"{format_money(payment.amount, payment.currency)} received",
         )
@@ -182,7 +183,7 @@ def _processing(payment: Payment, actor: Actor) -> None:
     audit_record(
         company=payment.company,
         target=payment,
-        verb="payment.processing",
+        verb=Verb.PAYMENT_PROCESSING,
         actor=actor,
         message="Waiting for the bank to confirm (up to 4 business days)",
     )
@@ -206,7 +207,7 @@ def _fail(payment: Payment, result: ChargeResult, actor: Actor) -> None:
     audit_record(
         company=payment.company,
         target=payment,
-        verb="payment.failed",
+        verb=Verb.PAYMENT_FAILED,
         actor=actor,
         message=f"Failed: {payment.failure_message}",
         data={"code": payment.failure_code},
@@ -242,7 +243,7 @@ def payment_mismatch_record(*, payment: Payment, reported: str, actor: Actor) ->
     audit_record(
         company=payment.company,
         target=payment,
-        verb="payment.mismatch",
+        verb=Verb.PAYMENT_MISMATCH,
         actor=actor,
         message=message,
         data={"reported": reported, "amount": payment.amount, "currency": payment.currency},

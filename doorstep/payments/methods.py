@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError, NotFound
+from doorstep.core.verbs import Verb
 from doorstep.customers.models import Customer
 from doorstep.tenancy.models import Company
 
@@ -151,7 +152,7 @@ def saved_method_record(*, payment: Payment) -> SavedPaymentMethod | None:
     audit_record(
         company=company,
         target=method,
-        verb="card.saved",
+        verb=Verb.CARD_SAVED,
         actor=Actor.system(),
         message=f"{method} saved with the customer's consent",
         data={"payment_id": payment.pk},
@@ -187,7 +188,7 @@ def saved_method_remove(
     AutopayConsent.objects.filter(saved_method=method, revoked_at__isnull=True).update(
         revoked_at=now
     )
-    audit_record(company=company, target=method, verb="card.removed", actor=actor)
+    audit_record(company=company, target=method, verb=Verb.CARD_REMOVED, actor=actor)
     ref, account = method.provider_method_ref, connected_account(company)
     provider = provider_for(company)
 
@@ -224,7 +225,7 @@ def autopay_enable(
         consent_ip=ip_address,
     )
     audit_record(
-        company=company, target=consent, verb="autopay.enabled", actor=actor, message=str(method)
+        company=company, target=consent, verb=Verb.AUTOPAY_ENABLED, actor=actor, message=str(method)
     )
     return consent
 
@@ -236,4 +237,4 @@ def autopay_disable(*, company: Company, customer: Customer, actor: Actor) -> No
     ):
         consent.revoked_at = timezone.now()
         consent.save(update_fields=["revoked_at"])
-        audit_record(company=company, target=consent, verb="autopay.disabled", actor=actor)
+        audit_record(company=company, target=consent, verb=Verb.AUTOPAY_DISABLED, actor=actor)

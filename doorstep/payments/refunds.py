@@ -17,6 +17,7 @@ from doorstep.billing.balances import invoice_payment_apply
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
+from doorstep.core.verbs import Verb
 from doorstep.tenancy.models import Company
 
 from . import notify
@@ -76,7 +77,7 @@ def refund_start(
     audit_record(
         company=company,
         target=payment,
-        verb="refund.started",
+        verb=Verb.REFUND_STARTED,
         actor=actor,
         message=f"Refund of {format_money(amount, payment.currency)} started"
         + (" (platform fee refunded)" if refund_application_fee else " (platform fee kept)"),
@@ -152,7 +153,7 @@ def refund_apply_result(
         audit_record(
             company=payment.company,
             target=payment,
-            verb="refund.failed",
+            verb=Verb.REFUND_FAILED,
             actor=actor,
             message=refund.failure_message,
         )
@@ -166,7 +167,7 @@ def refund_apply_result(
     audit_record(
         company=payment.company,
         target=payment,
-        verb="refund.succeeded",
+        verb=Verb.REFUND_SUCCEEDED,
         actor=actor,
         message=f"{format_money(refund.amount, payment.currency)} refunded",
         data={"refund_id": refund.pk, "platform_fee_refunded": refund.refund_application_fee},
@@ -192,7 +193,7 @@ def _apply_to_invoices(payment: Payment, amount: int, actor: Actor) -> None:
         audit_record(
             company=payment.company,
             target=invoice,
-            verb="payment.refunded",
+            verb=Verb.PAYMENT_REFUNDED,
             actor=actor,
             message=f"{format_money(take, payment.currency)} refunded to the customer",
             data={"payment_id": payment.pk},

@@ -12,6 +12,7 @@ from doorstep.billing.models import Invoice, InvoiceState
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
+from doorstep.core.verbs import Verb
 from doorstep.tenancy.models import Company
 
 from .ledger import invoices_reserved
@@ -65,7 +66,7 @@ def payment_record_manual(
     audit_record(
         company=company,
         target=invoice,
-        verb="payment.recorded",
+        verb=Verb.PAYMENT_RECORDED,
         actor=actor,
         message=f"Payment of {format_money(amount, invoice.currency)} recorded ({method})",
         data={"payment_id": payment.pk, "amount": amount},

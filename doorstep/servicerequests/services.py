@@ -20,6 +20,7 @@ from doorstep.core.uploads import (
     photos_check,
     private_file_store,
 )
+from doorstep.core.verbs import Verb
 from doorstep.customers.models import Location
 from doorstep.jobs.services import job_create
 from doorstep.notifications.customer_notices import customer_notify
@@ -147,7 +148,7 @@ def service_request_submit(
     audit_record(
         company=company,
         target=request,
-        verb="service_request.submitted",
+        verb=Verb.SERVICE_REQUEST_SUBMITTED,
         actor=actor,
         message=f"Request {request.display_number} submitted ({service_type.name})",
         data={"photos": len(photos), "new_address": new_address is not None},
@@ -222,7 +223,7 @@ def service_request_approve(
     audit_record(
         company=company,
         target=request,
-        verb="service_request.approved",
+        verb=Verb.SERVICE_REQUEST_APPROVED,
         actor=actor,
         message=f"Approved: job {job.display_number} created",
         data={"job_id": job.pk},
@@ -260,7 +261,7 @@ def service_request_decline(
     audit_record(
         company=company,
         target=request,
-        verb="service_request.declined",
+        verb=Verb.SERVICE_REQUEST_DECLINED,
         actor=actor,
         message=f"Declined: {reason}",
     )

@@ -1,0 +1,113 @@
+"""The audit verb catalogue: every kind of audit row Doorstep writes, in one enum.
+
+A verb is `<thing>.<what happened>`, read back by people in the back office's history. Writers
+(`core.audit.audit_record` and `audit_event`) take a `Verb`, never a string, so a reader can scan
+every event here and a typo fails at import time instead of writing a row nobody searches for.
+A verb built from a state (`Verb(f"payment.{state}")`) must still be listed: the lookup raises
+ValueError otherwise (tests/core/test_verbs.py walks the states).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Verb(StrEnum):
+    # access
+    ACCESS_DENIED = "access.denied"
+    ACCESS_REGISTRATION_REJECTED = "access.registration_rejected"
+    ACCESS_REQUEST_IGNORED = "access.request_ignored"
+    # autopay
+    AUTOPAY_DISABLED = "autopay.disabled"
+    AUTOPAY_ENABLED = "autopay.enabled"
+    # card
+    CARD_REMOVED = "card.removed"
+    CARD_SAVED = "card.saved"
+    # conversation
+    CONVERSATION_MESSAGE_POSTED = "conversation.message_posted"
+    CONVERSATION_STARTED = "conversation.started"
+    # customer
+    CUSTOMER_CHANGED = "customer.changed"
+    CUSTOMER_CREATED = "customer.created"
+    # document
+    DOCUMENT_SHARED = "document.shared"
+    DOCUMENT_UPDATED = "document.updated"
+    # estimate
+    ESTIMATE_ACCEPTED = "estimate.accepted"
+    ESTIMATE_CHANGED = "estimate.changed"
+    ESTIMATE_COMMENT_REPLIED = "estimate.comment_replied"
+    ESTIMATE_COMMENTED = "estimate.commented"
+    ESTIMATE_CONVERTED = "estimate.converted"
+    ESTIMATE_CREATED = "estimate.created"
+    ESTIMATE_DECLINED = "estimate.declined"
+    ESTIMATE_DRAFT = "estimate.draft"
+    ESTIMATE_EXPIRED = "estimate.expired"
+    ESTIMATE_SENT = "estimate.sent"
+    # invoice
+    INVOICE_RESENT = "invoice.resent"
+    INVOICE_CHANGED = "invoice.changed"
+    INVOICE_CREATED = "invoice.created"
+    INVOICE_LINKS_REVOKED = "invoice.links_revoked"
+    INVOICE_OPENED = "invoice.opened"
+    INVOICE_SENT = "invoice.sent"
+    INVOICE_VOIDED = "invoice.voided"
+    # job
+    JOB_CHANGED = "job.changed"
+    JOB_CREATED = "job.created"
+    JOB_STATUS_CHANGED = "job.status_changed"
+    # location
+    LOCATION_CHANGED = "location.changed"
+    LOCATION_CREATED = "location.created"
+    # message_template
+    MESSAGE_TEMPLATE_CHANGED = "message_template.changed"
+    # notification
+    NOTIFICATION_RETRY_NOW = "notification.retry_now"
+    NOTIFICATION_STOPPED = "notification.stopped"
+    NOTIFICATION_UNDELIVERED_ALERT = "notification.undelivered_alert"
+    # notifications
+    NOTIFICATIONS_PREFERENCES_SAVED = "notifications.preferences_saved"
+    NOTIFICATIONS_UNSUBSCRIBED = "notifications.unsubscribed"
+    # payment
+    PAYMENT_CANCELLED = "payment.cancelled"
+    PAYMENT_FAILED = "payment.failed"
+    PAYMENT_MISMATCH = "payment.mismatch"
+    PAYMENT_PENDING = "payment.pending"
+    PAYMENT_PROCESSING = "payment.processing"
+    PAYMENT_RECEIVED = "payment.received"
+    PAYMENT_RECORDED = "payment.recorded"
+    PAYMENT_REFUNDED = "payment.refunded"
+    PAYMENT_REFUSED = "payment.refused"
+    PAYMENT_REQUIRES_ACTION = "payment.requires_action"
+    PAYMENT_STARTED = "payment.started"
+    PAYMENT_SUCCEEDED = "payment.succeeded"
+    # phone
+    PHONE_CODE_SENT = "phone.code_sent"
+    PHONE_REMOVED = "phone.removed"
+    PHONE_VERIFIED = "phone.verified"
+    # portal
+    PORTAL_PASSWORD_SET = "portal.password_set"
+    PORTAL_ACCOUNT_CREATED = "portal.account_created"
+    PORTAL_DEACTIVATED = "portal.deactivated"
+    PORTAL_EMAIL_CHANGED = "portal.email_changed"
+    PORTAL_INVOICE_LINK_USED = "portal.invoice_link_used"
+    PORTAL_LINK_SENT = "portal.link_sent"
+    PORTAL_PASSWORD_RESET = "portal.password_reset"
+    PORTAL_REACTIVATED = "portal.reactivated"
+    PORTAL_SIGNED_IN = "portal.signed_in"
+    PORTAL_SIGNED_OUT_EVERYWHERE = "portal.signed_out_everywhere"
+    # refund
+    REFUND_FAILED = "refund.failed"
+    REFUND_STARTED = "refund.started"
+    REFUND_SUCCEEDED = "refund.succeeded"
+    # registration
+    REGISTRATION_APPROVED = "registration.approved"
+    REGISTRATION_REJECTED = "registration.rejected"
+    REGISTRATION_REQUESTED = "registration.requested"
+    REGISTRATION_VERIFIED = "registration.verified"
+    # service_request
+    SERVICE_REQUEST_APPROVED = "service_request.approved"
+    SERVICE_REQUEST_DECLINED = "service_request.declined"
+    SERVICE_REQUEST_SUBMITTED = "service_request.submitted"
+    # sms
+    SMS_START = "sms.start"
+    SMS_STOP = "sms.stop"
