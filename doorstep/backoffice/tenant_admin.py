@@ -105,7 +105,8 @@ class TenantScopedMixin:
         qs = super().get_queryset(request)  # type: ignore[misc]
         if request.user.is_superuser:
             return qs
-        return qs.for_companies(staff_company_ids(request, self.view_action))
+        # scope: the one place a staff list is cut to the companies staff_may allows
+        return qs.filter(company_id__in=staff_company_ids(request, self.view_action))  # scope: ^
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.remote_field.model
@@ -120,7 +121,7 @@ class TenantScopedMixin:
                     memberships__company_id__in=ids
                 ).distinct()
             elif any(f.name == "company" for f in related._meta.get_fields()):
-                kwargs["queryset"] = related._default_manager.for_companies(ids)
+                kwargs["queryset"] = related._default_manager.filter(company_id__in=ids)  # scope: ^
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
             kwargs["widget"] = CheckedAutocompleteSelect(
                 db_field,
