@@ -59,7 +59,7 @@ def invoice_link_url_at_send(company: Company, args: list[str]) -> str:
     return portal_url(company, f"i/{raw}")
 
 
-def payment_pay_link_at_send(company: Any, args: list[str]) -> str:
+def payment_pay_link_at_send(company: Company, args: list[str]) -> str:
     """Resolver of `[[send-time payment_pay_link PAYMENT NONCE]]`, the pay link of a failed
     payment's email to the customer: for a payment of one invoice and a customer with portal
     access under the address the email goes to, an invoice link (that invoice, no sign-in

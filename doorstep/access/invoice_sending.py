@@ -21,7 +21,7 @@ from doorstep.core.money import format_money
 from doorstep.core.verbs import Verb
 from doorstep.notifications.email import ATTACHMENT_BUILDERS
 from doorstep.notifications.services import notification_enqueue
-from doorstep.payments.autopay import autopay_after_invoice_sent
+from doorstep.payments.tasks import autopay_after_invoice_sent
 from doorstep.tenancy.models import Company
 from doorstep.tenancy.time import company_today
 

@@ -9,7 +9,7 @@ so a stranger is never offered for attachment to whichever customer's page is op
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -30,6 +30,10 @@ from doorstep.tenancy.roles import StaffAction, staff_may
 
 from .tenant_admin import staff_actor
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
+
 STATE_WORDS = {
     None: "Not invited",
     PortalAccountState.INVITED: "Invited (not signed in yet)",
@@ -38,7 +42,9 @@ STATE_WORDS = {
 }
 
 
-def access_events_for_customer(*, company: Any, customer: Any, limit: int = 15) -> list[Any]:
+def access_events_for_customer(
+    *, company: Company, customer: Customer, limit: int = 15
+) -> list[Any]:
     account_ids = list(
         PortalAccount.objects.for_company(company)
         .filter(customer=customer)
@@ -51,7 +57,7 @@ def access_events_for_customer(*, company: Any, customer: Any, limit: int = 15) 
     )
 
 
-def portal_access_panel(request: HttpRequest, customer: Any) -> SafeString:
+def portal_access_panel(request: HttpRequest, customer: Customer) -> SafeString:
     """The Portal Access section of the customer's page (safe HTML, CSRF-protected buttons)."""
     company = customer.company
     account = (

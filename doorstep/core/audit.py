@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from .models import ActorType, AuditEvent
 from .verbs import Verb
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class Actor:
 
 def audit_record(
     *,
-    company: Any,
+    company: Company,
     target: models.Model,
     verb: Verb,
     actor: Actor,
@@ -56,7 +59,7 @@ def audit_record(
 
 def audit_event(
     *,
-    company: Any,
+    company: Company,
     target: models.Model,
     verb: Verb,
     actor: Actor,
@@ -78,7 +81,7 @@ def audit_event(
     )
 
 
-def audit_for(*, company: Any, target: models.Model) -> models.QuerySet[AuditEvent]:
+def audit_for(*, company: Company, target: models.Model) -> models.QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.for_company(company)
         .filter(target_type=target._meta.model_name, target_id=target.pk)

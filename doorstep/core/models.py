@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
 
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 
 class TenantQuerySet(models.QuerySet):
-    def for_company(self, company: Any) -> Self:
+    def for_company(self, company: Company) -> Self:
         """The only way to read tenant rows: the company is always explicit."""
         return self.filter(company=company)
 

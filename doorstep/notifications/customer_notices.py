@@ -41,7 +41,7 @@ def message_template_for(*, company: Company, event: str) -> tuple[str, str, str
 
 
 @transaction.atomic
-def message_templates_ensure(*, company: Any) -> None:
+def message_templates_ensure(*, company: Company) -> None:
     """Give the company an editable copy of every default wording it does not have yet."""
     have = set(MessageTemplate.objects.for_company(company).values_list("event", flat=True))
     MessageTemplate.objects.bulk_create(

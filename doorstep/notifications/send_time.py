@@ -20,9 +20,13 @@ import base64
 import re
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.crypto import salted_hmac
+
+if TYPE_CHECKING:
+    from doorstep.tenancy.models import Company
+
 
 REFERENCE = re.compile(r"\[\[send-time ([a-z_]+)((?: [A-Za-z0-9_-]+)*)\]\]")
 
@@ -58,7 +62,7 @@ def derived_code(purpose: str, nonce: str) -> str:
     return f"{int.from_bytes(_derive(purpose, nonce), 'big') % 1_000_000:06d}"
 
 
-def resolve(value: Any, *, company: Any) -> Any:
+def resolve(value: Any, *, company: Company) -> Any:
     """`value` (a context, a list, a string) with every reference replaced by its secret."""
     if isinstance(value, str):
         if "[[send-time " not in value:

@@ -1,6 +1,7 @@
 """Autopay: when an invoice is sent to a customer who said yes, charge the saved card once.
 
-Asked by access.invoice_sending after an invoice email is committed. The charge is off-session and
+Asked by access.invoice_sending (through tasks.autopay_after_invoice_sent) after an invoice
+email is committed. The charge is off-session and
 happens at most once per invoice (`Payment.autopay_invoice` is unique); a failure marks the
 invoice "action needed" and tells the customer and the billing inbox — never a blind retry.
 """
@@ -24,13 +25,6 @@ from .providers.base import ProviderError
 
 log = logging.getLogger("doorstep.payments.autopay")
 ACTOR = Actor.system("Autopay")
-
-
-def autopay_after_invoice_sent(*, invoice_id: int, company_id: int) -> None:
-    """An invoice email went to the customer (first send or resend): charge in a task."""
-    from .tasks import autopay_charge
-
-    autopay_charge.enqueue(invoice_id, company_id)
 
 
 def autopay_applies(*, company: Company, invoice: Invoice) -> AutopayConsent | None:

@@ -37,3 +37,8 @@ def webhook_event_enqueue(sender: Any, event_pk: int, **kwargs: Any) -> None:
 
 
 register_periodic("payments.reconcile", 300, reconcile_payments)
+
+
+def autopay_after_invoice_sent(*, invoice_id: int, company_id: int) -> None:
+    """An invoice email went to the customer (first send or resend): charge in a task."""
+    autopay_charge.enqueue(invoice_id, company_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -21,6 +21,11 @@ from doorstep.jobs.models import ACTIVE_STATUSES, Job, JobEvent, JobStatus
 from doorstep.payments import selectors as payment_selectors
 from doorstep.payments.models import PaymentAllocation
 
+if TYPE_CHECKING:
+    from doorstep.customers.models import Customer
+    from doorstep.tenancy.models import Company
+
+
 INVOICE_FILTERS = ("all", "unpaid", "overdue", "paid")
 # Jobs the customer can follow on the Active tab: booked or under way, plus those waiting for
 # a time (shown last: their activity_rank is 99).
@@ -28,7 +33,7 @@ OPEN_JOB_STATUSES = [*ACTIVE_STATUSES, JobStatus.UNSCHEDULED]
 
 
 # --- Invoices ---------------------------------------------------------------------------------
-def _customer_invoices(*, company: Any, customer: Any) -> QuerySet[Invoice]:
+def _customer_invoices(*, company: Company, customer: Customer) -> QuerySet[Invoice]:
     """Invoices the customer may see: never drafts."""
     return (
         Invoice.objects.for_company(company)
@@ -49,7 +54,7 @@ class Balance:
     overdue_count: int
 
 
-def balance_for_customer(*, company: Any, customer: Any, today: date) -> Balance:
+def balance_for_customer(*, company: Company, customer: Customer, today: date) -> Balance:
     """Balance due and what of it is overdue, in one aggregate query."""
     overdue = _unpaid() & Q(due_date__lt=today)
     row = _customer_invoices(company=company, customer=customer).aggregate(
@@ -62,7 +67,7 @@ def balance_for_customer(*, company: Any, customer: Any, today: date) -> Balance
 
 
 def invoices_for_customer(
-    *, company: Any, customer: Any, status: str = "all", today: date
+    *, company: Company, customer: Customer, status: str = "all", today: date
 ) -> QuerySet[Invoice]:
     """Newest first; `status` is one of INVOICE_FILTERS (anything else means all)."""
     qs = _customer_invoices(company=company, customer=customer)
@@ -75,7 +80,9 @@ def invoices_for_customer(
     return qs.order_by("-issue_date", "-number")
 
 
-def invoice_for_customer(*, company: Any, customer: Any, invoice_id: int) -> Invoice | None:
+def invoice_for_customer(
+    *, company: Company, customer: Customer, invoice_id: int
+) -> Invoice | None:
     """One invoice with its lines and the payments applied to it (3 queries), or None.
 
     Each allocation knows whether its payment also paid other invoices (`on_other_invoices`,
@@ -101,7 +108,7 @@ def invoice_for_customer(*, company: Any, customer: Any, invoice_id: int) -> Inv
 VIEW_TOUCH_EVERY = timedelta(seconds=60)  # as the portal session's last_seen_at
 
 
-def invoice_mark_viewed(*, company: Any, invoice: Invoice) -> None:
+def invoice_mark_viewed(*, company: Company, invoice: Invoice) -> None:
     """Staff see when the customer first and last opened the invoice page: one UPDATE on
     the first view, then at most one a minute (a reload needs no write and no commit)."""
     now = timezone.now()
@@ -119,7 +126,7 @@ payments_for_customer = payment_selectors.payments_for_customer
 
 
 # --- Jobs -------------------------------------------------------------------------------------
-def _customer_jobs(*, company: Any, customer: Any) -> QuerySet[Job]:
+def _customer_jobs(*, company: Company, customer: Customer) -> QuerySet[Job]:
     return (
         Job.objects.for_company(company)
         .filter(customer=customer)
@@ -132,11 +139,11 @@ def _customer_jobs(*, company: Any, customer: Any) -> QuerySet[Job]:
 ACTIVE_ORDER = ("activity_rank", F("scheduled_start").asc(nulls_last=True), "id")
 
 
-def _open_jobs(*, company: Any, customer: Any) -> QuerySet[Job]:
+def _open_jobs(*, company: Company, customer: Customer) -> QuerySet[Job]:
     return _customer_jobs(company=company, customer=customer).filter(status__in=OPEN_JOB_STATUSES)
 
 
-def jobs_active_for_customer(*, company: Any, customer: Any, limit: int = 3) -> list[Job]:
+def jobs_active_for_customer(*, company: Company, customer: Customer, limit: int = 3) -> list[Job]:
     """The first `limit` open jobs, most active first (the home page's summary)."""
     return list(_open_jobs(company=company, customer=customer).order_by(*ACTIVE_ORDER)[:limit])
 
@@ -208,7 +215,12 @@ ACTIVE_SHOWN_MAX = 500  # a list extended again and again stays bounded
 
 
 def active_jobs_for_customer(
-    *, company: Any, customer: Any, through: ActiveKey | None = None, more: int = 0, page: int = 20
+    *,
+    company: Company,
+    customer: Customer,
+    through: ActiveKey | None = None,
+    more: int = 0,
+    page: int = 20,
 ) -> ActiveJobs:
     """The Active tab's list: the first `page` open jobs, or every job up to `through`
     (a list the customer extended) plus `more` further ones. Keyset on ACTIVE_ORDER: one
@@ -229,7 +241,7 @@ def active_jobs_for_customer(
     return ActiveJobs(rows, end, end if len(extra) > more else None)
 
 
-def next_visit_for_customer(*, company: Any, customer: Any) -> Job | None:
+def next_visit_for_customer(*, company: Company, customer: Customer) -> Job | None:
     """The next booked visit that has not started yet."""
     return (
         _customer_jobs(company=company, customer=customer)
@@ -277,7 +289,11 @@ def parse_history_cursor(raw: str | None) -> tuple[datetime, int] | None:
 
 
 def jobs_history_for_customer(
-    *, company: Any, customer: Any, after: tuple[datetime, int] | None = None, limit: int = 10
+    *,
+    company: Company,
+    customer: Customer,
+    after: tuple[datetime, int] | None = None,
+    limit: int = 10,
 ) -> HistoryPage:
     """Completed jobs, newest first, keyset-paginated on (completed_at, id): page 100 costs
     what page 1 costs (no OFFSET)."""
@@ -293,7 +309,7 @@ def jobs_history_for_customer(
     return HistoryPage(rows, history_cursor(rows[-1]) if more and rows else None)
 
 
-def job_for_customer(*, company: Any, customer: Any, job_id: int) -> Job | None:
+def job_for_customer(*, company: Company, customer: Customer, job_id: int) -> Job | None:
     """One job with its status timeline and invoices (3 queries), or None."""
     return (
         _customer_jobs(company=company, customer=customer)
@@ -310,7 +326,7 @@ def job_for_customer(*, company: Any, customer: Any, job_id: int) -> Job | None:
 
 
 # --- Estimates --------------------------------------------------------------------------------
-def _customer_estimates(*, company: Any, customer: Any) -> QuerySet[Estimate]:
+def _customer_estimates(*, company: Company, customer: Customer) -> QuerySet[Estimate]:
     return (
         Estimate.objects.for_company(company)
         .filter(customer=customer)
@@ -318,18 +334,20 @@ def _customer_estimates(*, company: Any, customer: Any) -> QuerySet[Estimate]:
     )
 
 
-def estimates_for_customer(*, company: Any, customer: Any) -> QuerySet[Estimate]:
+def estimates_for_customer(*, company: Company, customer: Customer) -> QuerySet[Estimate]:
     return _customer_estimates(company=company, customer=customer).order_by(
         "-issue_date", "-number"
     )
 
 
-def estimates_awaiting_count(*, company: Any, customer: Any, today: date) -> int:
+def estimates_awaiting_count(*, company: Company, customer: Customer, today: date) -> int:
     """Estimates the customer can still accept or decline."""
     return estimates_open_for_decision(company=company, customer=customer, today=today).count()
 
 
-def estimate_for_customer(*, company: Any, customer: Any, estimate_id: int) -> Estimate | None:
+def estimate_for_customer(
+    *, company: Company, customer: Customer, estimate_id: int
+) -> Estimate | None:
     from doorstep.billing.models import EstimateComment
 
     comments = EstimateComment.objects.order_by("created_at", "id")
@@ -344,7 +362,7 @@ def estimate_for_customer(*, company: Any, customer: Any, estimate_id: int) -> E
 
 # --- Locations --------------------------------------------------------------------------------
 def locations_for_customer(
-    *, company: Any, customer: Any, jobs_per_location: int = 5
+    *, company: Company, customer: Customer, jobs_per_location: int = 5
 ) -> list[Location]:
     """Service addresses with a job count and their most relevant jobs: 2 queries whatever
     the counts (the prefetch is sliced per location with a window function)."""

@@ -11,7 +11,6 @@ from django.utils import timezone
 from doorstep.access.invoice_sending import invoice_send
 from doorstep.billing.models import CustomerStatus, InvoiceKind
 from doorstep.core.audit import Actor
-from doorstep.payments.autopay import autopay_after_invoice_sent
 from doorstep.payments.models import (
     AutopayConsent,
     Payment,
@@ -21,6 +20,7 @@ from doorstep.payments.models import (
     SavedPaymentMethod,
 )
 from doorstep.payments.reconciliation import payments_reconcile
+from doorstep.payments.tasks import autopay_after_invoice_sent
 from doorstep.tenancy.time import company_today
 
 from ..factories import staff_user

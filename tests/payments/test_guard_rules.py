@@ -7,7 +7,6 @@ from django.test import Client
 from doorstep.billing.models import CustomerStatus
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
-from doorstep.payments.autopay import autopay_after_invoice_sent
 from doorstep.payments.checkout import payment_attempt_create
 from doorstep.payments.models import (
     AutopayConsent,
@@ -18,6 +17,7 @@ from doorstep.payments.models import (
     RefundState,
 )
 from doorstep.payments.refunds import refund_create
+from doorstep.payments.tasks import autopay_after_invoice_sent
 from doorstep.tenancy.time import company_today
 
 from ..factories import staff_user

@@ -108,16 +108,9 @@ def test_providers_import_only_the_protocol_and_models_of_payments():
             assert imported.startswith(own) or borrowed, f"{module} imports {imported}"
 
 
-# Entry-layer code that other tracks of issue 10 move out of payments (the portal pages to
-# doorstep/portal, the admin to doorstep/backoffice): drop this line once they have moved.
-LEAVING = {f"{PACKAGE}.{name}" for name in ("views", "urls", "admin", "backoffice")}
-
-
 def test_payments_imports_no_app_above_it():
     above = ("doorstep.access", "doorstep.portal", "doorstep.backoffice", "doorstep.demo")
     for module, path in sources():
-        if module in LEAVING:
-            continue
         for imported in imported_modules(module, path):
             assert not imported.startswith(above), f"{module} imports {imported}"
 

@@ -10,7 +10,6 @@ import pytest
 from doorstep.billing.models import CustomerStatus
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
-from doorstep.payments.autopay import autopay_after_invoice_sent
 from doorstep.payments.checkout import payment_attempt_create
 from doorstep.payments.methods import autopay_enable
 from doorstep.payments.models import (
@@ -23,6 +22,7 @@ from doorstep.payments.models import (
 from doorstep.payments.providers.base import ChargeRequest
 from doorstep.payments.providers.stripe.provider import StripeProvider, client
 from doorstep.payments.refunds import refund_create
+from doorstep.payments.tasks import autopay_after_invoice_sent
 from doorstep.tenancy.time import company_today
 
 from .helpers import invoice_for, make_payer, pay, post_form, reload, signed_in
