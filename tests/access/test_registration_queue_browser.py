@@ -3,7 +3,6 @@ violation at 390 px and 1,280 px, and the approve flow works by keyboard-reachab
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ pytestmark = [
         not chromium_available(), reason="needs Debian's chromium (/usr/bin/chromium)"
     ),
 ]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE_JS = (Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js").read_text()
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
