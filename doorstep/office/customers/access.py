@@ -24,7 +24,7 @@ from doorstep.tenancy.roles import StaffAction
 from ..gate import Office, office_page
 from ..pages import office_render
 
-STATE_WORDS = {
+STATE_WORDS: dict[str | None, str] = {
     None: "Not invited",
     PortalAccountState.INVITED: "Invited (not signed in yet)",
     PortalAccountState.ACTIVE: "Active",

@@ -103,7 +103,8 @@ def customer_new(request: HttpRequest, office: Office) -> HttpResponse:
 
 
 def _changed(formset: Any) -> tuple[list[Any], list[Any]]:
-    added, changed = [], []
+    added: list[Any] = []
+    changed: list[Any] = []
     for form in formset.forms:
         if not form.has_changed():
             continue

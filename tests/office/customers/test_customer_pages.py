@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from doorstep.access.models import PortalAccount, PortalAccountState, PortalSession
+from doorstep.access.models import PortalAccount, PortalAccountState
 from doorstep.core.models import AuditEvent
 from doorstep.customers.models import Contact, Customer, Location
 from doorstep.documents.models import Document
@@ -253,7 +253,7 @@ def test_another_companys_customer_is_not_found(client: Client, company, other_c
 
 
 def _fill(customer, n: int) -> None:
-    for i in range(n):
+    for _i in range(n):
         first = not customer.contacts.exists()
         contact = ContactFactory(customer=customer, is_primary=first)
         if first:
