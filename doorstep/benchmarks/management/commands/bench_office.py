@@ -36,23 +36,34 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["grow"]:
             bulk_grow(
-                invoices=opts["grow"], jobs=opts["grow"], companies=opts["companies"],
-                heavy_invoices=2000, heavy_jobs=500,
+                invoices=opts["grow"],
+                jobs=opts["grow"],
+                companies=opts["companies"],
+                heavy_invoices=2000,
+                heavy_jobs=500,
             )
-        company = (
-            Company.objects.annotate(n=Count("customer")).order_by("-n").first()
-        )
+        company = Company.objects.annotate(n=Count("customer")).order_by("-n").first()
         if company is None:
             raise CommandError("No benchmark data: run `manage.py bench` (or --grow) first.")
         client = self._owner(company)
-        customer = Customer.objects.filter(company=company).annotate(n=Count("invoices")).order_by("-n").first()
-        contact = Contact.objects.filter(company=company).exclude(email="").exclude(phone="").first()
+        customer = (
+            Customer.objects.filter(company=company)
+            .annotate(n=Count("invoices"))
+            .order_by("-n")
+            .first()
+        )
+        contact = (
+            Contact.objects.filter(company=company).exclude(email="").exclude(phone="").first()
+        )
         invoice = Invoice.objects.filter(company=company).order_by("-number").first()
         assert customer is not None and invoice is not None
         last_name = customer.name.split()[-1]
         pages = [
             ("Search: part of a name", f"/office/search/?q={last_name[:5]}"),
-            ("Search: email", f"/office/search/?q={contact.email.split('@')[0] if contact else 'x'}"),
+            (
+                "Search: email",
+                f"/office/search/?q={contact.email.split('@')[0] if contact else 'x'}",
+            ),
             ("Search: phone", f"/office/search/?q={contact.phone[-7:] if contact else '555'}"),
             ("Search: invoice number", f"/office/search/?q=INV-{invoice.number:04d}"),
             ("Office home", "/office/"),
@@ -68,14 +79,18 @@ class Command(BaseCommand):
         failed = []
         with override_settings(ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):
             for label, url in pages:
-                sample, _ = time_requests(client, url, count=opts["requests"], warmup=opts["warmup"])
+                sample, _ = time_requests(
+                    client, url, count=opts["requests"], warmup=opts["warmup"]
+                )
                 p95 = sample.p95 * 1000
                 queries = max(sample.queries)
                 self.stdout.write(
                     f"  {label:<34} p50 {sample.p50 * 1000:6.1f} ms  p95 {p95:6.1f} ms  "
                     f"{queries} queries"
                 )
-                if queries > MAX_QUERIES or (url.startswith("/office/search/") and p95 > SEARCH_P95_MS):
+                if queries > MAX_QUERIES or (
+                    url.startswith("/office/search/") and p95 > SEARCH_P95_MS
+                ):
                     failed.append(label)
         if failed:
             raise CommandError(f"Over target: {', '.join(failed)}")
@@ -86,7 +101,9 @@ class Command(BaseCommand):
         user, _ = get_user_model().objects.get_or_create(
             username=f"bench-office-{company.pk}", defaults={"is_staff": True}
         )
-        Membership.objects.get_or_create(user=user, company=company, defaults={"role": StaffRole.OWNER})
+        Membership.objects.get_or_create(
+            user=user, company=company, defaults={"role": StaffRole.OWNER}
+        )
         client = Client()
         client.force_login(user)
         return client
