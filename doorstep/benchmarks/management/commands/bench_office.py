@@ -14,8 +14,8 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
 
-from doorstep.billing.models import Invoice
 from doorstep.benchmarks.measure import time_requests
+from doorstep.billing.models import Invoice
 from doorstep.customers.models import Contact, Customer
 from doorstep.demo.bulk import bulk_grow
 from doorstep.tenancy.models import Company, Membership, StaffRole
