@@ -71,8 +71,9 @@ class Command(BaseCommand):
             ("Customers list", "/office/customers/"),
         ]
         invoices = Invoice.objects.filter(company=company).count()
+        customers = Customer.objects.filter(company=company).count()
         self.stdout.write(
-            f"Office benchmark: {company.name}: {Customer.objects.filter(company=company).count():,} "
+            f"Office benchmark: {company.name}: {customers:,} "
             f"customers, {invoices:,} invoices (of {Invoice.objects.count():,} in "
             f"{Company.objects.count()} companies)"
         )
