@@ -1,10 +1,10 @@
-"""Finding jobs by number ("JOB-0042", "42"), title or customer."""
+"""Finding jobs by number ("JOB-0042", "42") or customer."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from .models import Job
 
@@ -13,26 +13,16 @@ if TYPE_CHECKING:
 
 
 def jobs_matching(
-    *,
-    company: Company,
-    number: int | None,
-    title: str = "",
-    customer_ids: list[int] | None = None,
+    *, company: Company, number: int | None, customer_ids: list[int] | None = None
 ) -> QuerySet[Job]:
-    """The company's jobs with that number, or whose title contains `title`, or of those
-    customers; newest first (the (company, number) unique index, the (company, customer, ...)
-    index)."""
+    """The company's job with that number, or the jobs of those customers (ids), newest
+    first (the (company, number) unique index, the (company, customer, ...) indexes)."""
     jobs = Job.objects.for_company(company).select_related("customer")
     if number is not None:
         return jobs.filter(number=number)
-    match = Q()
-    if title:
-        match |= Q(title__icontains=title)
-    if customer_ids:
-        match |= Q(customer_id__in=customer_ids)
-    if not match:
+    if not customer_ids:
         return jobs.none()
-    return jobs.filter(match).order_by("-created_at", "-id")
+    return jobs.filter(customer_id__in=customer_ids).order_by("-created_at", "-id")
 
 
 def jobs_of_customer(*, company: Company, customer: Any) -> QuerySet[Job]:

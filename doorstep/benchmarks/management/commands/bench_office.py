@@ -6,6 +6,7 @@ Targets (issue 11): search under 50 ms p95; every office page at most 15 queries
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             f"customers, {invoices:,} invoices (of {Invoice.objects.count():,} in "
             f"{Company.objects.count()} companies)"
         )
+        self.stdout.write(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
         failed = []
         with override_settings(ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):
             for label, url in pages:
