@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from doorstep.access.attention import registrations_waiting_count
 from doorstep.billing.attention import estimates_with_question_count, invoices_attention_counts
@@ -25,6 +25,8 @@ from doorstep.payments.attention import payments_attention_counts
 from doorstep.servicerequests.attention import service_requests_waiting_counts
 from doorstep.tenancy.roles import StaffAction
 from doorstep.tenancy.time import company_today
+
+from .links import office_path
 
 if TYPE_CHECKING:
     from .gate import Office
@@ -42,10 +44,7 @@ class AttentionItem:
 def office_url_or_none(name: str, query: str = "") -> str | None:
     """The path of an office page, or None when that area is not built (yet) on this
     installation: the home must never break because a link's target is missing."""
-    try:
-        return reverse(name) + (f"?{query}" if query else "")
-    except NoReverseMatch:
-        return None
+    return office_path(name, query=query)
 
 
 def _plural(count: int, one: str, many: str) -> str:

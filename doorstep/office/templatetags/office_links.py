@@ -6,14 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+
+from ..links import office_path
 
 register = template.Library()
 
 
 @register.simple_tag
 def office_url(name: str, *args: Any) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    return office_path(name, *args) or ""

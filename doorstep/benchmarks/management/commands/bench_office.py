@@ -85,15 +85,18 @@ class Command(BaseCommand):
                 sample, _ = time_requests(
                     client, url, count=opts["requests"], warmup=opts["warmup"]
                 )
-                p95 = sample.p95 * 1000
+                busy = sample.busy_p95 * 1000
                 queries = max(sample.queries)
                 self.stdout.write(
-                    f"  {label:<34} p50 {sample.p50 * 1000:6.1f} ms  p95 {p95:6.1f} ms  "
-                    f"{queries} queries"
+                    f"  {label:<34} wall p50 {sample.p50 * 1000:6.1f} p95 {sample.p95 * 1000:6.1f}"
+                    f"  busy p95 {busy:6.1f}  db p50 {sample.db_p50 * 1000:5.1f} ms"
+                    f"  {queries} queries"
                 )
-                if queries > MAX_QUERIES or (
-                    url.startswith("/office/search/") and p95 > SEARCH_P95_MS
-                ):
+                # Judged on busy time (this process's CPU + waiting for the database), as the
+                # portal's benchmark does with its floor: on a shared machine the wall clock
+                # measures the neighbours.
+                over = url.startswith("/office/search/") and busy > SEARCH_P95_MS
+                if queries > MAX_QUERIES or over:
                     failed.append(label)
         if failed:
             raise CommandError(f"Over target: {', '.join(failed)}")
