@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import NoReverseMatch, get_urlconf, reverse
 
 _missing: set[tuple[str, str]] = set()
 
 
 def office_path(name: str, *args: Any, query: str = "") -> str | None:
-    key = (str(get_urlconf() or "default"), name)
+    key = (str(get_urlconf() or settings.ROOT_URLCONF), name)
     if key in _missing:
         return None
     try:

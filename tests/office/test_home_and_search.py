@@ -226,3 +226,14 @@ def test_search_reads_only_the_companys_rows_through_company_indexes(client: Cli
             assert "Seq Scan" not in plan, plan
             assert "company_id" in plan, plan
         cursor.execute("SET enable_seqscan = on")
+
+
+def test_links_to_areas_not_installed_are_left_out_and_remembered():
+    from doorstep.office import links
+
+    assert links.office_path("office:customers:detail", 7) == "/office/customers/7/"
+    assert links.office_path("office:nowhere:list", query="status=failed") is None
+    assert any(name == "office:nowhere:list" for _, name in links._missing)
+    assert links.office_path("office:customers:list", query="show=archived") == (
+        "/office/customers/?show=archived"
+    )
