@@ -130,3 +130,26 @@ def test_the_search_box_and_the_customer_page_work_by_keyboard(page, live_server
         "heading", name="Deactivate this customer's portal access?"
     ).is_visible()
     assert_no_serious_axe(page)
+
+
+def test_a_double_click_posts_once(page, live_server, company):
+    from doorstep.access.models import LoginLink
+
+    customer = CustomerFactory(company=company, name="Double Click")
+    ContactFactory(customer=customer, email="double@example.test")
+    staff = office_client(Client(), company, role="office")
+    share_session(page, staff, live_server.url)
+    page.goto(f"{live_server.url}/office/customers/{customer.pk}/")
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda r: posts.append(r.url) if r.method == "POST" and "/access/" in r.url else None,
+    )
+    button = page.get_by_role("button", name="Invite to the portal")
+    with page.expect_navigation():
+        # Two clicks 30 ms apart, while the first request is on its way.
+        button.evaluate("b => { b.click(); setTimeout(() => b.click(), 30); }")
+    page.wait_for_timeout(300)
+    assert len(posts) == 1, posts
+    assert page.get_by_text("Invitation sent.").is_visible()
+    assert LoginLink.objects.filter(account__customer=customer).count() == 1
