@@ -65,21 +65,26 @@ def demo_like(company) -> None:
         )
 
 
+def _hrefs(page, selector: str) -> list[str]:
+    return page.eval_on_selector_all(selector, "els => els.map(a => a.getAttribute('href'))")
+
+
 def office_pages(page, base: str) -> list[str]:
-    """The nav's pages, the first record linked from each, and a search."""
+    """The nav's pages, the page buttons of each (New customer...), the first record linked
+    from each and that record's page buttons (Edit...), and a search."""
     page.goto(f"{base}/office/")
-    nav = page.eval_on_selector_all(".office-nav a", "els => els.map(a => a.getAttribute('href'))")
     urls: list[str] = []
-    for href in nav:
+    for href in _hrefs(page, ".office-nav a"):
         urls.append(href)
         page.goto(base + href)
-        first = page.eval_on_selector_all(
-            "main table a[href^='/office/'], main ul a[href^='/office/']",
-            "els => els.map(a => a.getAttribute('href'))",
-        )
-        urls.extend(first[:1])
+        urls.extend(_hrefs(page, ".page-head .actions a[href^='/office/']"))
+        first = _hrefs(page, "main table a[href^='/office/'], main ul a[href^='/office/']")[:1]
+        for record in first:
+            urls.append(record)
+            page.goto(base + record)
+            urls.extend(_hrefs(page, ".page-head .actions a[href^='/office/']"))
     urls.append("/office/search/?q=carlos")
-    return list(dict.fromkeys(urls))
+    return [u for u in dict.fromkeys(urls) if "/admin/" not in u]
 
 
 def test_every_office_page_from_the_nav_passes_axe_without_sideways_scroll(
@@ -90,6 +95,7 @@ def test_every_office_page_from_the_nav_passes_axe_without_sideways_scroll(
     share_session(page, staff, live_server.url)
     SHOTS.mkdir(parents=True, exist_ok=True)
     urls = office_pages(page, live_server.url)
+    assert "/office/customers/new/" in urls and any(u.endswith("/edit/") for u in urls)
     assert "/office/customers/" in urls and any(
         u.startswith("/office/customers/") and u[-2].isdigit() for u in urls
     )
