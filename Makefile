@@ -76,7 +76,8 @@ bench: install-dev
 	@url="$$($(BIN)/python -m doorstep.benchmarks.database)" && [ -n "$$url" ] || exit 1; \
 	echo "== Benchmark database: $$url"; \
 	DATABASE_URL="$$url" $(BIN)/python manage.py bench $(BENCH_ARGS) && \
-	DATABASE_URL="$$url" $(BIN)/python manage.py bench_payments
+	DATABASE_URL="$$url" $(BIN)/python manage.py bench_payments && \
+	DATABASE_URL="$$url" $(BIN)/python manage.py bench_office
 
 clean-db:
 	rm -f var/doorstep.sqlite3 var/doorstep.sqlite3-wal var/doorstep.sqlite3-shm

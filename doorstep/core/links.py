@@ -49,9 +49,20 @@ def office_url(path: str = "") -> str:
     return f"{settings.BASE_URL}/office/{path.lstrip('/')}"
 
 
+# Record types with an office page: (app_label, model_name) -> the page's URL name. Each
+# office area adds its own; the rest fall back to the admin's change page.
+OFFICE_PAGES: dict[tuple[str, str], str] = {
+    ("customers", "customer"): "office:customers:detail",
+}
+
+
 def office_change_url(record: models.Model) -> str:
-    """The back-office page of one record (its admin change page), for an email."""
+    """The office page of one record (the admin's change page for types without one), for
+    an email."""
     meta = record._meta
+    page = OFFICE_PAGES.get((meta.app_label, meta.model_name or ""))
+    if page is not None:
+        return settings.BASE_URL + reverse(page, args=[record.pk])
     return settings.BASE_URL + reverse(
         f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]
     )

@@ -27,8 +27,11 @@ class Verb(StrEnum):
     CONVERSATION_MESSAGE_POSTED = "conversation.message_posted"
     CONVERSATION_STARTED = "conversation.started"
     # customer
+    CUSTOMER_ARCHIVED = "customer.archived"
     CUSTOMER_CHANGED = "customer.changed"
     CUSTOMER_CREATED = "customer.created"
+    CUSTOMER_NOTES_CHANGED = "customer.notes_changed"
+    CUSTOMER_RESTORED = "customer.restored"
     # document
     DOCUMENT_SHARED = "document.shared"
     DOCUMENT_UPDATED = "document.updated"

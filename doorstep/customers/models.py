@@ -22,6 +22,8 @@ class Customer(TenantModel):
     internal_notes = models.TextField(
         blank=True, help_text="Staff only: never shown to the customer."
     )
+    # Archived customers leave the office's lists and search; nothing of theirs is deleted.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -95,6 +95,14 @@ EVENTS: dict[str, EventSpec] = {
         (*COMMON, "subject", "sender_name", "conversation_url"),
         button_label="Read the message",
     ),
+    E.DOCUMENT_SHARED: EventSpec(
+        "{company_name} shared a document with you: {document_title}",
+        'Hi {customer_name},\n\n{company_name} added "{document_title}" to the documents in '
+        "your portal. You can open or download it there at any time.\n\n{company_name}",
+        '{company_name}: "{document_title}" is in your portal\'s documents: {documents_url}',
+        (*COMMON, "document_title", "documents_url"),
+        button_label="See your documents",
+    ),
     E.PHONE_VERIFICATION: EventSpec(
         "",
         "",

@@ -171,3 +171,8 @@ def notifications_stop_trying(*, notifications: QuerySet[Notification], actor: A
     for company in {n.company for n in rows}:
         undelivered_alert_resolve_if_clear(company=company)
     return len(rows)
+
+
+def undelivered_count(*, company: Company) -> int:
+    """How many of the company's messages are undelivered (the office home's count)."""
+    return notifications_undelivered(company_ids=[company.pk]).count()

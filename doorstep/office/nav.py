@@ -26,6 +26,7 @@ class NavItem:
 
 SECTIONS: list[NavItem] = [
     NavItem("Home", "office:home", StaffAction.VIEW_OFFICE, "office"),
+    NavItem("Customers", "office:customers:list", StaffAction.VIEW_OFFICE, "office:customers"),
 ]
 
 

@@ -79,7 +79,7 @@ class Command(BaseCommand):
 
     def _instructions(self, demo: list[Any]) -> None:
         self.stdout.write("")
-        self.stdout.write(f"Back office:  {office_url()}")
+        self.stdout.write(f"Office:       {office_url()}")
         for item in demo:
             self.stdout.write(
                 f"  {item.company.name:<20} sign in as {item.spec.owner_email} / {DEMO_PASSWORD}"

@@ -1,0 +1,133 @@
+"""Every office page, for every role: 200 (or the page's own answer) where `staff_may` allows
+it, the office's 403 page where it does not; and never another company's record (404).
+
+Built from the URL resolver: a page another area adds is covered as soon as it is mounted
+(its view carries `office_action`, set by gate.office_page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from doorstep.tenancy.models import StaffRole
+from doorstep.tenancy.roles import ROLE_ACTIONS
+
+from ..factories import (
+    ContactFactory,
+    CustomerFactory,
+    make_estimate,
+    make_invoice,
+    make_job,
+    make_service_request,
+)
+from .helpers import office_client
+
+pytestmark = pytest.mark.django_db
+
+# The sign-in pages are the only office URLs without a role (anyone may try to sign in).
+UNGATED = {"office:sign_in", "office:sign_out"}
+
+
+def office_patterns() -> list[tuple[str, str, Any]]:
+    """(url name, route with <converters>, view) of every office URL."""
+    found: list[tuple[str, str, Any]] = []
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}:{p.namespace}" if p.namespace else namespace
+                walk(p.url_patterns, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern) and p.name:
+                found.append((f"{namespace}:{p.name}", prefix + str(p.pattern), p.callback))
+
+    office = next(
+        p
+        for p in get_resolver().url_patterns
+        if isinstance(p, URLResolver) and p.namespace == "office"
+    )
+    walk(office.url_patterns, "/" + str(office.pattern), "office")
+    return found
+
+
+def records(company) -> dict[str, int]:
+    """One record of each kind an office page can be about, by the area's namespace."""
+    customer = CustomerFactory(company=company)
+    ContactFactory(customer=customer)
+    job = make_job(customer)
+    ids = {
+        "customers": customer.pk,
+        "invoices": make_invoice(customer).pk,
+        "estimates": make_estimate(customer).pk,
+        "jobs": job.pk,
+        "requests": make_service_request(customer).pk,
+    }
+    from doorstep.messaging.models import Conversation
+
+    ids["messages"] = Conversation.objects.create(
+        company=company, customer=customer, subject="Hi"
+    ).pk
+    return ids
+
+
+def url_for(route: str, name: str, ids: dict[str, int]) -> str:
+    area = name.split(":")[1] if name.count(":") >= 2 else ""
+    url = route.replace("^", "").replace("$", "")
+    url = url.replace("<int:pk>", str(ids.get(area, 999999)))
+    for converter in ("<int:", "<slug:", "<str:", "<path:", "<uuid:"):
+        while converter in url:
+            start = url.index(converter)
+            end = url.index(">", start)
+            url = url[:start] + ("1" if converter == "<int:" else "invite") + url[end + 1 :]
+    return url
+
+
+def test_every_office_url_is_gated_by_a_role_action():
+    names = {name for name, _, view in office_patterns() if not hasattr(view, "office_action")}
+    assert names <= UNGATED, f"office views without @office_page: {names - UNGATED}"
+
+
+@pytest.mark.parametrize("role", [r.value for r in StaffRole])
+def test_each_role_gets_the_pages_its_actions_allow(role: str, company):
+    ids = records(company)
+    client = office_client(Client(), company, role=role)
+    allowed = ROLE_ACTIONS[role]
+    checked = 0
+    for name, route, view in office_patterns():
+        if name in UNGATED or name == "office:switch_company":
+            continue
+        url = url_for(route, name, ids)
+        response = client.get(url)
+        if response.status_code == 405:  # a POST-only action: only the refusal is posted
+            if view.office_action in allowed:
+                continue
+            response = client.post(url)
+        if view.office_action in allowed:
+            assert response.status_code in (200, 302), (role, name, url, response.status_code)
+        else:
+            assert response.status_code == 403, (role, name, url, response.status_code)
+            assert "does not include this page" in response.content.decode()
+        checked += 1
+    assert checked >= 4
+
+
+def test_a_user_of_one_company_never_sees_another_companys_record(company, other_company):
+    theirs = records(other_company)
+    records(company)
+    client = office_client(Client(), company, role="owner")
+    seen = 0
+    for name, route, _view in office_patterns():
+        if "<int:pk>" not in route:
+            continue
+        area = name.split(":")[1]
+        if area not in theirs:
+            continue
+        url = url_for(route, name, theirs)
+        response = client.get(url)
+        if response.status_code == 405:
+            response = client.post(url)
+        assert response.status_code == 404, (name, url, response.status_code)
+        seen += 1
+    assert seen >= 4
