@@ -54,7 +54,9 @@ class Verb(StrEnum):
     # job
     JOB_CHANGED = "job.changed"
     JOB_CREATED = "job.created"
+    JOB_PHOTOS_ADDED = "job.photos_added"
     JOB_STATUS_CHANGED = "job.status_changed"
+    JOB_TECHNICIAN_CHANGED = "job.technician_changed"
     # location
     LOCATION_CHANGED = "location.changed"
     LOCATION_CREATED = "location.created"

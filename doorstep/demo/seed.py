@@ -272,7 +272,7 @@ def _jobs(
         for step in JOB_PATHS[status]:
             # Past moves are not news: no "on the way" emails to demo customers.
             job = jobs.job_change_status(
-                company=company, job=job, new_status=step, actor=ACTOR, announce=False
+                company=company, job=job, new_status=step, actor=ACTOR, tell_customer=False
             )
         if status == JobStatus.COMPLETED:
             # Finished on the day of the visit, not the moment the demo ran.
