@@ -309,7 +309,9 @@ def registration_customer_search(*, company: Company, query: str) -> list[Custom
     )
 
 
-def registration_pending_for_office(*, company: Company, registration_id: int) -> RegistrationRequest | None:
+def registration_pending_for_office(
+    *, company: Company, registration_id: int
+) -> RegistrationRequest | None:
     """One registration waiting for a decision (verified, not yet approved or declined)."""
     return (
         RegistrationRequest.objects.for_company(company)

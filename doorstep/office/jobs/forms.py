@@ -37,9 +37,15 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = JOB_TRANSITIONS[JobStatus(job.status)]
-        self.fields["new_status"].choices = [
-            (s.value, s.label) for s in JobStatus if s in allowed
-        ]
+        field: Any = self.fields["new_status"]
+        # Forward moves first (the usual next step is the default), then going back.
+        order = list(JobStatus)
+        here = order.index(JobStatus(job.status))
+        moves = sorted(
+            (s for s in order if s in allowed),
+            key=lambda s: (order.index(s) < here, order.index(s)),
+        )
+        field.choices = [(s.value, s.label) for s in moves]
 
 
 class TechnicianForm(forms.Form):

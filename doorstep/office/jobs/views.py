@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.core.errors import DomainError
@@ -21,7 +21,7 @@ from doorstep.core.uploads import serve_private_file
 from doorstep.jobs import selectors, services
 from doorstep.jobs.models import JobStatus
 from doorstep.office.gate import Office, office_page
-from doorstep.office.pages import office_render
+from doorstep.office.pages import office_render, window_of
 from doorstep.tenancy.roles import StaffAction
 
 from .forms import BulkMoveForm, PhotosForm, StatusForm, TechnicianForm
@@ -30,8 +30,12 @@ PER_PAGE = 50
 
 
 def _assigned_to(office: Office) -> Any:
-    """None: every job of the company. A user: only that technician's own jobs."""
-    return None if office.may(StaffAction.EDIT_JOBS) else office.user
+    """None: every job of the company. A user: only their own jobs. Someone who moves jobs
+    but does not plan them (a technician) works on the jobs given to them, nothing else;
+    someone who neither plans nor moves them (billing) may read them all."""
+    if office.may(StaffAction.MOVE_JOBS) and not office.may(StaffAction.EDIT_JOBS):
+        return office.user
+    return None
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
@@ -53,8 +57,9 @@ def job_list(request: HttpRequest, office: Office) -> HttpResponse:
         "board": board,
         "filters": _filters(request),
         "statuses": JobStatus.choices,
-        "may_edit": assigned_to is None,
-        "technicians": selectors.technicians_active(company=office.company)
+        "may_edit": office.may(StaffAction.EDIT_JOBS),
+        "own_only": assigned_to is not None,
+        "technicians": list(selectors.technicians_active(company=office.company))
         if assigned_to is None
         else [],
     }
@@ -64,13 +69,15 @@ def job_list(request: HttpRequest, office: Office) -> HttpResponse:
         jobs = selectors.jobs_for_office(
             company=office.company, assigned_to=assigned_to, **context["filters"]
         )
-        context["page"] = Paginator(jobs, PER_PAGE).get_page(request.GET.get("page"))
-        context["bulk_form"] = BulkMoveForm(job_ids=[])
+        context["page"] = window_of(request, jobs, PER_PAGE)
+        context["bulk_form"] = BulkMoveForm()
     return office_render(request, office, "office/jobs/list.html", context)
 
 
 def _job_or_404(office: Office, pk: int) -> Any:
-    job = selectors.job_for_office(company=office.company, job_id=pk, assigned_to=_assigned_to(office))
+    job = selectors.job_for_office(
+        company=office.company, job_id=pk, assigned_to=_assigned_to(office)
+    )
     if job is None:
         raise Http404("No such job.")
     return job
@@ -86,7 +93,9 @@ def _detail(
         "may_edit": may_edit,
         "may_message": office.may(StaffAction.MESSAGE_CUSTOMERS),
         # Money stays with those who may see billing: never on a technician's page.
-        "invoices": list(job.invoices.order_by("-number")) if office.may(StaffAction.SEE_BILLING) else [],
+        "invoices": list(job.invoices.order_by("-number"))
+        if office.may(StaffAction.SEE_BILLING)
+        else [],
         "status_form": forms.get("status_form") or StatusForm(job=job),
         "technician_form": forms.get("technician_form")
         or TechnicianForm(
@@ -135,7 +144,7 @@ def job_change_status(request: HttpRequest, office: Office, pk: int) -> HttpResp
             told = services.job_change_tells_customer(
                 tell_customer=data["tell_customer"],
                 happened_at=data["happened_at"],
-                now=moved.updated_at,
+                now=timezone.now(),
             )
             messages.success(
                 request,
@@ -214,12 +223,12 @@ def job_photo(request: HttpRequest, office: Office, pk: int, photo_id: int) -> H
 def jobs_bulk_move(request: HttpRequest, office: Office) -> HttpResponseBase:
     """Several jobs at once (tidying up old records): asks first, and never tells the
     customers (jobs_change_status_bulk)."""
-    form = BulkMoveForm(request.POST, job_ids=[])
+    form = BulkMoveForm(request.POST)
     back = reverse("office:jobs:list")
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     job_ids, status = form.cleaned_data["jobs"], JobStatus(form.cleaned_data["new_status"])
     if request.POST.get("confirmed") != "1":
@@ -230,12 +239,11 @@ def jobs_bulk_move(request: HttpRequest, office: Office) -> HttpResponseBase:
             "office/jobs/bulk_confirm.html",
             {
                 "question": f"Move {len(jobs)} job(s) to “{status.label}”?",
-                "details": [(j.display_number, f"{j.title} · {j.customer.name}") for j in jobs],
                 "confirm_label": f"Move them to {status.label.lower()}",
                 "cancel_url": back,
                 "danger": False,
-                "hidden": [("new_status", status.value)] + [("jobs", j.pk) for j in jobs],
-                "note": "The customers are not told about a move of several jobs.",
+                "status": status,
+                "jobs": jobs,
             },
         )
     result = services.jobs_change_status_bulk(

@@ -27,9 +27,7 @@ INBOX_LIMIT = 100
 def conversation_list(request: HttpRequest, office: Office) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     rows = list(
-        selectors.conversations_inbox(company=office.company, unread_only=unread_only)[
-            :INBOX_LIMIT
-        ]
+        selectors.conversations_inbox(company=office.company, unread_only=unread_only)[:INBOX_LIMIT]
     )
     return office_render(
         request,
@@ -88,7 +86,9 @@ def conversation_detail(request: HttpRequest, office: Office, pk: int) -> HttpRe
 
 @require_safe
 @office_page(StaffAction.MESSAGE_CUSTOMERS)
-def attachment(request: HttpRequest, office: Office, pk: int, attachment_id: int) -> HttpResponseBase:
+def attachment(
+    request: HttpRequest, office: Office, pk: int, attachment_id: int
+) -> HttpResponseBase:
     found = selectors.attachment_for_office(
         company=office.company, conversation_id=pk, attachment_id=attachment_id
     )

@@ -67,7 +67,7 @@ def registration_approve_view(request: HttpRequest, office: Office, pk: int) -> 
             return office_render(
                 request,
                 office,
-                "office/registrations/confirm.html",
+                "office/confirm.html",
                 {
                     "question": f"Make {registration.email} a contact of {customer.name}?",
                     "details": [
@@ -83,7 +83,7 @@ def registration_approve_view(request: HttpRequest, office: Office, pk: int) -> 
                     "confirm_label": f"Yes, make them a contact of {customer.name}",
                     "cancel_url": reverse("office:registrations:approve", args=[pk]),
                     "danger": False,
-                    "hidden": [("customer", customer.pk)],
+                    "hidden": {"customer": customer.pk},
                 },
             )
         try:
@@ -131,7 +131,7 @@ def registration_decline_view(request: HttpRequest, office: Office, pk: int) -> 
     return office_render(
         request,
         office,
-        "office/registrations/confirm.html",
+        "office/confirm.html",
         {
             "question": f"Decline the registration of {registration.email}?",
             "details": [
@@ -143,5 +143,3 @@ def registration_decline_view(request: HttpRequest, office: Office, pk: int) -> 
             "danger": True,
         },
     )
-
-

@@ -19,20 +19,24 @@ class ApproveForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the customer's addresses."},
     )
     description = forms.CharField(
-        label="What the technician should know", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="What the technician should know",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args: Any, service_request: ServiceRequest, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
             {
-                "title": f"{service_request.service_type.name} for {service_request.customer.name}"[:200],
+                "title": f"{service_request.service_type.name} for {service_request.customer.name}"[
+                    :200
+                ],
                 "location": service_request.location_id,
                 "description": service_request.description,
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["location"].choices = [
+        self.fields["location"].choices = [  # type: ignore[attr-defined]
             (loc.pk, loc.one_line) for loc in service_request.customer.locations.all()
         ]
 

@@ -38,7 +38,9 @@ TABS = [
 def request_list(request: HttpRequest, office: Office) -> HttpResponse:
     status = request.GET.get("status", RequestStatus.PENDING)
     status = status if status in RequestStatus.values else RequestStatus.PENDING
-    rows = list(selectors.service_requests_queue(company=office.company, status=status)[:QUEUE_LIMIT])
+    rows = list(
+        selectors.service_requests_queue(company=office.company, status=status)[:QUEUE_LIMIT]
+    )
     return office_render(
         request,
         office,
@@ -86,11 +88,11 @@ def _confirm(
     return office_render(
         request,
         office,
-        "office/requests/confirm.html",
+        "office/confirm.html",
         {
             "sr": sr,
             "cancel_url": reverse("office:requests:detail", args=[sr.pk]),
-            "hidden": [(name, form.data.get(name, "")) for name in form.fields],
+            "hidden": {name: form.data.get(name, "") for name in form.fields},
             **context,
         },
     )
@@ -105,7 +107,9 @@ def _field_error(form: Any, error: DomainError) -> None:
 def request_approve(request: HttpRequest, office: Office, pk: int) -> HttpResponseBase:
     sr = _request_or_404(office, pk)
     if sr.status != RequestStatus.PENDING:
-        messages.info(request, f"{sr.display_number} was already {sr.get_status_display().lower()}.")
+        messages.info(
+            request, f"{sr.display_number} was already {sr.get_status_display().lower()}."
+        )
         return redirect("office:requests:detail", pk=sr.pk)
     form = ApproveForm(request.POST, service_request=sr)
     if not form.is_valid():
@@ -143,7 +147,8 @@ def request_approve(request: HttpRequest, office: Office, pk: int) -> HttpRespon
     assert approved.job is not None
     messages.success(
         request,
-        f"{sr.display_number} approved: {approved.job.display_number} created. The customer was told.",
+        f"{sr.display_number} approved: {approved.job.display_number} created. "
+        "The customer was told.",
     )
     return redirect("office:jobs:detail", pk=approved.job.pk)
 
@@ -153,7 +158,9 @@ def request_approve(request: HttpRequest, office: Office, pk: int) -> HttpRespon
 def request_decline(request: HttpRequest, office: Office, pk: int) -> HttpResponseBase:
     sr = _request_or_404(office, pk)
     if sr.status != RequestStatus.PENDING:
-        messages.info(request, f"{sr.display_number} was already {sr.get_status_display().lower()}.")
+        messages.info(
+            request, f"{sr.display_number} was already {sr.get_status_display().lower()}."
+        )
         return redirect("office:requests:detail", pk=sr.pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
@@ -166,7 +173,10 @@ def request_decline(request: HttpRequest, office: Office, pk: int) -> HttpRespon
             sr,
             form,
             question=f"Decline {sr.display_number} from {sr.customer.name}?",
-            details=[("Reason the customer reads", reason), ("The customer", "gets an email with it")],
+            details=[
+                ("Reason the customer reads", reason),
+                ("The customer", "gets an email with it"),
+            ],
             confirm_label="Decline the request",
             danger=True,
         )
