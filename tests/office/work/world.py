@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from doorstep.access.models import RegistrationRequest, RegistrationState
+from doorstep.customers.models import Customer
 from doorstep.jobs.models import JobStatus
 from doorstep.jobs.services import job_change_status, job_photos_add
 from doorstep.messaging.models import Side, Topic
@@ -65,9 +66,10 @@ def registration_waiting(company: Any, email: str, name: str = "Dana Diaz") -> R
 
 
 def grow(company: Any, n: int) -> None:
-    """n more of everything the work pages list."""
-    service_type = make_service_type(company, name="Growth repair")
-    for i in range(n):
+    """n more of everything the work pages list (may be called again: names stay unique)."""
+    start = Customer.objects.filter(company=company).count()
+    service_type = make_service_type(company, name=f"Growth repair {start}")
+    for i in range(start, start + n):
         customer = customer_with_contact(company, f"Grown Customer{i}", f"grown{i}@example.com")
         technician = TechnicianFactory(company=company)
         job = job_assigned(customer, technician, title=f"Grown job {i}")
