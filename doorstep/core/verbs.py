@@ -56,7 +56,7 @@ class Verb(StrEnum):
     JOB_CREATED = "job.created"
     JOB_PHOTOS_ADDED = "job.photos_added"
     JOB_STATUS_CHANGED = "job.status_changed"
-    JOB_TECHNICIAN_CHANGED = "job.technician_changed"
+    JOB_VISIT_PLANNED = "job.visit_planned"
     # location
     LOCATION_CHANGED = "location.changed"
     LOCATION_CREATED = "location.created"

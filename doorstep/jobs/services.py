@@ -226,31 +226,55 @@ def jobs_change_status_bulk(
 
 
 @transaction.atomic
-def job_assign_technician(
-    *, company: Company, job: Job, technician: Technician | None, actor: Actor
+def job_plan_visit(
+    *,
+    company: Company,
+    job: Job,
+    technician: Technician | None,
+    scheduled_start: datetime | None,
+    scheduled_end: datetime | None,
+    actor: Actor,
 ) -> Job:
-    """Give the job a technician (or none). Assigning one to a scheduled job does not move
-    its status: the office moves it, choosing whether to tell the customer."""
+    """Give the job its technician and visit window. The status does not move with it: the
+    office moves it, choosing whether to tell the customer. Nothing changed, nothing written."""
     if technician is not None and (technician.company_id != company.pk or not technician.is_active):
-        raise DomainError("Choose one of your own technicians.", field="technician")
-    job = Job.objects.select_for_update().get(pk=job.pk, company=company)
-    if job.technician_id == (technician.pk if technician else None):
-        return job
+        raise DomainError("Choose one of your technicians.", field="technician")
+    if scheduled_start and scheduled_end and scheduled_end < scheduled_start:
+        raise DomainError("The visit cannot end before it starts.", field="scheduled_end")
+    if scheduled_end and not scheduled_start:
+        raise DomainError("Set when the visit starts too.", field="scheduled_start")
+    job = (
+        Job.objects.select_for_update().select_related("technician").get(pk=job.pk, company=company)
+    )
     if technician is None and job.status in NEEDS_TECHNICIAN:
         raise DomainError(
             f"A job that is {job.get_status_display().lower()} needs a technician.",
             field="technician",
         )
-    before = job.technician.name if job.technician else "nobody"
+    if scheduled_start is None and job.status != JobStatus.UNSCHEDULED and job.is_active:
+        raise DomainError("A scheduled job needs a start time.", field="scheduled_start")
+    changes = []
+    if job.technician_id != (technician.pk if technician else None):
+        before = job.technician.name if job.technician else "nobody"
+        changes.append(f"technician: {before} → {technician.name if technician else 'nobody'}")
+    if (job.scheduled_start, job.scheduled_end) != (scheduled_start, scheduled_end):
+        changes.append("visit time changed")
+    if not changes:
+        return job
     job.technician = technician
-    job.save(update_fields=["technician", "updated_at"])
+    job.scheduled_start, job.scheduled_end = scheduled_start, scheduled_end
+    job.save(update_fields=["technician", "scheduled_start", "scheduled_end", "updated_at"])
     audit_record(
         company=company,
         target=job,
-        verb=Verb.JOB_TECHNICIAN_CHANGED,
+        verb=Verb.JOB_VISIT_PLANNED,
         actor=actor,
-        message=f"Technician: {before} → {technician.name if technician else 'nobody'}",
-        data={"technician_id": technician.pk if technician else None},
+        message="Visit planned: " + "; ".join(changes),
+        data={
+            "technician_id": technician.pk if technician else None,
+            "scheduled_start": scheduled_start.isoformat() if scheduled_start else None,
+            "scheduled_end": scheduled_end.isoformat() if scheduled_end else None,
+        },
     )
     return job
 

@@ -11,6 +11,9 @@ from doorstep.core.photo_fields import MultiplePhotoField
 from doorstep.jobs.models import JOB_TRANSITIONS, Job, JobStatus, Technician
 from doorstep.jobs.services import MAX_COMPLETION_PHOTOS
 
+WHEN_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+WHEN_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
 
 class StatusForm(forms.Form):
     new_status = forms.ChoiceField(
@@ -27,8 +30,8 @@ class StatusForm(forms.Form):
     happened_at = forms.DateTimeField(
         label="When it happened (leave empty for now)",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=WHEN_WIDGET,
+        input_formats=WHEN_FORMATS,
         help_text="In the company's time zone; for recording a visit after the fact.",
         error_messages={"invalid": "Enter a date and time, like 2026-05-04 14:30."},
     )
@@ -48,7 +51,7 @@ class StatusForm(forms.Form):
         field.choices = [(s.value, s.label) for s in moves]
 
 
-class TechnicianForm(forms.Form):
+class VisitForm(forms.Form):
     technician = forms.ModelChoiceField(
         label="Technician",
         queryset=Technician.objects.none(),
@@ -56,10 +59,26 @@ class TechnicianForm(forms.Form):
         empty_label="Nobody yet",
         error_messages={"invalid_choice": "Choose one of your technicians."},
     )
+    scheduled_start = forms.DateTimeField(
+        label="Visit starts",
+        required=False,
+        widget=WHEN_WIDGET,
+        input_formats=WHEN_FORMATS,
+        error_messages={"invalid": "Enter a date and time, like 2026-05-04 14:30."},
+    )
+    scheduled_end = forms.DateTimeField(
+        label="Visit ends",
+        required=False,
+        widget=WHEN_WIDGET,
+        input_formats=WHEN_FORMATS,
+        help_text="Times are the company's.",
+        error_messages={"invalid": "Enter a date and time, like 2026-05-04 16:30."},
+    )
 
     def __init__(self, *args: Any, technicians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["technician"].queryset = technicians  # type: ignore[attr-defined]
+        field: Any = self.fields["technician"]
+        field.queryset = technicians
 
 
 class PhotosForm(forms.Form):

@@ -24,7 +24,7 @@ from doorstep.office.gate import Office, office_page
 from doorstep.office.pages import office_render, window_of
 from doorstep.tenancy.roles import StaffAction
 
-from .forms import BulkMoveForm, PhotosForm, StatusForm, TechnicianForm
+from .forms import BulkMoveForm, PhotosForm, StatusForm, VisitForm
 
 PER_PAGE = 50
 
@@ -97,9 +97,13 @@ def _detail(
         if office.may(StaffAction.SEE_BILLING)
         else [],
         "status_form": forms.get("status_form") or StatusForm(job=job),
-        "technician_form": forms.get("technician_form")
-        or TechnicianForm(
-            initial={"technician": job.technician_id},
+        "visit_form": forms.get("visit_form")
+        or VisitForm(
+            initial={
+                "technician": job.technician_id,
+                "scheduled_start": job.scheduled_start,
+                "scheduled_end": job.scheduled_end,
+            },
             technicians=selectors.technicians_active(company=office.company),
         )
         if may_edit
@@ -157,31 +161,26 @@ def job_change_status(request: HttpRequest, office: Office, pk: int) -> HttpResp
 
 @require_POST
 @office_page(StaffAction.EDIT_JOBS)
-def job_assign(request: HttpRequest, office: Office, pk: int) -> HttpResponseBase:
+def job_plan(request: HttpRequest, office: Office, pk: int) -> HttpResponseBase:
     job = _job_or_404(office, pk)
-    form = TechnicianForm(
-        request.POST, technicians=selectors.technicians_active(company=office.company)
-    )
+    form = VisitForm(request.POST, technicians=selectors.technicians_active(company=office.company))
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.job_assign_technician(
+            services.job_plan_visit(
                 company=office.company,
                 job=job,
-                technician=form.cleaned_data["technician"],
+                technician=data["technician"],
+                scheduled_start=data["scheduled_start"],
+                scheduled_end=data["scheduled_end"],
                 actor=office.actor,
             )
         except DomainError as error:
             _field_error(form, error)
         else:
-            technician = form.cleaned_data["technician"]
-            messages.success(
-                request,
-                f"{technician.name} now has {job.display_number}."
-                if technician
-                else f"{job.display_number} has no technician now.",
-            )
+            messages.success(request, f"The visit of {job.display_number} is saved.")
             return redirect("office:jobs:detail", pk=job.pk)
-    return _detail(request, office, job, status=400, technician_form=form)
+    return _detail(request, office, job, status=400, visit_form=form)
 
 
 @require_POST

@@ -4,7 +4,7 @@ not), technicians, completion photos, bulk moves; technicians see their own jobs
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -149,21 +149,49 @@ def test_a_move_the_job_does_not_allow_is_refused_next_to_the_field(company, car
     assert job.status == JobStatus.UNSCHEDULED
 
 
-def test_assigning_a_technician_is_audited_and_another_companys_is_refused(
+def test_planning_the_visit_is_audited_and_bad_input_is_refused_next_to_the_field(
     company, other_company, carla, sam
 ):
     job = make_job(carla)
     stranger = TechnicianFactory(company=other_company, name="Not Ours")
     client = office_client(Client(enforce_csrf_checks=True), company, "office")
-    url = reverse("office:jobs:assign", args=[job.pk])
+    url = reverse("office:jobs:plan", args=[job.pk])
     refused = csrf_post(client, detail(job), {"technician": stranger.pk}, url)
     assert refused.status_code == 400
-    assert "Choose one of your technicians." in refused.content.decode()
-    assert csrf_post(client, detail(job), {"technician": sam.pk}, url).status_code == 302
+    assert 'id="id_technician_error">Choose one of your technicians.' in refused.content.decode()
+    backwards = csrf_post(
+        client,
+        detail(job),
+        {
+            "technician": sam.pk,
+            "scheduled_start": "2026-05-04T14:00",
+            "scheduled_end": "2026-05-04T12:00",
+        },
+        url,
+    )
+    assert backwards.status_code == 400
+    assert 'id="id_scheduled_end_error">The visit cannot end before it starts.' in (
+        backwards.content.decode()
+    )
+    job.refresh_from_db()
+    assert job.technician is None and job.scheduled_start is None
+    saved = csrf_post(
+        client,
+        detail(job),
+        {
+            "technician": sam.pk,
+            "scheduled_start": "2026-05-04T14:00",
+            "scheduled_end": "2026-05-04T16:00",
+        },
+        url,
+    )
+    assert saved.status_code == 302
     job.refresh_from_db()
     assert job.technician == sam
-    [event] = audit_for(company=company, target=job).filter(verb=Verb.JOB_TECHNICIAN_CHANGED)
-    assert event.message == "Technician: nobody → Sam Rivera"
+    # Typed in the company's zone (New York): 14:00 EDT is 18:00 UTC.
+    assert job.scheduled_start == datetime(2026, 5, 4, 18, tzinfo=UTC)
+    [event] = audit_for(company=company, target=job).filter(verb=Verb.JOB_VISIT_PLANNED)
+    assert event.message == "Visit planned: technician: nobody → Sam Rivera; visit time changed"
 
 
 def test_completion_photos_are_checked_stored_and_shown(company, carla, sam):
@@ -214,10 +242,10 @@ def test_a_technician_sees_only_their_own_jobs_and_never_money(company, carla, s
     assert tech_client.get(detail(other)).status_code == 404
     own = tech_client.get(detail(mine)).content.decode()
     assert "Change the status" in own and "Upload photos" in own
-    assert "INV-" not in own and "1,234.56" not in own and "Assign" not in own
+    assert "INV-" not in own and "1,234.56" not in own and "Save the visit" not in own
     # A technician moves their job along, but neither reassigns nor bulk-moves.
     assign = csrf_post(
-        tech_client, detail(mine), {"technician": ""}, reverse("office:jobs:assign", args=[mine.pk])
+        tech_client, detail(mine), {"technician": ""}, reverse("office:jobs:plan", args=[mine.pk])
     )
     assert assign.status_code == 403
     bulk = csrf_post(
