@@ -83,7 +83,7 @@ class VisitForm(forms.Form):
 
 class PhotosForm(forms.Form):
     photos = MultiplePhotoField(
-        label="Completion photos",
+        label="Photos to add",
         required=False,
         help_text=f"Up to {MAX_COMPLETION_PHOTOS} photos (JPEG, PNG, WebP or HEIC, 10 MB each). "
         "The customer sees them on the job's page in the portal.",
