@@ -75,7 +75,7 @@ def test_the_stranger_is_not_offered_on_customer_pages(queue_company, staff, mai
 
 
 def test_the_office_is_emailed_when_a_registration_waits(queue_company, mailbox):
-    registration = register(queue_company, mailbox)
+    register(queue_company, mailbox)
     office = mailbox.to(queue_company.support_email)
     assert len(office) == 1
     assert "Registration waiting for approval: robin@harborview.test" in office[0]["Subject"]
