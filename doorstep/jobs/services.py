@@ -243,8 +243,11 @@ def job_plan_visit(
         raise DomainError("The visit cannot end before it starts.", field="scheduled_end")
     if scheduled_end and not scheduled_start:
         raise DomainError("Set when the visit starts too.", field="scheduled_start")
+    # of=("self",): PostgreSQL locks no outer-joined row (the technician may be none).
     job = (
-        Job.objects.select_for_update().select_related("technician").get(pk=job.pk, company=company)
+        Job.objects.select_for_update(of=("self",))
+        .select_related("technician")
+        .get(pk=job.pk, company=company)
     )
     if technician is None and job.status in NEEDS_TECHNICIAN:
         raise DomainError(
