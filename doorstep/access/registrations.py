@@ -290,3 +290,31 @@ def registration_reject(*, company: Company, request: RegistrationRequest, actor
         )  # fmt: skip
     else:
         raise DomainError("This registration was already handled.")
+
+
+CUSTOMER_SEARCH_RESULTS = 20
+
+
+def registration_customer_search(*, company: Company, query: str) -> list[Customer]:
+    """Customers of this company whose name or a contact's email contains `query`: the
+    deliberate search beside the suggestions when staff choose whom a registrant belongs to."""
+    query = query.strip().replace("\x00", "")[:100]
+    if not query:
+        return []
+    return list(
+        Customer.objects.for_company(company)
+        .filter(Q(name__icontains=query) | Q(contacts__email__icontains=query))
+        .distinct()
+        .order_by("name", "pk")[:CUSTOMER_SEARCH_RESULTS]
+    )
+
+
+def registration_pending_for_office(
+    *, company: Company, registration_id: int
+) -> RegistrationRequest | None:
+    """One registration waiting for a decision (verified, not yet approved or declined)."""
+    return (
+        RegistrationRequest.objects.for_company(company)
+        .filter(pk=registration_id, state=RegistrationState.PENDING)
+        .first()
+    )

@@ -10,22 +10,21 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from doorstep.core.errors import DomainError
 from doorstep.jobs import services
-from doorstep.jobs.models import JOB_TRANSITIONS, Job, JobEvent, JobStatus, Technician
+from doorstep.jobs.models import (
+    JOB_TRANSITIONS,
+    NEEDS_TECHNICIAN,
+    Job,
+    JobEvent,
+    JobStatus,
+    Technician,
+)
 from doorstep.tenancy.roles import StaffAction, takes
 
 from .forms import TenantForm
 from .history import AuditedAdmin
 from .search import with_number_match
 from .tenant_admin import ReadOnlyInline, TenantAdmin, staff_actor, staff_may_on
-
-NEEDS_TECHNICIAN = {
-    JobStatus.TECHNICIAN_ASSIGNED,
-    JobStatus.ON_THE_WAY,
-    JobStatus.TECHNICIAN_ARRIVED,
-    JobStatus.IN_PROGRESS,
-}
 
 
 @admin.register(Technician)
@@ -113,15 +112,17 @@ class JobEventInline(ReadOnlyInline):
 
 def _status_action(status: JobStatus) -> Any:
     def action(modeladmin: JobAdmin, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        # A bulk move tidies up; it never tells the customers (jobs_change_status_bulk).
         moved, refused = 0, []
+        by_company: dict[Any, list[int]] = {}
         for job in queryset.select_related("company"):
-            try:
-                services.job_change_status(
-                    company=job.company, job=job, new_status=status, actor=staff_actor(request)
-                )
-                moved += 1
-            except DomainError as error:
-                refused.append(f"{job.display_number}: {error.message}")
+            by_company.setdefault(job.company, []).append(job.pk)
+        for company, job_ids in by_company.items():
+            result = services.jobs_change_status_bulk(
+                company=company, job_ids=job_ids, new_status=status, actor=staff_actor(request)
+            )
+            moved += len(result.moved)
+            refused += [f"{job.display_number}: {why}" for job, why in result.refused]
         if moved:
             modeladmin.message_user(request, f"{moved} job(s) now {status.label.lower()}.")
         for message in refused:

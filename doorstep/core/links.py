@@ -11,7 +11,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import models
-from django.urls import get_script_prefix, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 
 class HasSlug(Protocol):
@@ -49,20 +49,33 @@ def office_url(path: str = "") -> str:
     return f"{settings.BASE_URL}/office/{path.lstrip('/')}"
 
 
-# Record types with an office page: (app_label, model_name) -> the page's URL name. Each
-# office area adds its own; the rest fall back to the admin's change page.
-OFFICE_PAGES: dict[tuple[str, str], str] = {
-    ("customers", "customer"): "office:customers:detail",
+# Record type ("app_label.model_name") -> its page in the office workspace (doorstep/office/).
+# Each office area adds its own; a type without an office page (or whose area is not built
+# yet) gets its admin change page.
+OFFICE_PAGES = {
+    "customers.customer": "office:customers:detail",
+    "jobs.job": "office:jobs:detail",
+    "servicerequests.servicerequest": "office:requests:detail",
+    "messaging.conversation": "office:messages:detail",
+}
+# Record types whose office page is a list (the record is found there, not on its own page).
+OFFICE_LISTS = {
+    "access.registrationrequest": "office:registrations:list",
 }
 
 
 def office_change_url(record: models.Model) -> str:
-    """The office page of one record (the admin's change page for types without one), for
-    an email."""
+    """The office page of one record, for an email (its admin change page when the office
+    has none)."""
     meta = record._meta
-    page = OFFICE_PAGES.get((meta.app_label, meta.model_name or ""))
-    if page is not None:
-        return settings.BASE_URL + reverse(page, args=[record.pk])
+    label = f"{meta.app_label}.{meta.model_name}"
+    try:
+        if label in OFFICE_PAGES:
+            return settings.BASE_URL + reverse(OFFICE_PAGES[label], args=[record.pk])
+        if label in OFFICE_LISTS:
+            return settings.BASE_URL + reverse(OFFICE_LISTS[label])
+    except NoReverseMatch:
+        pass
     return settings.BASE_URL + reverse(
         f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]
     )

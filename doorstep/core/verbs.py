@@ -57,7 +57,9 @@ class Verb(StrEnum):
     # job
     JOB_CHANGED = "job.changed"
     JOB_CREATED = "job.created"
+    JOB_PHOTOS_ADDED = "job.photos_added"
     JOB_STATUS_CHANGED = "job.status_changed"
+    JOB_VISIT_PLANNED = "job.visit_planned"
     # location
     LOCATION_CHANGED = "location.changed"
     LOCATION_CREATED = "location.created"

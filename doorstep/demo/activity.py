@@ -8,9 +8,12 @@ real invoice email per company, plus the office's notices about the customer act
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
 
 from doorstep.access.invoice_links import invoice_link_create
 from doorstep.access.invoice_sending import invoice_send
@@ -27,6 +30,8 @@ from doorstep.billing.models import Estimate, Invoice
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.verbs import Verb
 from doorstep.customers.models import Customer
+from doorstep.jobs.models import Job
+from doorstep.jobs.services import job_photos_add
 from doorstep.messaging.models import Side
 from doorstep.messaging.services import conversation_start, message_post
 from doorstep.servicerequests.models import ServiceType, TimeWindow, Urgency
@@ -202,3 +207,27 @@ def conversations_create(company: Company, customers: list[Customer]) -> None:
         actor=actor,
         portal_account=account,
     )
+
+
+def _demo_photo(label: str, colour: str) -> SimpleUploadedFile:
+    """A drawn photo (nothing downloaded): a coloured card with the label on it."""
+    image = Image.new("RGB", (640, 480), colour)
+    ImageDraw.Draw(image).text((40, 40), label, fill="white")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(f"{label}.png", buffer.getvalue(), "image/png")
+
+
+def completion_photos_add(company: Company, completed: list[Job]) -> None:
+    """Completion photos on the finished jobs: the customer sees them on the portal's job page."""
+    actor = _staff_actor(company)
+    for job in completed:
+        job_photos_add(
+            company=company,
+            job=job,
+            photos=[
+                _demo_photo(f"{job.display_number} before", "#8a4b00"),
+                _demo_photo(f"{job.display_number} after", "#137333"),
+            ],
+            actor=actor,
+        )

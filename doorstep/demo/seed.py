@@ -107,6 +107,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         types = activity.service_types_create(company, spec)
         activity.service_requests_create(company, spec, customers, types)
         activity.conversations_create(company, customers)
+        activity.completion_photos_add(company, list(completed.values()))
         notification_enqueue(
             company=company,
             recipient=spec.owner_email,
@@ -272,7 +273,7 @@ def _jobs(
         for step in JOB_PATHS[status]:
             # Past moves are not news: no "on the way" emails to demo customers.
             job = jobs.job_change_status(
-                company=company, job=job, new_status=step, actor=ACTOR, announce=False
+                company=company, job=job, new_status=step, actor=ACTOR, tell_customer=False
             )
         if status == JobStatus.COMPLETED:
             # Finished on the day of the visit, not the moment the demo ran.

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from doorstep.core.models import TenantModel
+from doorstep.core.models import PrivateFileBase, TenantModel
 
 
 class Technician(TenantModel):
@@ -69,6 +69,16 @@ JOB_TRANSITIONS: dict[str, set[str]] = {
     JobStatus.COMPLETED: set(),
     JobStatus.CANCELLED: {JobStatus.SCHEDULED},
 }
+
+# Statuses in which someone is (or is about to be) at the customer's: they need a technician.
+NEEDS_TECHNICIAN = frozenset(
+    {
+        JobStatus.TECHNICIAN_ASSIGNED,
+        JobStatus.ON_THE_WAY,
+        JobStatus.TECHNICIAN_ARRIVED,
+        JobStatus.IN_PROGRESS,
+    }
+)
 
 ACTIVE_STATUSES = [
     JobStatus.IN_PROGRESS,
@@ -151,3 +161,16 @@ class JobEvent(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class JobPhoto(PrivateFileBase):
+    """A completion photo the office uploaded; the customer sees it on the portal job page."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="photos")
+
+    def __str__(self) -> str:
+        return f"Photo {self.pk} of job {self.job_id}"
+
+    @property
+    def download_name(self) -> str:
+        return f"job-photo-{self.pk}.{self.extension}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, When
 
 from doorstep.billing.models import Invoice
 from doorstep.jobs.models import Job
@@ -80,3 +80,34 @@ def topics_for_customer(*, company: Company, customer: Any) -> list[tuple[str, s
         (f"request:{r.pk}", f"Request {r.display_number} · {r.service_type}") for r in requests
     ]
     return choices
+
+
+# --- The office's inbox ------------------------------------------------------------------------
+def conversations_inbox(*, company: Company, unread_only: bool = False) -> QuerySet[Conversation]:
+    """The office inbox: conversations with unread customer messages first, then the latest."""
+    rows = (
+        Conversation.objects.for_company(company)
+        .select_related("customer", "job", "invoice", "service_request")
+        .annotate(has_unread=Case(When(staff_unread__gt=0, then=0), default=1))
+        .order_by("has_unread", F("last_message_at").desc(nulls_last=True), "-id")
+    )
+    return rows.filter(staff_unread__gt=0) if unread_only else rows
+
+
+def conversation_for_office(*, company: Company, conversation_id: int) -> Conversation | None:
+    return (
+        Conversation.objects.for_company(company)
+        .filter(pk=conversation_id)
+        .select_related("customer", "job", "invoice", "service_request")
+        .first()
+    )
+
+
+def attachment_for_office(
+    *, company: Company, conversation_id: int, attachment_id: int
+) -> MessageAttachment | None:
+    return (
+        MessageAttachment.objects.for_company(company)
+        .filter(pk=attachment_id, message__conversation_id=conversation_id)
+        .first()
+    )

@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -92,13 +93,14 @@ def office_for(request: HttpRequest) -> Office | None:
 
 def office_page(
     action: StaffAction = StaffAction.VIEW_OFFICE,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """`@office_page(StaffAction.X)`: `view(request, office, **kwargs)`, in the company's time
     zone, answered with the office's 403 page when the role does not allow `action`."""
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    # HttpResponseBase: a view may answer with a file (FileResponse is a streaming response).
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not getattr(request.user, "is_authenticated", False):
                 return HttpResponseRedirect(
                     f"{settings.LOGIN_URL}?next={quote(request.get_full_path())}"

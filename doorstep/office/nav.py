@@ -27,6 +27,15 @@ class NavItem:
 SECTIONS: list[NavItem] = [
     NavItem("Home", "office:home", StaffAction.VIEW_OFFICE, "office"),
     NavItem("Customers", "office:customers:list", StaffAction.VIEW_OFFICE, "office:customers"),
+    NavItem("Jobs", "office:jobs:list", StaffAction.VIEW_OFFICE, "office:jobs"),
+    NavItem("Requests", "office:requests:list", StaffAction.REVIEW_REQUESTS, "office:requests"),
+    NavItem("Messages", "office:messages:list", StaffAction.MESSAGE_CUSTOMERS, "office:messages"),
+    NavItem(
+        "Registrations",
+        "office:registrations:list",
+        StaffAction.MANAGE_PORTAL_ACCESS,
+        "office:registrations",
+    ),
 ]
 
 

@@ -15,4 +15,8 @@ urlpatterns = [
     path("company/", sign_in.switch_company, name="switch_company"),
     # Areas: path("<area>/", include("doorstep.office.<area>.urls")),
     path("customers/", include("doorstep.office.customers.urls")),
+    path("jobs/", include("doorstep.office.jobs.urls")),
+    path("requests/", include("doorstep.office.requests.urls")),
+    path("messages/", include("doorstep.office.messages.urls")),
+    path("registrations/", include("doorstep.office.registrations.urls")),
 ]

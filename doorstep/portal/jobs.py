@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from doorstep.access.portal_sessions import PortalIdentity
+from doorstep.core.uploads import serve_private_file
+from doorstep.jobs.selectors import job_photo_for_customer
 
 from . import selectors
 from .gate import portal_page
@@ -79,3 +82,17 @@ def job_detail(request: HttpRequest, identity: PortalIdentity, job_id: int) -> H
     if job is None:
         raise Http404("No such job.")
     return portal_render(request, identity, "portal/job_detail.html", nav="jobs", job=job)
+
+
+@require_safe
+@portal_page
+def job_photo(
+    request: HttpRequest, identity: PortalIdentity, job_id: int, photo_id: int
+) -> HttpResponseBase:
+    """A completion photo of one of the customer's own jobs (private storage, SECURITY.md 24)."""
+    photo = job_photo_for_customer(
+        company=identity.company, customer=identity.customer, job_id=job_id, photo_id=photo_id
+    )
+    if photo is None:
+        raise Http404("No such photo.")
+    return serve_private_file(photo.file, download_name=photo.download_name)

@@ -310,12 +310,13 @@ def jobs_history_for_customer(
 
 
 def job_for_customer(*, company: Company, customer: Customer, job_id: int) -> Job | None:
-    """One job with its status timeline and invoices (3 queries), or None."""
+    """One job with its status timeline, completion photos and invoices (4 queries), or None."""
     return (
         _customer_jobs(company=company, customer=customer)
         .filter(pk=job_id)
         .prefetch_related(
             Prefetch("events", queryset=JobEvent.objects.order_by("-created_at", "-id")),
+            "photos",
             Prefetch(
                 "invoices",
                 queryset=Invoice.objects.exclude(state=InvoiceState.DRAFT).order_by("-number"),

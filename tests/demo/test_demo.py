@@ -81,6 +81,11 @@ def _assert_activity(company: Company) -> None:
     assert requests.get(status="approved").job is not None
     conversations = Conversation.objects.for_company(company)
     assert conversations.count() == 2 and conversations.filter(staff_unread__gt=0).exists()
+    from doorstep.jobs.models import JobPhoto
+
+    # Completion photos on finished jobs (the portal's job page shows them).
+    photographed = JobPhoto.objects.for_company(company).values_list("job__status", flat=True)
+    assert photographed and set(photographed) == {JobStatus.COMPLETED}
 
 
 def test_the_printed_login_opens_the_back_office_with_only_that_company(capsys):

@@ -46,9 +46,8 @@ def test_customer_writes_office_answers_both_get_told(account, office, mailbox):
     assert "Leaking tap" in to_office["Subject"] and "It drips all night." in mailbox.text(
         to_office
     )
-    assert f"/office/admin/messaging/conversation/{conversation.pk}/change/" in mailbox.text(
-        to_office
-    )
+    # The email opens the conversation in the office (core.links.office_change_url).
+    assert f"/office/messages/{conversation.pk}/" in mailbox.text(to_office)
 
     change = f"/office/admin/messaging/conversation/{conversation.pk}/change/"
     inbox = office.get("/office/admin/messaging/conversation/?unread=yes").content.decode()

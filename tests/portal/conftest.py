@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from doorstep.billing.estimates import estimate_change_state
 from doorstep.billing.invoices import LineInput
 from doorstep.documents.services import document_share
+from doorstep.jobs.services import job_photos_add
 from doorstep.payments.services import payment_record_manual
 
 from ..factories import (
@@ -20,6 +21,7 @@ from ..factories import (
     make_job,
     make_portal_account,
 )
+from ..servicerequests.helpers import png
 from .story import TINY_PDF
 
 
@@ -51,11 +53,13 @@ def customer_with_one_of_each(company: Any, name: str, cents: int = 4321) -> dic
         upload=SimpleUploadedFile("w.pdf", TINY_PDF),
         actor=SYSTEM,
     )
+    [job_photo] = job_photos_add(company=company, job=job, photos=[png()], actor=SYSTEM)
     return {
         "customer": customer,
         "account": account,
         "location": location,
         "job": job,
+        "job_photo": job_photo,
         "invoice": invoice,
         "estimate": estimate,
         "document": document,

@@ -22,6 +22,7 @@ OBJECT_PARAMS = {
     "job_id": "job",
     "estimate_id": "estimate",
     "document_id": "document",
+    "photo_id": "job_photo",  # the completion photo of the job
 }
 PUBLIC = {"logo"}  # the company's logo is on every invoice: not a customer's object
 

@@ -42,7 +42,8 @@ EXPECTED = {
     "jobs_history": 2,
     "jobs_live": 2,
     "jobs_live_extended": 3,  # the jobs up to the cursor, then the next ones
-    "job_detail": 4,
+    "job_detail": 5,  # + the completion photos
+    "job_photo": 2,
     "estimates": 3,
     "estimate_detail": 4,
     "documents": 3,
@@ -98,6 +99,7 @@ def page_urls(slug: str, owner: dict[str, Any]) -> dict[str, str]:
         "jobs_live": url("jobs_live"),
         "jobs_live_extended": url("jobs_live") + "?through=99.n.2147483647&more=1",
         "job_detail": url("job_detail", owner["job"].pk),
+        "job_photo": url("job_photo", owner["job"].pk, owner["job_photo"].pk),
         "estimates": url("estimates"),
         "estimate_detail": url("estimate_detail", owner["estimate"].pk),
         "documents": url("documents"),
