@@ -26,6 +26,8 @@ class NavItem:
 
 SECTIONS: list[NavItem] = [
     NavItem("Home", "office:home", StaffAction.VIEW_OFFICE, "office"),
+    NavItem("Settings", "office:settings:index", StaffAction.EDIT_SETTINGS, "office:settings"),
+    NavItem("Staff", "office:staff:list", StaffAction.MANAGE_STAFF, "office:staff"),
 ]
 
 
