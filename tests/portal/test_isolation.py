@@ -23,7 +23,7 @@ OBJECT_PARAMS = {
     "estimate_id": "estimate",
     "document_id": "document",
 }
-PUBLIC = {"logo"}  # the company's logo is on every invoice: not a customer's object
+PUBLIC = {"logo", "banner"}  # the company's logo and banner: not a customer's object
 
 
 def portal_patterns() -> list[URLPattern]:
