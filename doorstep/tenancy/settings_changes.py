@@ -15,7 +15,8 @@ from .plans import PLANS
 
 
 def _label(model: type[models.Model], name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name).capitalize()
+    field = model._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name)).capitalize()
 
 
 @transaction.atomic

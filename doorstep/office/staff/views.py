@@ -18,6 +18,7 @@ from doorstep.access.staff import staff_invite, staff_password_set, staff_remove
 from doorstep.core.errors import DomainError
 from doorstep.tenancy.models import Membership, StaffRole
 from doorstep.tenancy.roles import StaffAction
+from doorstep.tenancy.selectors import company_staff, company_staff_member
 
 from ..gate import Office, office_page
 from ..pages import office_render
@@ -26,16 +27,8 @@ from .forms import ROLE_HELP, InviteForm, RoleForm
 MANAGE = StaffAction.MANAGE_STAFF
 
 
-def _members(office: Office) -> list[Membership]:
-    return list(
-        Membership.objects.filter(company=office.company)
-        .select_related("user")
-        .order_by("user__first_name", "user__email", "pk")
-    )
-
-
 def _membership(office: Office, pk: int) -> Membership:
-    found = Membership.objects.filter(company=office.company, pk=pk).select_related("user").first()
+    found = company_staff_member(company=office.company, pk=pk)
     if found is None:
         raise Http404("No such colleague.")
     return found
@@ -62,7 +55,7 @@ def staff_list(request: HttpRequest, office: Office) -> HttpResponse:
                 f"({StaffRole(membership.role).label}).",
             )
             return redirect("office:staff:list")
-    members = _members(office)
+    members = company_staff(company=office.company)
     rows = [(m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in members]
     return office_render(
         request,

@@ -63,7 +63,7 @@ def connect_configured() -> bool:
 def connect_account_create(*, email: str, idempotency_key: str) -> str:
     try:
         account = client().v1.accounts.create(
-            params={"type": "standard", **({"email": email} if email else {})},  # type: ignore[typeddict-item]
+            params={"type": "standard", **({"email": email} if email else {})},
             options={"idempotency_key": idempotency_key},
         )
     except stripe.StripeError as exc:
