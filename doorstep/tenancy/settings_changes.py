@@ -27,10 +27,12 @@ def company_settings_change(
     settings_fields: dict[str, Any] | None = None,
     company_fields: dict[str, Any] | None = None,
     group: str,
+    labels: dict[str, str] | None = None,
 ) -> list[str]:
     """Apply cleaned values (forms are allow-lists: the keys are fields the page offers) to the
     company's settings row and/or the company; write one audit row naming what changed.
-    Returns the labels of the fields that changed (nothing changed: no write, no audit)."""
+    Returns the labels of the fields that changed (nothing changed: no write, no audit);
+    `labels`: the words the page used for each field (else the model's)."""
     changed: list[str] = []
     data: dict[str, Any] = {}
     for instance, fields in ((company.settings, settings_fields), (company, company_fields)):
@@ -41,7 +43,11 @@ def company_settings_change(
             if getattr(instance, name) != value:
                 setattr(instance, name, value)
                 names.append(name)
-                changed.append(_label(type(instance), name))
+                label = (labels or {}).get(name) or _label(type(instance), name)
+                # A switch says which way it went: "Estimates (off)".
+                if isinstance(value, bool):
+                    label = f"{label} ({'on' if value else 'off'})"
+                changed.append(label)
                 # Files by name only; never secrets (the pages offer none).
                 data[name] = value.name if hasattr(value, "name") else value
         if names:

@@ -8,6 +8,7 @@ import copy
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -56,6 +57,10 @@ def _page(
         {"groups": GROUPS, "current": current, **context},
         status=status,
     )
+
+
+def _labels(form: Any) -> dict[str, str]:
+    return {name: str(field.label) for name, field in form.fields.items()}
 
 
 def _saved(request: HttpRequest, changed: list[str]) -> None:
@@ -109,7 +114,11 @@ def portal(request: HttpRequest, office: Office) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if not form.fields[k].disabled}
         changed = company_settings_change(
-            company=company, actor=office.actor, settings_fields=values, group="Portal"
+            company=company,
+            actor=office.actor,
+            settings_fields=values,
+            group="Portal",
+            labels=_labels(form),
         )
         _saved(request, changed)
         return redirect("office:settings:portal")
@@ -131,6 +140,7 @@ def sign_in(request: HttpRequest, office: Office) -> HttpResponse:
             actor=office.actor,
             settings_fields=form.cleaned_data,
             group="Sign-in",
+            labels=_labels(form),
         )
         _saved(request, changed)
         return redirect("office:settings:sign_in")
@@ -153,6 +163,7 @@ def payments(request: HttpRequest, office: Office) -> HttpResponse:
             actor=office.actor,
             settings_fields=form.settings_values(),
             group="Payments",
+            labels={**_labels(form), "platform_fee_basis_points": "Platform fee"},
         )
         _saved(request, changed)
         return redirect("office:settings:payments")
@@ -177,10 +188,18 @@ def branding(request: HttpRequest, office: Office) -> HttpResponse:
     form = BrandingForm(request.POST or None, request.FILES or None, instance=copy.copy(company))
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in BrandingForm.Meta.fields}
-        # A cleared picture comes back as False; an untouched one as the current file.
-        values = {k: ("" if v is False else v) for k, v in values.items()}
+        # A picture changes only when one is uploaded or "Clear" is ticked (False).
+        for name in ("logo", "banner"):
+            if values[name] is False:
+                values[name] = ""
+            elif not isinstance(values[name], UploadedFile):
+                del values[name]
         changed = company_settings_change(
-            company=company, actor=office.actor, company_fields=values, group="Branding"
+            company=company,
+            actor=office.actor,
+            company_fields=values,
+            group="Branding",
+            labels=_labels(form),
         )
         _saved(request, changed)
         return redirect("office:settings:branding")

@@ -57,11 +57,14 @@ def staff_list(request: HttpRequest, office: Office) -> HttpResponse:
             return redirect("office:staff:list")
     members = company_staff(company=office.company)
     rows = [(m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in members]
+    owners = [m.pk for m in members if m.role == StaffRole.OWNER]
+    # The company must keep an owner: no Remove button where it could only be refused.
+    sole_owner = owners[0] if len(owners) == 1 else None
     return office_render(
         request,
         office,
         "office/staff/list.html",
-        {"rows": rows, "form": form, "role_help": ROLE_HELP},
+        {"rows": rows, "form": form, "role_help": ROLE_HELP, "sole_owner": sole_owner},
         status=400 if form.errors else 200,
     )
 

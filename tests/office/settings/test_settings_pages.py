@@ -88,7 +88,7 @@ def test_portal_sections_are_saved_and_audited(owner, company):
     assert not fresh(company).estimates_section_enabled
     assert fresh(company).jobs_section_enabled
     event = AuditEvent.objects.get(company=company, verb="settings.changed")
-    assert "Customers see their estimates" in event.message
+    assert event.message == "Portal settings changed: Estimates (off)"
 
 
 def test_outside_the_plan_a_section_is_explained_and_cannot_be_switched(owner, company):
