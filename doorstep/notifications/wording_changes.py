@@ -55,9 +55,6 @@ def wording_problems(event: str, texts: dict[str, str]) -> dict[str, str]:
         texts.get("sms_body") or "{code}"
     ):
         problems["sms_body"] = "The text must include {code}: it is the code itself."
-    subject_offered = "email_subject" in texts and "email_subject" in wording_fields(event)
-    if subject_offered and not (texts.get("email_subject") or "").strip():
-        problems.setdefault("email_subject", "Write a subject: it is what people see first.")
     return problems
 
 
