@@ -1,72 +1,158 @@
-"""Connect with Stripe: one account per company (a double click makes one), Stripe's hosted
-onboarding link, and the account's state in plain words. Against a local fake of Stripe's
-Connect endpoints (localstripe has none)."""
+"""Stripe Connect requests as seen by a recording fake Stripe API (localstripe lacks Connect)."""
 
-from __future__ import annotations
+import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from doorstep.core.audit import Actor
-from doorstep.core.models import AuditEvent
-from doorstep.payments.connect import stripe_account_state, stripe_onboarding_start
-from doorstep.payments.providers.base import ProviderError
+from doorstep.payments.checkout import payment_attempt_create, payment_charge
+from doorstep.payments.methods import provider_customer_ensure
+from doorstep.payments.models import PaymentState
+from doorstep.payments.refunds import refund_create
 
-from .stripe_connect_fake import FakeConnect
+from .helpers import invoice_for, make_payer
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
+ACTOR = Actor.system("test")
+
+RESPONSES = {
+    ("GET", "/v1/payment_methods/pm_connect"): {
+        "id": "pm_connect",
+        "object": "payment_method",
+        "type": "card",
+        "card": {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2030},
+    },
+    ("POST", "/v1/payment_intents"): {
+        "id": "pi_connect",
+        "object": "payment_intent",
+        "status": "succeeded",
+        "client_secret": "pi_connect_secret_1",
+        "latest_charge": None,
+    },
+    ("POST", "/v1/refunds"): {"id": "re_connect", "object": "refund", "status": "succeeded"},
+    ("POST", "/v1/customers"): {"id": "cus_connect", "object": "customer"},
+}
+
+
+class FakeStripe(BaseHTTPRequestHandler):
+    requests: list = []
+
+    def _answer(self, method):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = urllib.parse.parse_qs(self.rfile.read(length).decode())
+        path = self.path.split("?")[0]
+        FakeStripe.requests.append((method, path, dict(self.headers), body))
+        payload = json.dumps(RESPONSES[(method, path)]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def do_GET(self):
+        self._answer("GET")
+
+    def do_POST(self):
+        self._answer("POST")
+
+    def log_message(self, *args):
+        pass
 
 
 @pytest.fixture
-def stripe_connect(settings):
-    fake = FakeConnect()
-    fake.start()
-    settings.STRIPE_SECRET_KEY = "sk_test_connect"
-    settings.STRIPE_API_BASE = fake.url
-    yield fake
-    fake.stop()
+def fake_stripe(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeStripe)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    FakeStripe.requests = []
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.STRIPE_SECRET_KEY = "sk_test_platform"
+    yield FakeStripe.requests
+    server.shutdown()
+    server.server_close()
 
 
-def start(company):
-    return stripe_onboarding_start(
+def test_connected_account_header_fee_and_idempotency_key(company, fake_stripe, settings):
+    settings.DOORSTEP_INSTALLATION_ID = "install-a"
+    company.settings.payment_provider = "stripe"
+    company.settings.stripe_account_id = "acct_company_a"
+    company.settings.platform_fee_basis_points = 150
+    company.settings.save()
+    payer = make_payer(company)
+    invoice = invoice_for(payer, 20000)
+    payment = payment_attempt_create(
         company=company,
-        actor=Actor.system("tests"),
-        return_url="https://office.test/back",
-        refresh_url="https://office.test/again",
+        customer=payer.customer,
+        invoice_ids=[invoice.pk],
+        amount_text=None,
+        method="card",
+        actor=ACTOR,
     )
+    payment = payment_charge(payment=payment, method_ref="pm_connect", actor=ACTOR)
+    assert payment.state == PaymentState.SUCCEEDED and payment.platform_fee_amount == 300
+    [create] = [r for r in fake_stripe if r[:2] == ("POST", "/v1/payment_intents")]
+    _, _, headers, body = create
+    assert headers["Stripe-Account"] == "acct_company_a"
+    assert headers["Idempotency-Key"] == f"doorstep-install-a-payment-{payment.pk}"
+    assert body["application_fee_amount"] == ["300"] and body["amount"] == ["20000"]
+    assert body["metadata[payment_id]"] == [str(payment.pk)]
+    assert all(r[2].get("Stripe-Account") == "acct_company_a" for r in fake_stripe)
+
+    refund = refund_create(
+        company=company, payment=payment, amount=5000, refund_application_fee=True, actor=ACTOR
+    )
+    _, _, headers, body = fake_stripe[-1]
+    assert headers["Stripe-Account"] == "acct_company_a"
+    assert headers["Idempotency-Key"] == f"doorstep-install-a-refund-{refund.pk}"
+    assert body["refund_application_fee"] == ["true"] and body["amount"] == ["5000"]
 
 
-def test_onboarding_creates_one_account_and_returns_stripes_hosted_page(company, stripe_connect):
-    url = start(company)
-    company.settings.refresh_from_db()
-    account = company.settings.stripe_account_id
-    assert account.startswith("acct_fake")
-    assert url == f"https://connect.stripe.test/setup/{account}/1"
-    assert stripe_connect.links[0]["type"] == "account_onboarding"
-    assert stripe_connect.links[0]["return_url"] == "https://office.test/back"
-    start(company)  # again (a second click, or coming back later): the same account
-    assert len(stripe_connect.accounts) == 1 and len(stripe_connect.links) == 2
-    assert AuditEvent.objects.filter(verb="stripe.onboarding_started").count() == 2
+def test_without_a_connected_account_no_fee_and_no_header(company, fake_stripe):
+    company.settings.payment_provider = "stripe"
+    company.settings.platform_fee_basis_points = 150
+    company.settings.save()
+    payer = make_payer(company)
+    payment = payment_attempt_create(
+        company=company,
+        customer=payer.customer,
+        invoice_ids=[invoice_for(payer).pk],
+        amount_text=None,
+        method="card",
+        actor=ACTOR,
+    )
+    payment_charge(payment=payment, method_ref="pm_connect", actor=ACTOR)
+    [create] = [r for r in fake_stripe if r[:2] == ("POST", "/v1/payment_intents")]
+    assert "Stripe-Account" not in create[2]
+    assert "application_fee_amount" not in create[3]
 
 
-def test_state_says_what_is_missing_then_that_charges_are_enabled(company, stripe_connect):
-    assert stripe_account_state(company=company) is None
-    start(company)
-    state = stripe_account_state(company=company)
-    assert not state.charges_enabled
-    assert state.missing == [
-        "a bank account for payouts",
-        "acceptance of Stripe's terms of service",
-        "your business website",
+def test_installations_sharing_a_stripe_account_never_share_a_key(company, fake_stripe, settings):
+    """Staging and production on one Stripe account both have a payment #1: with the old
+    `doorstep-payment-<pk>` keys Stripe replayed one's answer to the other (no charge made)."""
+    company.settings.payment_provider = "stripe"
+    company.settings.save()
+    payer = make_payer(company)
+    payment = payment_attempt_create(
+        company=company,
+        customer=payer.customer,
+        invoice_ids=[invoice_for(payer).pk],
+        amount_text=None,
+        method="card",
+        actor=ACTOR,
+    )
+    for installation in ("staging", "production"):
+        settings.DOORSTEP_INSTALLATION_ID = installation
+        payment_charge(payment=payment, method_ref="pm_connect", actor=ACTOR)
+        provider_customer_ensure(company=company, customer=payer.customer, email=payer.email)
+        payer.customer.provider_customers.all().delete()  # the other installation has none
+    keys = [r[2].get("Idempotency-Key") for r in fake_stripe if r[0] == "POST"]
+    pk, customer = payment.pk, f"{company.pk}-{payer.customer.pk}-"
+    assert keys == [
+        f"doorstep-staging-payment-{pk}",
+        f"doorstep-staging-customer-{customer}",
+        f"doorstep-production-payment-{pk}",
+        f"doorstep-production-customer-{customer}",
     ]
-    stripe_connect.complete(company.settings.stripe_account_id)
-    state = stripe_account_state(company=company)
-    assert state.charges_enabled and state.missing == []
-
-
-def test_stripe_unreachable_is_a_provider_error_and_changes_nothing(company, settings):
-    settings.STRIPE_SECRET_KEY = "sk_test_connect"
-    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens
-    with pytest.raises(ProviderError):
-        start(company)
-    company.settings.refresh_from_db()
-    assert company.settings.stripe_account_id == ""
