@@ -94,18 +94,18 @@ BUILT_IN_EMAILS: tuple[BuiltInEmail, ...] = (
     BuiltInEmail(
         E.INVOICE_SENT,
         "invoice_sent",
-        lambda c: not c.get("overdue"),
+        lambda c: not c.get("reminder"),
         _invoice_values,
         _as_wording,
-        {**_INVOICE_SAMPLE, "overdue": False},
+        {**_INVOICE_SAMPLE, "overdue": False, "reminder": False},
     ),
     BuiltInEmail(
         E.INVOICE_REMINDER,
         "invoice_sent",
-        lambda c: bool(c.get("overdue")),
+        lambda c: bool(c.get("reminder")),
         _invoice_values,
         _as_wording,
-        {**_INVOICE_SAMPLE, "overdue": True},
+        {**_INVOICE_SAMPLE, "overdue": True, "reminder": True},
     ),
     BuiltInEmail(
         E.PAYMENT_RECEIPT,

@@ -80,8 +80,12 @@ def wording_preview(*, company: Company, event: str, texts: dict[str, str]) -> W
         )
         context = {**context, "company": company}
         name = f"emails/{built_in.outbox_template}"
-        rendered_subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())
-        return WordingPreview(rendered_subject, render_to_string(f"{name}.txt", context), "")
+        rendered_subject = " ".join(
+            render_to_string(f"{name}.subject.txt", context, using="text").split()
+        )
+        return WordingPreview(
+            rendered_subject, render_to_string(f"{name}.txt", context, using="text"), ""
+        )
     values = {**SAMPLE_VALUES, "company_name": company.name}
     subject, body, sms_text = message_render(
         spec=spec, texts=(subject, body, sms_text), values=values
@@ -97,6 +101,7 @@ def wording_preview(*, company: Company, event: str, texts: dict[str, str]) -> W
                 "button_url": values["portal_url"],
                 "button_label": spec.button_label,
             },
+            using="text",  # plain text, as email.py renders it
         )
     return WordingPreview(subject if email_text else "", email_text, sms_text)
 
