@@ -45,6 +45,9 @@ PAGES = [
 ]
 
 
+WORDS = "Howdy {customer_name}! Invoice {invoice_number} is ready."
+
+
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -123,14 +126,14 @@ def test_an_owners_settings_journey(page, live_server, company, mailbox):
     # 3. The invoice email in the company's words, previewed as it is typed.
     page.goto(f"{live_server.url}/office/settings/messages/")
     page.get_by_role("link", name="Invoice", exact=True).click()
-    page.get_by_label("Email words").fill("Howdy {customer_name}! Invoice {invoice_number} is ready.")
+    page.get_by_label("Email words").fill(WORDS)
     preview = page.locator("#wording-preview")
     preview.get_by_text("Howdy Pat! Invoice INV-0042 is ready.").wait_for()
     assert "View and pay:" in preview.inner_text()
     shot(page, "invoice-email-preview")
     page.get_by_label("Email words").fill("Howdy {customer.email}")
     preview.get_by_text("Unknown placeholder").wait_for()
-    page.get_by_label("Email words").fill("Howdy {customer_name}! Invoice {invoice_number} is ready.")
+    page.get_by_label("Email words").fill(WORDS)
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved the words of “Invoice”.").wait_for()
 

@@ -71,7 +71,8 @@ def test_stripe_down_is_said_in_plain_words(owner, company, settings):
 
 
 def test_only_the_operator_gives_a_plan(owner, company):
-    assert "Your Doorstep provider sets the plan" in owner.get("/office/settings/plan/").content.decode()
+    page = owner.get("/office/settings/plan/").content.decode()
+    assert "Your Doorstep provider sets the plan" in page
     assert owner.post("/office/settings/plan/", {"plan": "starter"}).status_code == 403
     assert Company.objects.get(pk=company.pk).plan == ""
     operator = Client()
