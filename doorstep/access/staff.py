@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.db.models import Q
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -48,7 +49,12 @@ def staff_invite(
     if role not in StaffRole.values:
         raise DomainError("Choose a role.")
     User = get_user_model()
-    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    # By email, or by a username equal to it (accounts made before emails were required).
+    user = (
+        User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
+        .order_by("pk")
+        .first()
+    )
     new_person = user is None
     if user is None:
         first, _, last = name.strip().partition(" ")
