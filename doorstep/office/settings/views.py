@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
@@ -174,7 +175,10 @@ def payments(request: HttpRequest, office: Office) -> HttpResponse:
         "payments.html",
         "office:settings:payments",
         form=form,
-        fee_words=None if fee is None else percent_words(fee),
+        # The company's override, else the installation's default: always a real number.
+        fee_words=percent_words(
+            fee if fee is not None else django_settings.PLATFORM_FEE_BASIS_POINTS
+        ),
         stripe_ready=connect_configured(),
         account=settings.stripe_account_id,
     )
