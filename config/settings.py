@@ -289,6 +289,11 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # e.g. localstripe in t
 STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 0)
 
+# --- Plans ----------------------------------------------------------------------------------
+# The plan of a company the operator gave none (doorstep/tenancy/plans.py). "everything", the
+# default, is what a self-hoster wants; an operator selling plans sets e.g. "starter".
+DOORSTEP_DEFAULT_PLAN = os.environ.get("DOORSTEP_DEFAULT_PLAN", "everything")
+
 
 def _installation_id() -> str:
     """Names this installation inside every idempotency key sent to the payment provider, so

@@ -13,6 +13,7 @@ from django.db import transaction
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
 from doorstep.core.verbs import Verb
+from doorstep.notifications.models import NotificationEvent
 from doorstep.tenancy.models import Company
 
 from .events import access_event
@@ -68,6 +69,7 @@ def invitation_send(*, account: Any, actor: Actor) -> None:
         "Choose a password to get started.",
         button="Choose my password",
         outro="This link works once. If it has expired, ask us for a new invitation.",
+        wording_event=NotificationEvent.PORTAL_INVITATION,
     )
     access_event(
         company=company,

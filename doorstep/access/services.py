@@ -23,6 +23,7 @@ from doorstep.core.links import portal_url
 from doorstep.core.verbs import Verb
 from doorstep.customers.models import Contact
 from doorstep.customers.selectors import customer_email_contact
+from doorstep.notifications.models import NotificationEvent
 from doorstep.notifications.send_time import derived_code, derived_token, new_nonce, reference
 from doorstep.notifications.services import NotificationSkipped, notification_enqueue
 from doorstep.tenancy.models import Company, SignInMode
@@ -311,10 +312,19 @@ def login_code_at_send(company: Company, args: list[str]) -> str:
 
 
 def link_email(
-    *, issued: IssuedLink, subject: str, heading: str, intro: str, button: str, outro: str = ""
+    *,
+    issued: IssuedLink,
+    subject: str,
+    heading: str,
+    intro: str,
+    button: str,
+    outro: str = "",
+    wording_event: str = "",
 ) -> None:
     """Queue the branded email carrying a link (and its code). Link and code are secrets:
-    the outbox holds only references to them (filled in at send time), blanked once sent."""
+    the outbox holds only references to them (filled in at send time), blanked once sent.
+    `wording_event`: the editable wording whose subject and intro replace ours at send time
+    when the company has reworded it (notifications/wording.py)."""
     link = issued.link
     company = link.company
     notification_enqueue(
@@ -331,6 +341,7 @@ def link_email(
             "lifetime": lifetime_words(link.expires_at - link.created_at),
             "outro": outro,
             "portal_url": portal_url(company, "sign-in"),
+            "wording_event": wording_event,
         },
         secret_keys=["url", "code"],
     )
@@ -355,6 +366,7 @@ def sign_in_link_send(
                 "There is no password to remember: this button signs you in.",
                 button="Open your portal",
                 outro="Later, ask for a fresh sign-in link on the portal's sign-in page.",
+                wording_event=NotificationEvent.PORTAL_INVITATION,
             )
         else:
             link_email(
@@ -366,6 +378,7 @@ def sign_in_link_send(
                 else f"Someone (hopefully you) asked to sign in to {company.name}'s portal.",
                 button="Sign in",
                 outro="If you did not ask for this, ignore this email: nothing happens.",
+                wording_event=NotificationEvent.SIGN_IN_LINK,
             )
         access_event(
             company=company,

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from doorstep.billing.models import InvoiceKind
 from doorstep.core.errors import DomainError
-from doorstep.core.uploads import PHOTO_KINDS, private_name, upload_check
+from doorstep.tenancy.branding import branding_image_checked
 from doorstep.tenancy.models import Company, CompanySettings, Membership
 from doorstep.tenancy.roles import StaffAction
 
@@ -157,16 +157,10 @@ class CompanyForm(forms.ModelForm):
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")
         if logo and logo is not getattr(self.instance, "logo", None) and hasattr(logo, "size"):
-            # The type is read from the content (SECURITY 24); the name is ours, not theirs.
-            kinds = {k: v for k, v in PHOTO_KINDS.items() if k != "heic"}
             try:
-                kind = upload_check(logo, kinds=kinds, max_bytes=2 * 1024 * 1024)
+                logo = branding_image_checked(logo, company_id=self.instance.pk or 0, folder="logo")
             except DomainError as error:
                 raise forms.ValidationError(error.message) from error
-            # company-<id>/branding/<random>.<ext> flattened: upload_to adds the folder.
-            logo.name = private_name(
-                company_id=self.instance.pk or 0, folder="logo", extension=kind.extension
-            ).replace("/", "-")
         return logo
 
 

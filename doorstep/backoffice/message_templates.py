@@ -14,8 +14,8 @@ from doorstep.core.audit import audit_record
 from doorstep.core.verbs import Verb
 from doorstep.notifications.customer_notices import message_render, message_templates_ensure
 from doorstep.notifications.events import EVENTS, SAMPLE_VALUES
-from doorstep.notifications.models import MessageTemplate, NotificationEvent
-from doorstep.notifications.templating import placeholders_unknown
+from doorstep.notifications.models import MessageTemplate
+from doorstep.notifications.wording_changes import wording_problems
 from doorstep.tenancy.roles import StaffAction
 
 from .tenant_admin import TenantAdmin, staff_actor, staff_companies
@@ -30,21 +30,10 @@ class MessageTemplateForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        spec = EVENTS[self.instance.event]
-        if self.instance.event == NotificationEvent.PHONE_VERIFICATION and "{code}" not in (
-            data.get("sms_body") or "{code}"
-        ):
-            self.add_error("sms_body", "The text must include {code}: it is the code itself.")
-        for field in self.Meta.fields:
-            unknown = placeholders_unknown(data.get(field) or "", spec.placeholders)
-            if unknown:
-                self.add_error(
-                    field,
-                    "Unknown placeholder: "
-                    + ", ".join("{" + name + "}" for name in unknown)
-                    + ". You can use: "
-                    + ", ".join("{" + name + "}" for name in spec.placeholders),
-                )
+        # The same rule as the office's message pages (notifications/wording_changes.py).
+        texts = {field: data.get(field) or "" for field in self.Meta.fields}
+        for field, message in wording_problems(self.instance.event, texts).items():
+            self.add_error(field, message)
         return data
 
 

@@ -26,7 +26,7 @@ from .selectors import invoice_for_printing
 log = logging.getLogger(__name__)
 
 # Bump when templates/billing/invoice_pdf.html changes in a way customers should see.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2  # 2: the company's terms and footer
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -86,6 +86,9 @@ def invoice_pdf_context(*, company: Company, invoice: Invoice) -> dict[str, Any]
             "email": company.billing_email or company.support_email,
             "accent": company.accent_color,
             "logo": company.logo.name if company.logo else "",
+            # Branding settings (office → Settings → Branding).
+            "terms": company.pdf_terms,
+            "footer": company.pdf_footer,
         },
         "customer": {"name": customer.name, "address": customer.billing_address},
         "number": invoice.display_number,

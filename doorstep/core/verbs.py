@@ -65,6 +65,7 @@ class Verb(StrEnum):
     LOCATION_CREATED = "location.created"
     # message_template
     MESSAGE_TEMPLATE_CHANGED = "message_template.changed"
+    MESSAGE_TEMPLATE_RESET = "message_template.reset"
     # notification
     NOTIFICATION_RETRY_NOW = "notification.retry_now"
     NOTIFICATION_STOPPED = "notification.stopped"
@@ -113,6 +114,14 @@ class Verb(StrEnum):
     SERVICE_REQUEST_APPROVED = "service_request.approved"
     SERVICE_REQUEST_DECLINED = "service_request.declined"
     SERVICE_REQUEST_SUBMITTED = "service_request.submitted"
+    # settings, plans and staff (the office's settings pages)
+    SETTINGS_CHANGED = "settings.changed"
+    PLAN_CHANGED = "plan.changed"
+    STRIPE_ONBOARDING_STARTED = "stripe.onboarding_started"
+    STAFF_INVITED = "staff.invited"
+    STAFF_ROLE_CHANGED = "staff.role_changed"
+    STAFF_REMOVED = "staff.removed"
+    STAFF_PASSWORD_SET = "staff.password_set"
     # sms
     SMS_START = "sms.start"
     SMS_STOP = "sms.stop"

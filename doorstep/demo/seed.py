@@ -41,6 +41,7 @@ from .catalogue import (
     TECHNICIANS,
     CompanySpec,
 )
+from .office_settings import office_settings_create
 
 ACTOR = Actor.system("Demo data")
 CUSTOMERS_PER_COMPANY = 20
@@ -108,6 +109,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         activity.service_requests_create(company, spec, customers, types)
         activity.conversations_create(company, customers)
         activity.completion_photos_add(company, list(completed.values()))
+        office_settings_create(company)
         notification_enqueue(
             company=company,
             recipient=spec.owner_email,

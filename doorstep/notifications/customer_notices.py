@@ -12,6 +12,7 @@ from doorstep.core.links import portal_url
 from doorstep.customers.models import Customer
 from doorstep.customers.selectors import customer_email
 
+from .defaults import default_channels
 from .events import EVENTS, EventSpec
 from .models import Channel, CustomerPhone, MessageTemplate, Notification, NotificationPreference
 from .quiet_hours import quiet_until
@@ -68,14 +69,13 @@ def message_render(
 
 
 def customer_channels(*, company: Company, customer: Any, event: str) -> tuple[bool, bool]:
-    spec = EVENTS[event]
     pref = (
         NotificationPreference.objects.for_company(company)
         .filter(customer=customer, event=event)
         .first()
     )
     if pref is None:
-        return spec.email_default, spec.sms_default
+        return default_channels(company=company, event=event)
     return pref.email, pref.sms
 
 

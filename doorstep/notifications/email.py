@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 
 from .models import Notification
 from .send_time import resolve
+from .wording import company_wording
 
 if TYPE_CHECKING:
     from doorstep.tenancy.models import Company
@@ -25,11 +26,12 @@ def render_email(
 ) -> tuple[str, str, str]:
     """`context`: the notification's context with its secrets filled in (send time only)."""
     company = notification.company
-    context = {
-        **(notification.context if context is None else context),
-        "company": company,
-        "base_url": settings.BASE_URL,
-    }
+    context = company_wording(
+        company=company,
+        template=notification.template,
+        context=notification.context if context is None else context,
+    )
+    context = {**context, "company": company, "base_url": settings.BASE_URL}
     name = f"emails/{notification.template}"
     # Subject and text part are plain text: rendered without HTML escaping (settings "text").
     subject = " ".join(render_to_string(f"{name}.subject.txt", context, using="text").split())

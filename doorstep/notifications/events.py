@@ -114,6 +114,53 @@ EVENTS: dict[str, EventSpec] = {
     ),
 }
 
+INVOICE = (*COMMON, "invoice_number", "total", "balance", "due_date")
+LINK = ("customer_name", "company_name", "portal_url", "lifetime")
+
+
+def _record(subject: str, body: str, placeholders: tuple[str, ...]) -> EventSpec:
+    # A record or a security email: every customer gets it by email, nobody by text.
+    return EventSpec(subject, body, "", placeholders, choosable=False)
+
+
+# The built-in emails' words (their details, buttons and links stay fixed in the email
+# templates). The defaults say what the templates say when the company has not reworded them.
+EVENTS.update(
+    {
+        E.INVOICE_SENT: _record(
+            "Invoice {invoice_number} from {company_name}",
+            "Hello {customer_name},\n\nHere is invoice {invoice_number} from {company_name}.",
+            INVOICE,
+        ),
+        E.INVOICE_REMINDER: _record(
+            "Reminder: invoice {invoice_number} from {company_name} is overdue",
+            "Hello {customer_name},\n\nInvoice {invoice_number} is past its due date.",
+            INVOICE,
+        ),
+        E.PAYMENT_RECEIPT: _record(
+            "Receipt: {amount} paid to {company_name}",
+            "{customer_name}, here is your receipt.",
+            ("customer_name", "company_name", "amount", "date"),
+        ),
+        E.SIGN_IN_LINK: _record(
+            "Your sign-in link for {company_name}",
+            "{company_name} sent you a link to your customer portal.",
+            LINK,
+        ),
+        E.PORTAL_INVITATION: _record(
+            "Your {company_name} customer portal",
+            "See your invoices and jobs, pay online and request service, any time.",
+            LINK,
+        ),
+        E.ESTIMATE_SENT: _record(
+            "Estimate {estimate_number} from {company_name}",
+            "Hello {customer_name},\n\nHere is estimate {estimate_number} from {company_name}"
+            ". Look it over, ask us a question or accept it online.",
+            (*COMMON, "estimate_number", "estimate_title", "total", "valid_until"),
+        ),
+    }
+)
+
 SAMPLE_VALUES: dict[str, str] = {
     "customer_name": "Pat",
     "company_name": "Acme Plumbing",
@@ -130,6 +177,16 @@ SAMPLE_VALUES: dict[str, str] = {
     "sender_name": "Dana at the office",
     "conversation_url": "https://portal.example/p/acme/messages/3",
     "code": "123456",
+    "invoice_number": "INV-0042",
+    "total": "$250.00",
+    "balance": "$250.00",
+    "due_date": "December 15, 2026",
+    "amount": "$250.00",
+    "date": "December 2, 2026",
+    "lifetime": "15 minutes",
+    "estimate_number": "EST-0012",
+    "estimate_title": "Replace the water heater",
+    "valid_until": "January 2, 2027",
 }
 
 # Shown on the preferences page as always on: they are records or keep the account safe.

@@ -90,6 +90,14 @@ class NotificationEvent(models.TextChoices):
     MESSAGE_RECEIVED = "message_received", "New message from the office"
     DOCUMENT_SHARED = "document_shared", "Document shared with the customer"
     PHONE_VERIFICATION = "phone_verification", "Phone verification code"
+    # Emails that are records or keep the account safe: always sent (no customer choice);
+    # the company may still reword them (notifications/wording.py).
+    INVOICE_SENT = "invoice_sent", "Invoice"
+    INVOICE_REMINDER = "invoice_reminder", "Overdue invoice reminder"
+    PAYMENT_RECEIPT = "payment_receipt", "Payment receipt"
+    SIGN_IN_LINK = "sign_in_link", "Sign-in link"
+    PORTAL_INVITATION = "portal_invitation", "Portal invitation"
+    ESTIMATE_SENT = "estimate_sent", "Estimate"
 
 
 class MessageTemplate(TenantModel):

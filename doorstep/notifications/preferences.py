@@ -20,6 +20,7 @@ from doorstep.core.errors import DomainError
 from doorstep.core.verbs import Verb
 
 from .customer_notices import message_render, message_template_for, sms_enqueue
+from .defaults import default_channels
 from .events import EVENTS
 from .models import CustomerPhone, NotificationEvent, NotificationPreference
 from .send_time import derived_code, new_nonce, reference
@@ -54,13 +55,14 @@ def preferences_for_customer(*, company: Company, customer: Any) -> list[Prefere
     }
     rows = []
     for event in choosable_events():
-        spec, pref = EVENTS[event], saved.get(event)
+        pref = saved.get(event)
+        email, sms = default_channels(company=company, event=event)
         rows.append(
             PreferenceRow(
                 event=event,
                 label=NotificationEvent(event).label,
-                email=pref.email if pref else spec.email_default,
-                sms=pref.sms if pref else spec.sms_default,
+                email=pref.email if pref else email,
+                sms=pref.sms if pref else sms,
             )
         )
     return rows
@@ -102,7 +104,7 @@ def email_unsubscribe(*, company: Company, customer: Any, event: str, actor: Act
         company=company,
         customer=customer,
         event=event,
-        defaults={"email": False, "sms": EVENTS[event].sms_default},
+        defaults={"email": False, "sms": default_channels(company=company, event=event)[1]},
     )
     if not created and pref.email:
         pref.email = False

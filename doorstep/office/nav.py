@@ -36,6 +36,8 @@ SECTIONS: list[NavItem] = [
         StaffAction.MANAGE_PORTAL_ACCESS,
         "office:registrations",
     ),
+    NavItem("Settings", "office:settings:index", StaffAction.EDIT_SETTINGS, "office:settings"),
+    NavItem("Staff", "office:staff:list", StaffAction.MANAGE_STAFF, "office:staff"),
 ]
 
 

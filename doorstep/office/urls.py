@@ -19,4 +19,6 @@ urlpatterns = [
     path("requests/", include("doorstep.office.requests.urls")),
     path("messages/", include("doorstep.office.messages.urls")),
     path("registrations/", include("doorstep.office.registrations.urls")),
+    path("settings/", include("doorstep.office.settings.urls")),
+    path("staff/", include("doorstep.office.staff.urls")),
 ]

@@ -10,7 +10,9 @@ company, and a portal cookie becomes a typed `PortalIdentity` handed to the view
   audited and the answer carries headers that keep the secret out of Referers and caches.
 
 Both answer 404 for an unknown slug and "portal unavailable" (503) when the company has the
-portal switched off. Views pass `company=` and `customer=` to selectors explicitly.
+portal switched off; `portal_page` answers a page of a section the company switched off (or
+its plan lacks) with the branded "not available" page (sections.py).
+Views pass `company=` and `customer=` to selectors explicitly.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from doorstep.tenancy.models import Company
 from doorstep.tenancy.selectors import company_by_slug
 
 from .next_page import sign_in_url
+from .sections import section_closed, section_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +117,9 @@ def portal_page(
                 return portal_unavailable(request, company)
             if identity is None or not (identity.is_full or allow_invoice_link):
                 return redirect(sign_in_url(company, request.get_full_path()))
+            closed = section_closed(request, company)
+            if closed is not None:
+                return section_unavailable(request, company, closed, identity)
             return view(request, identity, **kwargs)
 
         return wrapper

@@ -1,4 +1,5 @@
-"""The company's logo for portal pages and emails (public: it is on every invoice anyway)."""
+"""The company's logo and banner for portal pages and emails (public: the logo is on every
+invoice anyway; the banner is decoration of the home page)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,16 @@ def logo(request: HttpRequest, company: Company) -> FileResponse:
     if not company.logo:
         raise Http404("No logo.")
     response = FileResponse(company.logo.open("rb"))
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@company_page
+def banner(request: HttpRequest, company: Company) -> FileResponse:
+    if not company.banner:
+        raise Http404("No banner.")
+    response = FileResponse(company.banner.open("rb"))
     response["Cache-Control"] = "public, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -47,6 +47,7 @@ access_urls = [
 portal_urls = [
     path("", home.home, name="home"),
     path("logo", logo.logo, name="logo"),
+    path("banner", logo.banner, name="banner"),
     path("invoices/", invoices.invoices, name="invoices"),
     path("invoices/<int:invoice_id>/", invoices.invoice_detail, name="invoice_detail"),
     path("invoices/<int:invoice_id>/pdf", invoices.invoice_pdf, name="invoice_pdf"),

@@ -26,6 +26,8 @@ from doorstep.jobs.services import job_create
 from doorstep.notifications.customer_notices import customer_notify
 from doorstep.notifications.models import NotificationEvent
 from doorstep.notifications.services import notification_enqueue
+from doorstep.tenancy.features import feature_on
+from doorstep.tenancy.plans import Feature
 from doorstep.tenancy.time import company_today
 
 from .models import (
@@ -69,7 +71,13 @@ def service_types_seed_defaults(*, company: Company) -> None:
 
 
 def service_requests_accepted(company: Company) -> bool:
-    return bool(company.settings.portal_enabled and company.settings.service_requests_enabled)
+    # Taking new requests online, inside a requests section the plan and the company's
+    # section switch allow (tenancy/features.py decides those two).
+    return bool(
+        company.settings.portal_enabled
+        and company.settings.service_requests_enabled
+        and feature_on(company=company, feature=Feature.REQUESTS)
+    )
 
 
 @transaction.atomic

@@ -28,6 +28,8 @@ class Company(models.Model):
     currency = models.CharField(max_length=3, default="USD")
     # Branding
     logo = models.ImageField(upload_to="branding/", blank=True)
+    # A wide picture across the top of the portal's home page (optional).
+    banner = models.ImageField(upload_to="branding/", blank=True)
     accent_color = models.CharField(max_length=7, default="#1f6feb", validators=[hex_colour])
     welcome_message = models.TextField(blank=True)
     support_phone = models.CharField(max_length=40, blank=True)
@@ -36,6 +38,20 @@ class Company(models.Model):
         blank=True, help_text="Billing inbox: told about failed payments and other money matters."
     )
     address = models.TextField(blank=True, help_text="Printed on invoices and estimates.")
+    pdf_terms = models.TextField(
+        "Terms on invoices and estimates",
+        blank=True,
+        help_text="Printed under the lines of every invoice and estimate PDF.",
+    )
+    pdf_footer = models.CharField(
+        "PDF footer",
+        max_length=300,
+        blank=True,
+        help_text="One line at the bottom of every PDF page (licence number, bank details...).",
+    )
+    # The operator's choice (tenancy/plans.py); empty: the installation's default plan
+    # (DOORSTEP_DEFAULT_PLAN, every feature unless the operator says otherwise).
+    plan = models.CharField(max_length=20, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -70,6 +86,17 @@ class CompanySettings(models.Model):
     # Portal and access
     portal_enabled = models.BooleanField(default=True)
     service_requests_enabled = models.BooleanField("Enable customer service requests", default=True)
+    # Which sections of the portal customers see. Requests has two switches: the section
+    # (history included) and, above, whether new requests are taken online.
+    # Read through tenancy/features.py, the one place that also asks the company's plan.
+    jobs_section_enabled = models.BooleanField("Customers see their jobs", default=True)
+    invoices_section_enabled = models.BooleanField("Customers see their invoices", default=True)
+    estimates_section_enabled = models.BooleanField("Customers see their estimates", default=True)
+    documents_section_enabled = models.BooleanField("Customers see shared documents", default=True)
+    messages_section_enabled = models.BooleanField("Customers can message the office", default=True)
+    requests_section_enabled = models.BooleanField(
+        "Customers see their service requests", default=True
+    )
     login_link_minutes = models.PositiveSmallIntegerField(
         default=15,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
@@ -115,6 +142,9 @@ class CompanySettings(models.Model):
     twilio_from_number = models.CharField(max_length=20, blank=True)
     quiet_hours_start = models.TimeField(default="21:00")
     quiet_hours_end = models.TimeField(default="08:00")
+    # {event: {"email": bool, "sms": bool}} for customers who have not chosen themselves;
+    # an event not listed keeps its built-in default (notifications/events.py).
+    notification_defaults = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = "company settings"

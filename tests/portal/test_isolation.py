@@ -24,7 +24,7 @@ OBJECT_PARAMS = {
     "document_id": "document",
     "photo_id": "job_photo",  # the completion photo of the job
 }
-PUBLIC = {"logo"}  # the company's logo is on every invoice: not a customer's object
+PUBLIC = {"logo", "banner"}  # the company's logo and banner: not a customer's object
 
 
 def portal_patterns() -> list[URLPattern]:
