@@ -17,6 +17,10 @@ class Verb(StrEnum):
     ACCESS_DENIED = "access.denied"
     ACCESS_REGISTRATION_REJECTED = "access.registration_rejected"
     ACCESS_REQUEST_IGNORED = "access.request_ignored"
+    # API keys (integrations)
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_REVOKED = "api_key.revoked"
+    API_KEY_ROTATED = "api_key.rotated"
     # autopay
     AUTOPAY_DISABLED = "autopay.disabled"
     AUTOPAY_ENABLED = "autopay.enabled"
@@ -29,6 +33,8 @@ class Verb(StrEnum):
     # customer
     CUSTOMER_CHANGED = "customer.changed"
     CUSTOMER_CREATED = "customer.created"
+    CONTACT_CHANGED = "contact.changed"
+    CONTACT_CREATED = "contact.created"
     # document
     DOCUMENT_SHARED = "document.shared"
     DOCUMENT_UPDATED = "document.updated"
