@@ -348,7 +348,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "doorstep.customers.models.CustomerKind.choices",
+        "InvoiceKindEnum": "doorstep.billing.models.InvoiceKind.choices",
+        "DocumentKindEnum": "doorstep.documents.models.DocumentKind.choices",
+        "JobStatusEnum": "doorstep.jobs.models.JobStatus.choices",
+        "ServiceRequestStatusEnum": "doorstep.servicerequests.models.RequestStatus.choices",
+        "InvoiceStatusEnum": "doorstep.billing.models.CustomerStatus.choices",
+        "ListObjectEnum": ["list"],
+    },
 }
 # Requests a minute allowed per API key and per company (all its keys together).
 API_REQUESTS_PER_MINUTE_PER_KEY = env_int("API_REQUESTS_PER_MINUTE_PER_KEY", 120)

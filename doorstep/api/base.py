@@ -40,10 +40,10 @@ class _Answered(Exception):
 
 
 class ApiView(APIView):
-    authentication_classes: ClassVar[list[Any]] = [ApiKeyAuthentication]
-    permission_classes: ClassVar[list[Any]] = []
-    throttle_classes: ClassVar[list[Any]] = []
-    parser_classes: ClassVar[list[Any]] = [JSONParser]
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = []
+    throttle_classes = []
+    parser_classes = [JSONParser]
     # HTTP method -> the scope it needs, e.g. {"GET": "customers:read"}.
     scopes: ClassVar[dict[str, str]] = {}
 
@@ -59,33 +59,39 @@ class ApiView(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.format_kwarg = self.get_format_suffix(**kwargs)
         self.perform_authentication(request)
-        self.client = request.auth
+        self.client = request.auth  # type: ignore[assignment]  # ApiKeyAuthentication's
         self._limit = request_limit_take(company=self.company, api_key_id=self.client.key.pk)
         if not self._limit.allowed:
             raise ApiError(
-                429, "rate_limited",
+                429,
+                "rate_limited",
                 "Too many requests for this key or company; wait and try again.",
             )
         asked = request.headers.get(VERSION_HEADER, "").strip()
         if asked and asked not in VERSIONS:
             raise ApiError(
-                400, "unknown_version",
+                400,
+                "unknown_version",
                 f"Unknown {VERSION_HEADER} {asked!r}; known: {', '.join(VERSIONS)}.",
             )
         self._version = asked or self.client.key.version
-        scope = self.scopes.get(request.method or "")
+        scope = self.required_scope(request)
         if scope is None or not self.client.key.allows(scope):
             raise ApiError(403, "missing_scope", f"This API key lacks the scope {scope}.")
         if request.method in WRITE_METHODS:
             self._idempotency_start(request)
+
+    def required_scope(self, request: Request) -> str | None:
+        return self.scopes.get(request.method or "")
 
     def _idempotency_start(self, request: Request) -> None:
         key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
         if not key:
             return
         if len(key) > 255:
-            raise ApiError(400, "invalid_idempotency_key",
-                           "An Idempotency-Key has at most 255 characters.")
+            raise ApiError(
+                400, "invalid_idempotency_key", "An Idempotency-Key has at most 255 characters."
+            )
         claim = idempotency_claim(
             company=self.company,
             api_key=self.client.key,
@@ -95,11 +101,17 @@ class ApiView(APIView):
             ),
         )
         if claim.outcome == "mismatch":
-            raise ApiError(422, "idempotency_key_reused",
-                           "This Idempotency-Key was used for a different request.")
+            raise ApiError(
+                422,
+                "idempotency_key_reused",
+                "This Idempotency-Key was used for a different request.",
+            )
         if claim.outcome == "conflict":
-            raise ApiError(409, "idempotency_in_progress",
-                           "A request with this Idempotency-Key is still running; retry later.")
+            raise ApiError(
+                409,
+                "idempotency_in_progress",
+                "A request with this Idempotency-Key is still running; retry later.",
+            )
         if claim.outcome == "replay" and claim.record is not None:
             response = Response(
                 json.loads(claim.record.response_body or "null"),

@@ -35,9 +35,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
-            raise exceptions.NotAuthenticated(
-                "Send your API key as `Authorization: Bearer <key>`."
-            )
+            raise exceptions.NotAuthenticated("Send your API key as `Authorization: Bearer <key>`.")
         key = api_key_authenticate(raw.strip())
         if key is None:
             raise exceptions.AuthenticationFailed(

@@ -73,13 +73,18 @@ def _first_error(detail: Any, path: str = "") -> tuple[str | None, str, str]:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, ApiError):
-        status_code, body = exc.status_code, error_body(
-            exc.status_code, exc.error_code, str(exc.detail), exc.field
+        status_code, body = (
+            exc.status_code,
+            error_body(exc.status_code, exc.error_code, str(exc.detail), exc.field),
         )
     elif isinstance(exc, DomainError):
         status_code = exc.status_code
-        body = error_body(status_code, "not_found" if status_code == 404 else "rule_broken",
-                          exc.message, exc.field)
+        body = error_body(
+            status_code,
+            "not_found" if status_code == 404 else "rule_broken",
+            exc.message,
+            exc.field,
+        )
     elif isinstance(exc, Http404 | ObjectDoesNotExist | exceptions.NotFound):
         status_code = 404
         body = error_body(404, "not_found", "No such record.")
@@ -92,10 +97,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         body = error_body(400, "malformed_body", "The request body is not valid JSON.")
     elif isinstance(exc, exceptions.APIException):
         status_code = exc.status_code
-        code = exc.get_codes() if isinstance(exc.get_codes(), str) else "error"
-        body = error_body(status_code, str(code), str(exc.detail))
-        if isinstance(exc, exceptions.Throttled) and exc.wait:
-            headers["Retry-After"] = str(int(exc.wait))
+        codes = exc.get_codes()
+        body = error_body(
+            status_code, codes if isinstance(codes, str) else "error", str(exc.detail)
+        )
         auth_header = getattr(exc, "auth_header", None)
         if auth_header:
             headers["WWW-Authenticate"] = auth_header
@@ -109,7 +114,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     return Response(body, status=status_code, headers=headers)
 
 
-def _json_or(request: HttpRequest, status_code: int, code: str, message: str) -> HttpResponse | None:
+def _json_or(
+    request: HttpRequest, status_code: int, code: str, message: str
+) -> HttpResponse | None:
     if request.path.startswith(API_PREFIX):
         return JsonResponse(error_body(status_code, code, message), status=status_code)
     return None
@@ -124,6 +131,8 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _json_or(
-        request, status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error",
+        request,
+        status.HTTP_500_INTERNAL_SERVER_ERROR,
+        "server_error",
         "Something went wrong on our side. Try again.",
     ) or defaults.server_error(request)

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 
 from doorstep.integrations.external_ids import external_ids_for
 from doorstep.tenancy.models import Company
+from doorstep.tenancy.time import company_today
 
 from .errors import ApiError
 
@@ -37,8 +38,8 @@ class Expandable(serializers.Field):
 
     def get_attribute(self, instance: Any) -> Any:
         if self._expanded() is None:
-            return getattr(instance, f"{self.source}_id")
-        return getattr(instance, self.source)
+            return getattr(instance, f"{self.field_name}_id")
+        return getattr(instance, str(self.field_name))
 
     def to_representation(self, value: Any) -> Any:
         children = self._expanded()
@@ -61,14 +62,16 @@ def expand_parse(request: Request, serializer_class: type[serializers.Serializer
     for path in paths:
         parts = path.split(".")
         if len(parts) > MAX_DEPTH:
-            raise ApiError(400, "expand_too_deep", f"expand goes at most {MAX_DEPTH} levels deep.",
-                           "expand")
+            raise ApiError(
+                400, "expand_too_deep", f"expand goes at most {MAX_DEPTH} levels deep.", "expand"
+            )
         current = serializer_class
         for part in parts:
             field = expandable_fields(current).get(part)
             if field is None:
-                raise ApiError(400, "unknown_expand", f"{path!r} cannot be expanded here.",
-                               "expand")
+                raise ApiError(
+                    400, "unknown_expand", f"{path!r} cannot be expanded here.", "expand"
+                )
             current = field.target()
     # "job.location" expands "job" too
     return paths | {path.split(".")[0] for path in paths}
@@ -123,8 +126,6 @@ def represent(
 ) -> list[dict]:
     if expand is None:
         expand = expand_parse(request, serializer_class)
-    data = [
-        dict(serializer_class(obj, context={"expand": expand, "request": request}).data)
-        for obj in objects
-    ]
+    context = {"expand": expand, "request": request, "today": company_today(company)}
+    data = [dict(serializer_class(obj, context=context).data) for obj in objects]
     return external_ids_fill(company, data)

@@ -46,8 +46,9 @@ def _cursor_decode(cursor: str, field: str) -> tuple[datetime, int]:
             raise ValueError
         return moment, pk
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise ApiError(400, "invalid_cursor", "This cursor is not valid; start again without it.",
-                       "cursor") from None
+        raise ApiError(
+            400, "invalid_cursor", "This cursor is not valid; start again without it.", "cursor"
+        ) from None
 
 
 def _limit(request: Request) -> int:
@@ -55,8 +56,9 @@ def _limit(request: Request) -> int:
     if raw == "":
         return DEFAULT_LIMIT
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise ApiError(400, "invalid_limit", f"limit is a whole number from 1 to {MAX_LIMIT}.",
-                       "limit")
+        raise ApiError(
+            400, "invalid_limit", f"limit is a whole number from 1 to {MAX_LIMIT}.", "limit"
+        )
     return int(raw)
 
 
@@ -69,9 +71,12 @@ def _since(request: Request) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None:
-        raise ApiError(400, "invalid_updated_since",
-                       "updated_since is a date and time such as 2026-12-01T09:30:00Z.",
-                       "updated_since")
+        raise ApiError(
+            400,
+            "invalid_updated_since",
+            "updated_since is a date and time such as 2026-12-01T09:30:00Z.",
+            "updated_since",
+        )
     return make_aware(moment) if is_naive(moment) else moment
 
 

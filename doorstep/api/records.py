@@ -25,7 +25,9 @@ def record_or_404(queryset: QuerySet[M], pk: Any) -> M:
     return record
 
 
-def by_external_id(queryset: QuerySet[M], company: Any, object_type: str, external_id: str) -> M | None:
+def by_external_id(
+    queryset: QuerySet[M], company: Any, object_type: str, external_id: str
+) -> M | None:
     if not external_id:
         return None
     object_id = external_lookup(company=company, object_type=object_type, external_id=external_id)
@@ -40,3 +42,12 @@ def valid_input(serializer_class: type[serializers.Serializer], data: Any) -> di
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def referenced(queryset: QuerySet[M], pk: Any, *, field: str, words: str) -> M:
+    """A record named in a request body: one of the company's, else a 400 on that field
+    (another company's record reads as "no such", never as "not yours")."""
+    record = queryset.filter(pk=pk).first() if isinstance(pk, int) and pk <= LARGEST_ID else None
+    if record is None:
+        raise ApiError(400, "no_such_record", f"No such {words}.", field)
+    return record

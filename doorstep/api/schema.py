@@ -15,9 +15,16 @@ from rest_framework import serializers
 class ErrorOut(serializers.Serializer):
     type = serializers.ChoiceField(
         choices=[
-            "invalid_request", "authentication_error", "permission_error", "not_found",
-            "method_not_allowed", "not_acceptable", "conflict", "unsupported_media_type",
-            "rate_limited", "api_error",
+            "invalid_request",
+            "authentication_error",
+            "permission_error",
+            "not_found",
+            "method_not_allowed",
+            "not_acceptable",
+            "conflict",
+            "unsupported_media_type",
+            "rate_limited",
+            "api_error",
         ]
     )
     code = serializers.CharField()
@@ -30,23 +37,39 @@ READ_ERRORS = {status: _ERROR for status in (400, 401, 403, 404, 406, 429)}
 WRITE_ERRORS = {status: _ERROR for status in (400, 401, 403, 404, 406, 409, 415, 422, 429)}
 
 IDEMPOTENCY = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
     description="Repeat a write safely: the first answer is replayed for 24 hours.",
 )
 VERSION = OpenApiParameter(
-    "Doorstep-Version", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    "Doorstep-Version",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
     description="API version, e.g. 2026-12-01. Default: the version the key was created with.",
 )
 EXPAND = OpenApiParameter(
-    "expand", OpenApiTypes.STR, required=False,
+    "expand",
+    OpenApiTypes.STR,
+    required=False,
     description="Comma-separated related objects to include, e.g. customer,job.location.",
 )
 LIST_PARAMETERS = [
     OpenApiParameter("limit", OpenApiTypes.INT, required=False, description="1-100, default 20."),
-    OpenApiParameter("cursor", OpenApiTypes.STR, required=False,
-                     description="`next_cursor` of the previous page."),
-    OpenApiParameter("updated_since", OpenApiTypes.DATETIME, required=False,
-                     description="Only records changed at or after this time."),
+    OpenApiParameter(
+        "cursor",
+        OpenApiTypes.STR,
+        required=False,
+        description="`next_cursor` of the previous page.",
+    ),
+    OpenApiParameter(
+        "updated_since",
+        OpenApiTypes.DATETIME,
+        required=False,
+        description="Only records changed at or after this time.",
+    ),
     EXPAND,
     VERSION,
 ]
@@ -69,7 +92,9 @@ def list_of(item: type[serializers.Serializer]) -> type[serializers.Serializer]:
 
 def list_doc(item: type[serializers.Serializer], summary: str, **kw: Any) -> Callable:
     return extend_schema(
-        summary=summary, parameters=LIST_PARAMETERS, responses={200: list_of(item), **READ_ERRORS},
+        summary=summary,
+        parameters=LIST_PARAMETERS,
+        responses={200: list_of(item), **READ_ERRORS},
         **kw,
     )
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
@@ -28,3 +31,17 @@ class ExpandableField(OpenApiSerializerFieldExtension):
         if self.target.allow_null:
             schema["nullable"] = True
         return schema
+
+
+class ObjectNameField(OpenApiSerializerFieldExtension):
+    target_class = "doorstep.api.fields._Constant"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        return {"type": "string", "enum": [self.target.value]}
+
+
+class ExternalIdSchema(OpenApiSerializerFieldExtension):
+    target_class = "doorstep.api.fields.ExternalIdField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        return {"type": "string", "nullable": True, "readOnly": True}

@@ -53,7 +53,9 @@ def customer_create(*, company: Company, actor: Actor, **values: Any) -> Custome
 
 
 @transaction.atomic
-def customer_update(*, company: Company, customer: Customer, actor: Actor, **values: Any) -> Customer:
+def customer_update(
+    *, company: Company, customer: Customer, actor: Actor, **values: Any
+) -> Customer:
     customer = Customer.objects.select_for_update().get(pk=customer.pk, company=company)
     values = _clean_customer(_only(values, CUSTOMER_FIELDS))
     changed = [name for name, value in values.items() if getattr(customer, name) != value]

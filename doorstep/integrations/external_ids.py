@@ -36,7 +36,9 @@ def external_ids_for(
     return {row.object_id: row.external_id for row in rows}
 
 
-def external_id_set(*, company: Company, object_type: str, object_id: int, external_id: str) -> None:
+def external_id_set(
+    *, company: Company, object_type: str, object_id: int, external_id: str
+) -> None:
     """Give a record its external id (in the caller's transaction). Another record of the same
     type holding it already is refused."""
     current = ExternalRef.objects.for_company(company).filter(

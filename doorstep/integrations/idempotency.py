@@ -42,9 +42,7 @@ class Claim:
     record: IdempotentRequest | None = None
 
 
-def idempotency_claim(
-    *, company: Company, api_key: ApiKey, key: str, fingerprint: str
-) -> Claim:
+def idempotency_claim(*, company: Company, api_key: ApiKey, key: str, fingerprint: str) -> Claim:
     now = timezone.now()
     rows = IdempotentRequest.objects.for_company(company).filter(api_key=api_key, key=key)
     for _attempt in range(2):

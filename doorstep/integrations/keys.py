@@ -59,7 +59,12 @@ def scopes_check(scopes: Iterable[str]) -> list[str]:
 
 
 def _issue(
-    *, company: Company, name: str, scopes: list[str], version: str, actor: Actor,
+    *,
+    company: Company,
+    name: str,
+    scopes: list[str],
+    version: str,
+    actor: Actor,
     expires_at: datetime | None,
 ) -> IssuedKey:
     prefix = PREFIX_START + secrets.token_hex(6)

@@ -8,6 +8,7 @@ the API (an entry app) and the outgoing webhooks build on them. Records are name
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from django.conf import settings
@@ -65,7 +66,7 @@ class ApiKey(TenantModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
 
-    def usable(self, now: object = None) -> bool:
+    def usable(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 

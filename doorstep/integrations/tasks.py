@@ -12,4 +12,3 @@ from .limits import request_counts_prune
 def integrations_prune() -> None:
     request_counts_prune()
     idempotency_prune()
-
