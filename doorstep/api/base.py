@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -75,6 +76,8 @@ class ApiView(APIView):
                 f"Unknown {VERSION_HEADER} {asked!r}; known: {', '.join(VERSIONS)}.",
             )
         self._version = asked or self.client.key.version
+        if self.required_scope(request) is None:
+            raise exceptions.MethodNotAllowed(request.method or "")
         scope = self.required_scope(request)
         if scope is None or not self.client.key.allows(scope):
             raise ApiError(403, "missing_scope", f"This API key lacks the scope {scope}.")
@@ -82,7 +85,8 @@ class ApiView(APIView):
             self._idempotency_start(request)
 
     def required_scope(self, request: Request) -> str | None:
-        return self.scopes.get(request.method or "")
+        method = "GET" if request.method == "HEAD" else request.method or ""
+        return self.scopes.get(method)
 
     def _idempotency_start(self, request: Request) -> None:
         key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()

@@ -136,3 +136,18 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "server_error",
         "Something went wrong on our side. Try again.",
     ) or defaults.server_error(request)
+
+
+def unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Every /api/v1/ path no endpoint has: the JSON 404 (also with DEBUG on), with a hint
+    when only the trailing slash is missing."""
+    from django.urls import Resolver404, resolve
+
+    message = "No such endpoint. The reference is at /api/v1/docs/."
+    if not request.path.endswith("/"):
+        try:
+            resolve(request.path + "/")
+            message = f"No such endpoint; did you mean {request.path}/ (with a slash)?"
+        except Resolver404:
+            pass
+    return JsonResponse(error_body(404, "not_found", message), status=404)

@@ -1,7 +1,7 @@
 """/api/v1/: one module per resource (docs/api.md). The test matrix of
 tests/api/test_isolation_matrix.py walks these patterns, so a new endpoint is covered."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import (
@@ -16,6 +16,7 @@ from . import (
     service_requests,
     tombstones,
 )
+from .errors import unknown_endpoint
 
 app_name = "api"
 
@@ -85,4 +86,6 @@ urlpatterns = [
     path("tombstones/", tombstones.TombstoneList.as_view(), name="tombstones"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Last: any other path answers the API's JSON 404, never an HTML page.
+    re_path(r"^(?P<rest>.*)$", unknown_endpoint, name="unknown"),
 ]

@@ -29,8 +29,10 @@ def test_push_a_customer_with_contacts_and_locations_then_upsert_by_external_id(
 
 
 def test_extra_fields_change_nothing(api, other_company):
-    response = api.post("/api/v1/customers/", {"name": "X", "company": other_company.pk,
-                                               "id": 999, "company_id": other_company.pk})
+    response = api.post(
+        "/api/v1/customers/",
+        {"name": "X", "company": other_company.pk, "id": 999, "company_id": other_company.pk},
+    )
     assert response.status_code == 201
     customer = Customer.objects.get(pk=response.json()["id"])
     assert customer.company_id == api.company.pk
@@ -41,7 +43,9 @@ def test_bad_input_is_one_error_shape_and_saves_nothing(api):
     response = api.post("/api/v1/customers/", {"name": ""})
     assert response.status_code == 400
     assert response.json() == {
-        "type": "invalid_request", "code": "blank", "message": "This field may not be blank.",
+        "type": "invalid_request",
+        "code": "blank",
+        "message": "This field may not be blank.",
         "field": "name",
     }
     assert not Customer.objects.exists()
