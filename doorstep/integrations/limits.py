@@ -42,11 +42,14 @@ def _window_start(now: datetime) -> datetime:
 def _take(company: Company, bucket: str, limit: int, start: datetime) -> int | None:
     """The count after taking one slot, or None when the window is full."""
     rows = RequestCount.objects.for_company(company).filter(bucket=bucket, window_start=start)
-    for _attempt in range(2):
+    for _attempt in range(3):
         if rows.filter(count__lt=limit).update(count=F("count") + 1):
             return rows.values_list("count", flat=True).first() or limit
-        if rows.exists():
-            return None
+        current = rows.values_list("count", flat=True).first()
+        if current is not None:
+            if current >= limit:
+                return None
+            continue  # created by a concurrent request since our UPDATE: take a slot now
         try:
             with transaction.atomic():
                 RequestCount.objects.create(
