@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -138,6 +139,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     ) or defaults.server_error(request)
 
 
+@csrf_exempt  # answers only a 404; there is nothing to protect
 def unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Every /api/v1/ path no endpoint has: the JSON 404 (also with DEBUG on), with a hint
     when only the trailing slash is missing."""
