@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "doorstep.servicerequests",
     "doorstep.messaging",
     "doorstep.backoffice",
+    "doorstep.office",
     "doorstep.api",
     "doorstep.demo",
     "doorstep.benchmarks",
@@ -194,7 +195,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-LOGIN_URL = "/office/login/"
+LOGIN_URL = "/office/sign-in/"
 SESSION_COOKIE_NAME = "doorstep_staff"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
