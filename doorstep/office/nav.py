@@ -26,6 +26,12 @@ class NavItem:
 
 SECTIONS: list[NavItem] = [
     NavItem("Home", "office:home", StaffAction.VIEW_OFFICE, "office"),
+    NavItem(
+        "Integrations",
+        "office:integrations:list",
+        StaffAction.MANAGE_API_KEYS,
+        "office:integrations",
+    ),
 ]
 
 
