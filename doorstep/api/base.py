@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -61,6 +62,8 @@ class ApiView(APIView):
         self.format_kwarg = self.get_format_suffix(**kwargs)
         self.perform_authentication(request)
         self.client = request.auth  # type: ignore[assignment]  # ApiKeyAuthentication's
+        # Dates ("today", an invoice's issue date) are the company's, as in the office.
+        timezone.activate(self.company.timezone or "UTC")
         self._limit = request_limit_take(company=self.company, api_key_id=self.client.key.pk)
         if not self._limit.allowed:
             raise ApiError(
@@ -132,6 +135,7 @@ class ApiView(APIView):
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
+        timezone.deactivate()
         if self._claim is not None and self._claim.record is not None:
             idempotency_finish(
                 record=self._claim.record,

@@ -190,3 +190,34 @@ def api_keys_of(*, company: Company) -> list[ApiKey]:
 
 def api_key_find(*, company: Company, key_id: int) -> ApiKey | None:
     return ApiKey.objects.for_company(company).filter(pk=key_id).first()
+
+
+def api_key_for_demo(*, company: Company, actor: Actor) -> str:
+    """The demo company's API key (every scope), made once and printed by `manage.py demo`
+    on every run. The secret is derived from SECRET_KEY and the company, so it can be printed
+    again while only its hash is stored; another installation has another key. Demo data
+    only: a real company's keys are random and shown once."""
+    from django.conf import settings
+
+    prefix = PREFIX_START + "demo" + hashlib.sha256(company.slug.encode()).hexdigest()[:8]
+    secret = hmac.new(
+        settings.SECRET_KEY.encode(), f"demo-api-key:{company.pk}".encode(), hashlib.sha256
+    ).hexdigest()
+    raw = f"{prefix}_{secret}"
+    if not ApiKey.objects.filter(prefix=prefix).exists():  # scope: prefixes are global
+        key = ApiKey.objects.create(
+            company=company,
+            name="Demo integration",
+            prefix=prefix,
+            secret_hash=_hash(raw),
+            scopes=[scope.value for scope in ApiScope],
+            version=CURRENT_VERSION,
+        )
+        audit_record(
+            company=company,
+            target=key,
+            verb=Verb.API_KEY_CREATED,
+            actor=actor,
+            message=f"API key {key.name} ({key.prefix}) created",
+        )
+    return raw

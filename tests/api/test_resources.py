@@ -225,3 +225,14 @@ def test_portal_invite_and_send_link(api, company, mailbox, django_capture_on_co
         resent = api.post(f"/api/v1/customers/{customer.pk}/portal-access/send-link/")
     assert resent.status_code == 200
     assert len(mailbox.to("ivy@example.com")) == 2
+
+
+def test_dates_are_the_companys(api, company):
+    import time_machine
+
+    customer = CustomerFactory(company=company)  # company in New York
+    with time_machine.travel(datetime(2030, 1, 10, 2, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        response = api.post(
+            "/api/v1/invoices/", {"customer": customer.pk, "due_date": "2030-01-20"}
+        )
+    assert response.json()["issue_date"] == "2030-01-09"
