@@ -16,13 +16,13 @@ from doorstep.messaging.services import message_post
 from .base import ApiView
 from .customers import CustomerOut
 from .expand import Expandable, expand_parse, expand_prepare, represent
-from .fields import object_name
+from .fields import ApiModelSerializer, object_name
 from .pagination import cursor_page, list_body
 from .records import record_or_404, valid_input
 from .schema import list_doc, read_doc, write_doc
 
 
-class MessageOut(serializers.ModelSerializer):
+class MessageOut(ApiModelSerializer):
     object = object_name("message")
 
     class Meta:
@@ -30,7 +30,7 @@ class MessageOut(serializers.ModelSerializer):
         fields = ["object", "id", "side", "author_label", "body", "created_at"]
 
 
-class ConversationOut(serializers.ModelSerializer):
+class ConversationOut(ApiModelSerializer):
     prefetch: ClassVar[list[str]] = ["messages"]
     object = object_name("conversation")
     customer = Expandable(lambda: CustomerOut)

@@ -16,7 +16,7 @@ from doorstep.integrations.models import ApiScope
 
 from .base import ApiView
 from .expand import expand_parse, expand_prepare, represent
-from .fields import ExternalIdField, object_name
+from .fields import ApiModelSerializer, ExternalIdField, object_name
 from .pagination import cursor_page, list_body
 from .records import by_external_id, record_or_404
 from .records import valid_input as _valid
@@ -30,7 +30,7 @@ EXTERNAL_ID = serializers.CharField(
 )
 
 
-class ContactOut(serializers.ModelSerializer):
+class ContactOut(ApiModelSerializer):
     object = object_name("contact")
 
     class Meta:
@@ -38,7 +38,7 @@ class ContactOut(serializers.ModelSerializer):
         fields = ["object", "id", "name", "email", "phone", "is_primary"]
 
 
-class LocationOut(serializers.ModelSerializer):
+class LocationOut(ApiModelSerializer):
     object = object_name("location")
 
     class Meta:
@@ -55,7 +55,7 @@ class LocationOut(serializers.ModelSerializer):
         ]
 
 
-class CustomerOut(serializers.ModelSerializer):
+class CustomerOut(ApiModelSerializer):
     """A customer as the API and webhook snapshots show it."""
 
     prefetch: ClassVar[list[str]] = ["contacts", "locations"]

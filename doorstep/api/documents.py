@@ -19,12 +19,12 @@ from doorstep.jobs.models import Job
 
 from .base import ApiView
 from .customers import customers_of
-from .fields import object_name
+from .fields import ApiModelSerializer, object_name
 from .records import referenced, valid_input
 from .schema import write_doc
 
 
-class DocumentOut(serializers.ModelSerializer):
+class DocumentOut(ApiModelSerializer):
     object = object_name("document")
 
     class Meta:

@@ -14,14 +14,14 @@ from doorstep.integrations.models import ApiScope
 from .base import ApiView
 from .customers import CustomerOut, LocationOut
 from .expand import Expandable, expand_parse, expand_prepare, represent
-from .fields import ExternalIdField, object_name
+from .fields import ApiModelSerializer, ExternalIdField, object_name
 from .jobs import JobOut
 from .pagination import cursor_page, list_body
 from .records import record_or_404
 from .schema import list_doc, read_doc
 
 
-class EstimateLineOut(serializers.ModelSerializer):
+class EstimateLineOut(ApiModelSerializer):
     object = object_name("estimate_line")
 
     class Meta:
@@ -39,7 +39,7 @@ class EstimateLineOut(serializers.ModelSerializer):
         ]
 
 
-class EstimateOut(serializers.ModelSerializer):
+class EstimateOut(ApiModelSerializer):
     prefetch: ClassVar[list[str]] = ["lines"]
     object = object_name("estimate")
     external_id = ExternalIdField()

@@ -118,14 +118,20 @@ def external_ids_fill(company: Company, data: Any) -> Any:
 
 
 def represent(
-    request: Request,
+    request: Request | None,
     company: Company,
     serializer_class: type[serializers.Serializer],
     objects: Iterable[Model],
     expand: set[str] | None = None,
 ) -> list[dict]:
     if expand is None:
-        expand = expand_parse(request, serializer_class)
+        expand = expand_parse(request, serializer_class) if request is not None else set()
     context = {"expand": expand, "request": request, "today": company_today(company)}
     data = [dict(serializer_class(obj, context=context).data) for obj in objects]
     return external_ids_fill(company, data)
+
+
+def snapshot(company: Company, serializer_class: type[serializers.Serializer], obj: Model) -> dict:
+    """A record as the API shows it, outside a request: the body of an outgoing webhook
+    event (e.g. `snapshot(company, InvoiceOut, invoice)` in the change's transaction)."""
+    return represent(None, company, serializer_class, [obj], set())[0]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
+from django.db import models
 from rest_framework import serializers
 
 
@@ -29,3 +31,19 @@ class ExternalIdField(serializers.Field):
 
     def to_representation(self, value: Any) -> None:
         return None
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """Times go out in UTC (`...Z`), whatever the request's time zone (the company's, for
+    dates such as an invoice's issue date)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default_timezone", UTC)
+        super().__init__(*args, **kwargs)
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UtcDateTimeField,
+    }

@@ -22,7 +22,7 @@ from doorstep.jobs.models import Job
 from .base import ApiView
 from .customers import EXTERNAL_ID, CustomerOut, customers_of
 from .expand import Expandable, expand_parse, expand_prepare, represent
-from .fields import ExternalIdField, object_name
+from .fields import ApiModelSerializer, ExternalIdField, object_name
 from .jobs import JobOut
 from .pagination import cursor_page, list_body
 from .records import by_external_id, record_or_404, referenced, valid_input
@@ -31,7 +31,7 @@ from .schema import list_doc, read_doc, write_doc
 CENTS = "In cents (integer minor units of the invoice's currency)."
 
 
-class LineOut(serializers.ModelSerializer):
+class LineOut(ApiModelSerializer):
     object = object_name("invoice_line")
 
     class Meta:
@@ -49,7 +49,7 @@ class LineOut(serializers.ModelSerializer):
         ]
 
 
-class InvoiceOut(serializers.ModelSerializer):
+class InvoiceOut(ApiModelSerializer):
     """An invoice as the API and webhook snapshots show it. `status` is what the customer
     sees (Invoice.customer_status); `state` is draft / open / void."""
 

@@ -19,13 +19,13 @@ from doorstep.jobs.models import Job, JobStatus
 from .base import ApiView
 from .customers import EXTERNAL_ID, CustomerOut, LocationOut, customers_of
 from .expand import Expandable, expand_parse, expand_prepare, represent
-from .fields import ExternalIdField, object_name
+from .fields import ApiModelSerializer, ExternalIdField, object_name
 from .pagination import cursor_page, list_body
 from .records import by_external_id, record_or_404, referenced, valid_input
 from .schema import list_doc, read_doc, write_doc
 
 
-class JobOut(serializers.ModelSerializer):
+class JobOut(ApiModelSerializer):
     object = object_name("job")
     external_id = ExternalIdField()
     number = serializers.CharField(source="display_number", read_only=True)

@@ -17,13 +17,13 @@ from doorstep.payments.refunds import refund_create
 from .base import ApiView
 from .customers import CustomerOut
 from .expand import Expandable, expand_parse, expand_prepare, represent
-from .fields import object_name
+from .fields import ApiModelSerializer, object_name
 from .pagination import cursor_page, list_body
 from .records import record_or_404, valid_input
 from .schema import list_doc, read_doc, write_doc
 
 
-class AllocationOut(serializers.ModelSerializer):
+class AllocationOut(ApiModelSerializer):
     object = object_name("payment_allocation")
 
     class Meta:
@@ -31,7 +31,7 @@ class AllocationOut(serializers.ModelSerializer):
         fields = ["object", "invoice", "amount", "amount_refunded"]
 
 
-class RefundOut(serializers.ModelSerializer):
+class RefundOut(ApiModelSerializer):
     object = object_name("refund")
 
     class Meta:
@@ -50,7 +50,7 @@ class RefundOut(serializers.ModelSerializer):
         ]
 
 
-class PaymentOut(serializers.ModelSerializer):
+class PaymentOut(ApiModelSerializer):
     prefetch: ClassVar[list[str]] = ["allocations", "refunds"]
     object = object_name("payment")
     customer = Expandable(lambda: CustomerOut)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,12 +14,12 @@ from doorstep.integrations.models import ApiScope
 
 from .base import ApiView
 from .customers import customers_of
-from .fields import object_name
+from .fields import ApiModelSerializer, object_name
 from .records import record_or_404
 from .schema import write_doc
 
 
-class PortalAccessOut(serializers.ModelSerializer):
+class PortalAccessOut(ApiModelSerializer):
     object = object_name("portal_access")
 
     class Meta:

@@ -16,14 +16,14 @@ from doorstep.servicerequests.services import service_request_approve, service_r
 from .base import ApiView
 from .customers import CustomerOut, LocationOut
 from .expand import Expandable, expand_parse, expand_prepare, represent
-from .fields import object_name
+from .fields import ApiModelSerializer, object_name
 from .jobs import JobOut
 from .pagination import cursor_page, list_body
 from .records import record_or_404, valid_input
 from .schema import list_doc, read_doc, write_doc
 
 
-class ServiceRequestOut(serializers.ModelSerializer):
+class ServiceRequestOut(ApiModelSerializer):
     object = object_name("service_request")
     customer = Expandable(lambda: CustomerOut)
     location = Expandable(lambda: LocationOut)

@@ -15,7 +15,7 @@ from doorstep.integrations.tombstones import SYNCED_MODELS
 
 from .base import ApiView
 from .errors import ApiError
-from .fields import object_name
+from .fields import ApiModelSerializer, object_name
 from .pagination import cursor_page, list_body
 from .schema import LIST_PARAMETERS, READ_ERRORS, list_of
 
@@ -32,7 +32,7 @@ SCOPE_OF = {
 assert set(SCOPE_OF) == set(SYNCED_MODELS.values())
 
 
-class TombstoneOut(serializers.ModelSerializer):
+class TombstoneOut(ApiModelSerializer):
     object = object_name("tombstone")
     object_type = serializers.ChoiceField(choices=sorted(SCOPE_OF), read_only=True)
 

@@ -23,7 +23,7 @@ class Customer(TenantModel):
         blank=True, help_text="Staff only: never shown to the customer."
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Also touched when a contact or location changes (customers.services): an incremental
+    # Also touched when a contact or location changes (customers/sync_stamps.py): an incremental
     # sync (API `updated_since`) then sees the customer, which carries both.
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -73,10 +73,6 @@ def customer_update(
     return customer
 
 
-def _touch(customer: Customer) -> None:
-    customer.save(update_fields=["updated_at"])
-
-
 @transaction.atomic
 def contact_create(*, company: Company, customer: Customer, actor: Actor, **values: Any) -> Contact:
     """A person to reach at the customer. Making one primary moves "primary" from the other
@@ -94,7 +90,6 @@ def contact_create(*, company: Company, customer: Customer, actor: Actor, **valu
         contacts.filter(is_primary=True).update(is_primary=False)
         values["is_primary"] = True
     contact = Contact.objects.create(company=company, customer=customer, **values)
-    _touch(customer)
     audit_record(
         company=company,
         target=customer,
@@ -117,7 +112,6 @@ def location_create(
     if customer.company_id != company.pk:
         raise DomainError("Choose one of your own customers.", field="customer")
     location = Location.objects.create(company=company, customer=customer, **values)
-    _touch(customer)
     audit_record(
         company=company,
         target=location,

@@ -148,3 +148,27 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
         with django_assert_num_queries(12):
             response = api.get("/api/v1/invoices/", {"limit": 100, "expand": "customer,job"})
     assert len(response.json()["data"]) == count
+
+
+def test_a_contact_changed_anywhere_makes_the_customer_show_as_changed(api, company):
+    from tests.factories import ContactFactory
+
+    with time_machine.travel(timezone.now() - timedelta(days=1), tick=False):
+        customer = CustomerFactory(company=company)
+        contact = ContactFactory(customer=customer, company=company)
+    since = timezone.now().isoformat()
+    assert api.get("/api/v1/customers/", {"updated_since": since}).json()["data"] == []
+    contact.phone = "+15550100"
+    contact.save()  # e.g. in the admin's inline
+    body = api.get("/api/v1/customers/", {"updated_since": since}).json()
+    assert [item["id"] for item in body["data"]] == [customer.pk]
+
+
+def test_a_snapshot_for_webhooks_is_the_api_representation(api, company):
+    from doorstep.api.expand import snapshot
+    from doorstep.api.invoices import InvoiceOut
+
+    invoice = make_invoice(CustomerFactory(company=company))
+    answer = api.get(f"/api/v1/invoices/{invoice.pk}/").json()
+    assert snapshot(company, InvoiceOut, invoice) == answer
+    assert answer["created_at"].endswith("Z")
