@@ -93,10 +93,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "doorstep.core",
     "doorstep.tenancy",
+    "doorstep.integrations",
     "doorstep.customers",
     "doorstep.jobs",
     "doorstep.billing",
@@ -109,6 +111,7 @@ INSTALLED_APPS = [
     "doorstep.messaging",
     "doorstep.backoffice",
     "doorstep.office",
+    "doorstep.api",
     "doorstep.demo",
     "doorstep.benchmarks",
 ]
@@ -338,9 +341,38 @@ LOGGING = {
     },
 }
 
+# --- Integration API (/api/v1/, doorstep/api, docs/api.md) ---------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 50,
+    # API views name their own authentication, parsers and pagination (doorstep/api/base.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "doorstep.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Doorstep API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Doorstep API",
+    "DESCRIPTION": "The integration API of Doorstep. Quick start: docs/api.md.",
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The interactive reference loads Swagger UI from our own static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "doorstep.customers.models.CustomerKind.choices",
+        "InvoiceKindEnum": "doorstep.billing.models.InvoiceKind.choices",
+        "DocumentKindEnum": "doorstep.documents.models.DocumentKind.choices",
+        "JobStatusEnum": "doorstep.jobs.models.JobStatus.choices",
+        "ServiceRequestStatusEnum": "doorstep.servicerequests.models.RequestStatus.choices",
+        "InvoiceStatusEnum": "doorstep.billing.models.CustomerStatus.choices",
+        "ListObjectEnum": ["list"],
+    },
+}
+# Requests a minute allowed per API key and per company (all its keys together).
+API_REQUESTS_PER_MINUTE_PER_KEY = env_int("API_REQUESTS_PER_MINUTE_PER_KEY", 120)
+API_REQUESTS_PER_MINUTE_PER_COMPANY = env_int("API_REQUESTS_PER_MINUTE_PER_COMPANY", 600)

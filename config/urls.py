@@ -15,5 +15,10 @@ urlpatterns = [
     path("p/<slug:company_slug>/", include("doorstep.portal.urls")),
     path("", include("doorstep.notifications.webhook_urls")),
     path("webhooks/", include("doorstep.payments.webhook_urls")),
+    path("api/v1/", include("doorstep.api.urls")),
     path("healthz", healthz),
 ]
+
+# JSON under /api/ (never an HTML page or a stack trace), the usual pages elsewhere.
+handler404 = "doorstep.api.errors.page_not_found"
+handler500 = "doorstep.api.errors.server_error"

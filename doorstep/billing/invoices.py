@@ -17,6 +17,8 @@ from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.numbering import number_next
 from doorstep.core.verbs import Verb
+from doorstep.integrations.models import TombstoneReason
+from doorstep.integrations.tombstones import tombstone_record
 
 from .balances import invoice_totals_set
 from .models import Invoice, InvoiceState, LineItem
@@ -139,4 +141,6 @@ def invoice_void(*, company: Company, invoice: Invoice, actor: Actor, reason: st
     audit_record(
         company=company, target=invoice, verb=Verb.INVOICE_VOIDED, actor=actor, message=reason
     )
+    # An incremental sync (API `updated_since`) learns of the void from its tombstone.
+    tombstone_record(company=company, instance=invoice, reason=TombstoneReason.VOIDED)
     return invoice

@@ -17,6 +17,10 @@ class Verb(StrEnum):
     ACCESS_DENIED = "access.denied"
     ACCESS_REGISTRATION_REJECTED = "access.registration_rejected"
     ACCESS_REQUEST_IGNORED = "access.request_ignored"
+    # API keys (integrations)
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_REVOKED = "api_key.revoked"
+    API_KEY_ROTATED = "api_key.rotated"
     # autopay
     AUTOPAY_DISABLED = "autopay.disabled"
     AUTOPAY_ENABLED = "autopay.enabled"
@@ -32,6 +36,8 @@ class Verb(StrEnum):
     CUSTOMER_CREATED = "customer.created"
     CUSTOMER_NOTES_CHANGED = "customer.notes_changed"
     CUSTOMER_RESTORED = "customer.restored"
+    CONTACT_CHANGED = "contact.changed"
+    CONTACT_CREATED = "contact.created"
     # document
     DOCUMENT_SHARED = "document.shared"
     DOCUMENT_UPDATED = "document.updated"

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CustomersConfig(AppConfig):
     name = "doorstep.customers"
     label = "customers"
+
+    def ready(self) -> None:
+        from . import sync_stamps
+
+        sync_stamps.connect()

@@ -25,10 +25,17 @@ class Customer(TenantModel):
     # Archived customers leave the office's lists and search; nothing of theirs is deleted.
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Also touched when a contact or location changes (customers/sync_stamps.py): an incremental
+    # sync (API `updated_since`) then sees the customer, which carries both.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["company", "name"])]
+        indexes = [
+            models.Index(fields=["company", "name"]),
+            # The API's cursor order (doorstep/api/pagination.py).
+            models.Index(fields=["company", "updated_at", "id"], name="customer_sync_order"),
+        ]
         constraints = [
             # Lets children carry a composite FK-like check (company, customer) in services.
             models.UniqueConstraint(fields=["company", "id"], name="uniq_customer_company_id"),

@@ -38,6 +38,12 @@ SECTIONS: list[NavItem] = [
     ),
     NavItem("Settings", "office:settings:index", StaffAction.EDIT_SETTINGS, "office:settings"),
     NavItem("Staff", "office:staff:list", StaffAction.MANAGE_STAFF, "office:staff"),
+    NavItem(
+        "Integrations",
+        "office:integrations:list",
+        StaffAction.MANAGE_API_KEYS,
+        "office:integrations",
+    ),
 ]
 
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("registrations/", include("doorstep.office.registrations.urls")),
     path("settings/", include("doorstep.office.settings.urls")),
     path("staff/", include("doorstep.office.staff.urls")),
+    path("integrations/", include("doorstep.office.integrations.urls")),
 ]

@@ -38,6 +38,7 @@ class StaffAction(StrEnum):
     EDIT_SETTINGS = "edit_settings"  # the company page and its settings
     REPLACE_SECRETS = "replace_secrets"  # type a new Twilio token; nobody ever reads one back
     MANAGE_STAFF = "manage_staff"  # change or remove memberships
+    MANAGE_API_KEYS = "manage_api_keys"  # create, rotate, revoke the integration API's keys
 
 
 A = StaffAction

@@ -6,13 +6,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from doorstep.core.audit import Actor
 from doorstep.core.links import office_url, portal_url
 from doorstep.demo.bulk import HEAVY_EMAIL, bulk_grow
 from doorstep.demo.catalogue import DEMO_PASSWORD
 from doorstep.demo.seed import demo_customer_email, seed_demo
+from doorstep.integrations.keys import api_key_for_demo
 
 
 class Command(BaseCommand):
@@ -88,5 +91,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Portal of {item.company.name}: {portal_url(item.company)} "
                 f"(as a customer, e.g. {demo_customer_email(item.company)})"
+            )
+        for item in demo[:1]:
+            raw = api_key_for_demo(company=item.company, actor=Actor.system("Demo data"))
+            self.stdout.write(
+                f"API of {item.company.name}: {settings.BASE_URL}/api/v1/ "
+                f"(reference: {settings.BASE_URL}/api/v1/docs/)\n  key: {raw}"
             )
         self.stdout.write("Emails (sign-in links too) are printed and kept in var/mail/.")
