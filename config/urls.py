@@ -1,6 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from doorstep.portal.error_pages import handler
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
@@ -17,3 +19,9 @@ urlpatterns = [
     path("webhooks/", include("doorstep.payments.webhook_urls")),
     path("healthz", healthz),
 ]
+
+# Error pages: the company's portal page under /p/<slug>/, the plain templates/NNN.html elsewhere.
+handler400 = handler(400)
+handler403 = handler(403)
+handler404 = handler(404)
+handler500 = handler(500)
