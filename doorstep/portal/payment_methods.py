@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from doorstep.access.portal_sessions import PortalIdentity, client_ip
-from doorstep.core.errors import DomainError
+from doorstep.core.errors import DomainError, NotFound
 from doorstep.payments import methods as saved
 
 from .gate import portal_page
@@ -73,6 +73,8 @@ def autopay(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
                 actor=portal_actor(request, identity),
                 ip_address=client_ip(request),
             )
+        except NotFound:
+            raise  # not their card: the portal's 404, like any other object of someone else
         except DomainError as exc:  # said next to the box, on the same page; nothing changed
             return _methods_page(request, identity, autopay_error=exc.message, status=400)
         messages.success(request, "Autopay is on.")
