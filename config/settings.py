@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "doorstep.backoffice.staff_sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "doorstep.core.middleware.DomainErrorMiddleware",
+    # Last, so it sees a portal view's exception first: branded portal error pages.
+    "doorstep.portal.error_pages.PortalErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

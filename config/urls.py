@@ -1,5 +1,10 @@
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+
+from doorstep.api import errors as api_errors
+from doorstep.portal.error_pages import handler
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -19,6 +24,21 @@ urlpatterns = [
     path("healthz", healthz),
 ]
 
-# JSON under /api/ (never an HTML page or a stack trace), the usual pages elsewhere.
-handler404 = "doorstep.api.errors.page_not_found"
-handler500 = "doorstep.api.errors.server_error"
+
+# Error pages: JSON under /api/ (never an HTML page or a stack trace), the company's portal
+# page under /p/<slug>/, the plain templates/NNN.html elsewhere.
+def _api_or(status: int, api_view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    other = handler(status)
+
+    def handle(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return api_view(request, exception) if status == 404 else api_view(request)
+        return other(request, exception)
+
+    return handle
+
+
+handler400 = handler(400)
+handler403 = handler(403)
+handler404 = _api_or(404, api_errors.page_not_found)
+handler500 = _api_or(500, api_errors.server_error)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, F, QuerySet, When
+from django.db.models import Case, F, QuerySet, Value, When
 
 from doorstep.billing.models import Invoice
-from doorstep.jobs.models import Job
+from doorstep.jobs.models import ACTIVE_STATUSES, Job
 from doorstep.servicerequests.models import ServiceRequest
 
 from .models import Conversation, Message, MessageAttachment
@@ -58,10 +58,27 @@ def attachment_for_customer(
     )
 
 
-def topics_for_customer(*, company: Company, customer: Any) -> list[tuple[str, str]]:
-    """The "about" choices: general, or one of the customer's recent jobs/invoices/requests."""
+TOPIC_JOBS = 50  # live jobs first, then the newest others
+
+
+def topics_for_customer(
+    *, company: Company, customer: Any, wanted: str = ""
+) -> list[tuple[str, str]]:
+    """The "about" choices: general, or one of the customer's jobs/invoices/requests.
+
+    Jobs under way (on the way, in progress, scheduled...) come first whatever their age, so a
+    customer can always ask about the visit that matters now; `wanted` (e.g. "job:12" from a
+    job's "Ask about this job") is offered even when it is older than the list."""
     choices = [("general", "General question")]
-    jobs = Job.objects.for_company(company).filter(customer=customer).order_by("-created_at")[:20]
+    live_first = Case(When(status__in=ACTIVE_STATUSES, then=Value(0)), default=Value(1))
+    jobs = list(
+        Job.objects.for_company(company)
+        .filter(customer=customer)
+        .order_by(live_first, "-created_at")[:TOPIC_JOBS]
+    )
+    kind, _, raw_id = wanted.partition(":")
+    if kind == "job" and raw_id.isdigit() and all(j.pk != int(raw_id) for j in jobs):
+        jobs += list(Job.objects.for_company(company).filter(customer=customer, pk=int(raw_id)))
     choices += [(f"job:{j.pk}", f"Job {j.display_number} · {j.title}") for j in jobs]
     invoices = (
         Invoice.objects.for_company(company)

@@ -24,6 +24,14 @@ def payment_for_customer(*, company: Company, customer: Customer, payment_id: in
     return payment
 
 
+def customer_sees(payment: Payment) -> bool:
+    """The same rule as payments_for_customer's filter, for a payment already loaded (the
+    invoice page's allocations): received, on its way, or a bank payment that bounced."""
+    return payment.state in ("succeeded", "processing") or (
+        payment.state == "failed" and payment.method == "ach"
+    )
+
+
 def payments_for_customer(*, company: Company, customer: Customer) -> QuerySet[Payment]:
     """The customer's payment history (what the portal's list shows): money received or on its
     way, and bank payments that bounced. Declined card attempts and abandoned ones are left

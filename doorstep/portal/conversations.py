@@ -41,8 +41,11 @@ def conversation_list(request: HttpRequest, identity: PortalIdentity) -> HttpRes
 @portal_page
 def conversation_new(request: HttpRequest, identity: PortalIdentity) -> HttpResponseBase:
     company, customer = identity.company, identity.customer
-    topics = selectors.topics_for_customer(company=company, customer=customer)
-    initial = {"about": request.GET.get("about", "general")}
+    wanted = request.GET.get("about", "general")
+    topics = selectors.topics_for_customer(
+        company=company, customer=customer, wanted=request.POST.get("about", wanted)
+    )
+    initial = {"about": wanted}
     form = NewConversationForm(
         request.POST or None, request.FILES or None, topics=topics, initial=initial
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from doorstep.access.portal_sessions import PortalIdentity
 from doorstep.billing.models import Invoice
 from doorstep.billing.pdf import invoice_pdf_bytes, invoice_pdf_filename
+from doorstep.payments.selectors import customer_sees
 from doorstep.tenancy.time import company_today
 
 from . import selectors
@@ -77,7 +78,9 @@ def invoice_detail(request: HttpRequest, identity: PortalIdentity, invoice_id: i
         nav="invoices",
         invoice=invoice,
         status=invoice.customer_status(today),
-        allocations=[a for a in invoice.allocations.all() if a.payment.state != "cancelled"],
+        # What Payment history shows too: money received, on its way or returned by the bank;
+        # declined card attempts are not payments from the customer's point of view.
+        allocations=[a for a in invoice.allocations.all() if customer_sees(a.payment)],
     )
 
 

@@ -1,12 +1,15 @@
-"""What each job status means to a customer, in plain words.
+"""What each job status and each payment means to a customer, in plain words.
 
 Staff see "technician_assigned"; the customer reads "Technician assigned — Sam will do the
-work". The CSS class lets the badge colour follow the status.
+work". The CSS class lets the badge colour follow the status. Payments are said the same way
+on the invoice page and in Payment history: money received, refunded, on its way from the
+bank, or returned by the bank (never "Paid ... Failed" or "$63.75 Succeeded" for a refund).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from doorstep.jobs.models import JobStatus
 
@@ -41,3 +44,26 @@ def job_words(status: str, technician_first_name: str = "") -> tuple[str, str, s
     words = JOB_WORDS.get(status) or StatusWords(status.replace("_", " ").capitalize(), "", "")
     explain = words.explain.format(tech=technician_first_name or "Your technician")
     return words.label, explain, words.css
+
+
+@dataclass(frozen=True)
+class PaymentWords:
+    label: str
+    css: str
+    has_receipt: bool
+    counts: bool  # the money counts towards the invoice ("Paid INV-1" vs "For INV-1")
+
+
+def payment_words(payment: Any) -> PaymentWords:
+    """The customer's words for a payment they can see (payments.selectors.customer_sees)."""
+    if payment.state == "succeeded":
+        if payment.amount_refunded and payment.amount_refunded >= payment.amount:
+            return PaymentWords("Refunded", "refunded", True, False)
+        if payment.amount_refunded:
+            return PaymentWords("Partly refunded", "refunded", True, True)
+        return PaymentWords("Received", "succeeded", True, True)
+    if payment.state == "processing":
+        return PaymentWords("Bank payment on its way", "processing", False, True)
+    if payment.state == "failed" and payment.method == "ach":
+        return PaymentWords("Returned by the bank", "failed", False, False)
+    return PaymentWords(payment.get_state_display(), payment.state, False, False)

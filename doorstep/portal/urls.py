@@ -6,12 +6,13 @@ The URL namespaces stay those of the business area each page belongs to (`access
 Incoming webhooks are not portal pages: payments/webhook_urls.py, notifications/webhook_urls.py.
 """
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import (
     checkout,
     conversations,
     documents,
+    error_pages,
     estimates,
     home,
     invoices,
@@ -115,4 +116,7 @@ urlpatterns = [
     path("", include((servicerequests_urls, "servicerequests"))),
     path("", include((messaging_urls, "messaging"))),
     path("", include((notifications_urls, "notifications"))),
+    # Last: any other address under the portal gets the company's own "not found" page
+    # (also with DEBUG on, where Django would list every URL pattern).
+    re_path(r"^(?P<rest>.*)$", error_pages.not_found, name="not_found"),
 ]

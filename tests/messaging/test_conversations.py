@@ -149,3 +149,26 @@ def test_staff_start_a_conversation_with_their_own_customers_only(account, offic
     assert conversation.customer_unread == 1 and conversation.staff_unread == 0
     [email] = mailbox.to(account.email)
     assert "Your filter" in email["Subject"]
+
+
+def test_a_job_under_way_can_always_be_asked_about(account):
+    """It was offered only among the 20 newest jobs: a customer with a long history could not
+    ask about today's visit. Live jobs come first; a job's page links straight to the form."""
+    from doorstep.jobs.models import Job, JobStatus
+
+    customer = account.customer
+    today = make_job(customer, title="Water heater replacement")
+    Job.objects.filter(pk=today.pk).update(status=JobStatus.IN_PROGRESS)
+    for i in range(60):  # newer, finished jobs
+        old = make_job(customer, title=f"Old visit {i}")
+        Job.objects.filter(pk=old.pk).update(status=JobStatus.COMPLETED)
+    oldest_done = Job.objects.filter(customer=customer, title="Old visit 0").get()
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, account)
+    slug = account.company.slug
+    form = client.get(f"/p/{slug}/messages/new").content.decode()
+    assert f'value="job:{today.pk}"' in form
+    job_page = client.get(f"/p/{slug}/jobs/{oldest_done.pk}/").content.decode()
+    assert f"/p/{slug}/messages/new?about=job:{oldest_done.pk}" in job_page
+    asked = client.get(f"/p/{slug}/messages/new?about=job:{oldest_done.pk}").content.decode()
+    assert f'value="job:{oldest_done.pk}" selected' in asked

@@ -266,7 +266,7 @@ def test_payment_history_lists_method_invoices_and_receipt(me):
     inv = invoices_set(me)
     page = get(me, "payments")
     assert "$50.00" in page and "Check" in page and inv["paid"].display_number in page
-    assert "Succeeded" in page and "/receipt" in page
+    assert "Received" in page and "/receipt" in page
 
 
 def test_locations_list_addresses_with_their_jobs(me):

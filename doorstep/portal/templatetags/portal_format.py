@@ -120,6 +120,14 @@ def moment(context: Any, value: datetime | None) -> str:
 
 
 @register.filter
+def payment_words(payment: Any) -> Any:
+    """status_words.payment_words for templates: {% with words=payment|payment_words %}."""
+    from doorstep.portal.status_words import payment_words as words_for
+
+    return words_for(payment)
+
+
+@register.filter
 def ago(value: datetime | None) -> str:
     """'5 minutes ago' / 'just now': for "updated ..." on job cards."""
     if value is None:
