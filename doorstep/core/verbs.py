@@ -108,6 +108,15 @@ class Verb(StrEnum):
     SERVICE_REQUEST_APPROVED = "service_request.approved"
     SERVICE_REQUEST_DECLINED = "service_request.declined"
     SERVICE_REQUEST_SUBMITTED = "service_request.submitted"
+    # sso (single sign-on: portal <-> help site, identity providers)
+    SSO_HANDOFF_SENT = "sso.handoff_sent"
+    SSO_HELP_SIGNED_IN = "sso.help_signed_in"
+    SSO_RETURNED_TO_PORTAL = "sso.returned_to_portal"
+    SSO_IDENTITY_LINKED = "sso.identity_linked"
+    SSO_REQUIRED = "sso.required"
+    SSO_NOT_REQUIRED = "sso.not_required"
+    IDENTITYPROVIDER_CREATED = "identityprovider.created"
+    IDENTITYPROVIDER_CHANGED = "identityprovider.changed"
     # sms
     SMS_START = "sms.start"
     SMS_STOP = "sms.stop"
