@@ -81,7 +81,18 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 # Every link in an email or SMS is built from BASE_URL, never from the request's Host header.
 BASE_URL = os.environ.get("BASE_URL", "http://localhost:8000").rstrip("/")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [BASE_URL])
+# The help site may have its own host (docs/help-site.md): e.g. https://help.example.com. Empty:
+# the help site is served at BASE_URL/h/<company-slug>/ only.
+HELP_BASE_URL = os.environ.get("HELP_BASE_URL", "").rstrip("/")
+# The help site's own session cookie (doorstep/helpdesk/identity.py): never the staff one.
+HELP_SESSION_COOKIE_NAME = "doorstep_help_session"
+if HELP_BASE_URL:
+    _help_host = HELP_BASE_URL.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    if ALLOWED_HOSTS != ["*"] and _help_host not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS = [*ALLOWED_HOSTS, _help_host]
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", [BASE_URL, *([HELP_BASE_URL] if HELP_BASE_URL else [])]
+)
 
 INSTALLED_APPS = [
     "doorstep.backoffice.apps.DoorstepAdminConfig",
@@ -107,6 +118,8 @@ INSTALLED_APPS = [
     "doorstep.notifications",
     "doorstep.servicerequests",
     "doorstep.messaging",
+    "doorstep.support",
+    "doorstep.helpdesk",
     "doorstep.backoffice",
     "doorstep.demo",
     "doorstep.benchmarks",
@@ -115,6 +128,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gives the help site its own session cookie (doorstep/helpdesk/identity.py); must come
+    # right before SessionMiddleware.
+    "doorstep.helpdesk.identity.HelpSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "doorstep.core.middleware.RefuseUnstorableInputMiddleware",
