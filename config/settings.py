@@ -234,10 +234,6 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PORTAL_SESSION_COOKIE = "doorstep_portal"
 PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30)
 PORTAL_SESSION_ABSOLUTE_HOURS = env_int("PORTAL_SESSION_ABSOLUTE_HOURS", 12)
-# Where the help sites are served (docs/help-site.md): BASE_URL by default; another host
-# name (help.example.com) gives the help site its own cookies, and single sign-on crosses
-# the two origins with a signed token (portal -> help) and a server-stored nonce (back).
-HELP_BASE_URL = os.environ.get("HELP_BASE_URL", BASE_URL).rstrip("/")
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

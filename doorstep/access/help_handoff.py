@@ -68,13 +68,18 @@ def portal_issuer(company: Company) -> str:
     return f"{settings.BASE_URL}/p/{company.slug}/"
 
 
+def help_base_url() -> str:
+    """HELP_BASE_URL (the help site's own host), or BASE_URL when it has none."""
+    return settings.HELP_BASE_URL or settings.BASE_URL
+
+
 def help_site_audience(company: Company) -> str:
-    return f"{settings.HELP_BASE_URL}/h/{company.slug}/"
+    return f"{help_base_url()}/h/{company.slug}/"
 
 
 def help_site_url(company: Company, path: str = "") -> str:
     """An absolute URL on the company's help site (which may be on another host)."""
-    return f"{settings.HELP_BASE_URL}/h/{company.slug}/{path.lstrip('/')}"
+    return f"{help_base_url()}/h/{company.slug}/{path.lstrip('/')}"
 
 
 def help_site_secret(company: Company) -> str:

@@ -13,6 +13,7 @@ from . import (
     conversations,
     documents,
     estimates,
+    help_handoff,
     home,
     invoices,
     jobs,
@@ -63,6 +64,10 @@ portal_urls = [
         name="document_download",
     ),
     path("locations/", locations.locations, name="locations"),
+    # Single sign-on with the help site (help_handoff.py, docs/help-site.md).
+    path("help/", help_handoff.get_help, name="get_help"),
+    path("help/approve", help_handoff.help_approve, name="help_approve"),
+    path("from-help", help_handoff.from_help, name="from_help"),
 ]
 
 payments_urls = [
