@@ -162,9 +162,7 @@ def handoff_verify(*, company: Company, token: str, ip_address: str | None) -> H
         claims = _decode(company, token)
         account = _consume(company, claims)
     except HandoffRefused as refused:
-        log.warning(
-            "help site sign-in refused for company %s: %s", company.slug, refused.reason
-        )
+        log.warning("help site sign-in refused for company %s: %s", company.slug, refused.reason)
         access_denied(
             company=company,
             reason=refused.reason,
@@ -248,4 +246,3 @@ def _consume(company: Company, claims: dict[str, Any]) -> PortalAccount:
     if account.email != account.contact.email_address:
         raise HandoffRefused("email_changed", account=account)
     return account
-

@@ -91,7 +91,7 @@ def receive(request: HttpRequest, site: HelpSite) -> HttpResponseBase:
 @require_POST
 @help_page
 def again(request: HttpRequest, site: HelpSite) -> HttpResponseBase:
-    """"Sign in again" without a clock: a nonce tied to a cookie of this browser; the portal's
+    """ "Sign in again" without a clock: a nonce tied to a cookie of this browser; the portal's
     signed-in customer confirms it there, then `approved` finishes here."""
     company = site.company
     browser_key = secrets.token_urlsafe(32)
@@ -138,7 +138,7 @@ def approved(request: HttpRequest, site: HelpSite) -> HttpResponseBase:
 @require_POST
 @help_page(signed_in=True)
 def to_portal(request: HttpRequest, site: HelpSite) -> HttpResponseBase:
-    """"View my invoices": a nonce for this help session's account, then the portal."""
+    """ "View my invoices": a nonce for this help session's account, then the portal."""
     company = site.company
     assert site.identity is not None  # help_page(signed_in=True)
     raw = sso_nonce_issue(

@@ -12,13 +12,13 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
-from urllib.parse import urlencode
 
 from doorstep.access.events import access_denied, access_event
 from doorstep.access.help_handoff import HandoffRefused, handoff_issue, help_site_url
@@ -142,4 +142,3 @@ def help_approve(request: HttpRequest, identity: PortalIdentity) -> HttpResponse
         return _no_store(redirect(done))
     page = portal_render(request, identity, "portal/help/approve.html", nav="help")
     return _no_store(page)
-

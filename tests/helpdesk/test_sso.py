@@ -255,9 +255,7 @@ def test_another_companys_token_is_refused(
     assert help_identity(response.wsgi_request, other_company) is None
 
 
-def test_the_none_algorithm_and_others_are_refused(
-    company: Any, account: Any, caplog: Any
-) -> None:
+def test_the_none_algorithm_and_others_are_refused(company: Any, account: Any, caplog: Any) -> None:
     good = jwt.decode(portal_token(company, account), options={"verify_signature": False})
     unsigned = jwt.encode(good, None, algorithm="none")
     assert_refused(post_token(company, unsigned), company, "sso_algorithm", caplog)
@@ -319,3 +317,132 @@ def test_the_signing_secret_is_sealed_at_rest(company: Any) -> None:
     stored = HelpSiteKey.objects.get(company=company).sealed_secret
     assert secret not in stored and len(secret) >= 40
     assert help_site_secret(company) == secret  # stable
+
+
+# --- help site -> portal ("View my invoices") and the clock-free sign-in ---------------------
+
+
+def help_signed_in(company: Any, account: Any) -> Client:
+    browser = Client(enforce_csrf_checks=True)
+    assert post_token(company, portal_token(company, account), browser).status_code == 302
+    return browser
+
+
+def help_csrf_post(browser: Client, url: str, page: str) -> Any:
+    browser.get(page)
+    return browser.post(url, {"csrfmiddlewaretoken": browser.cookies["csrftoken"].value})
+
+
+def nonce_of(location: str) -> str:
+    return location.split("n=", 1)[1]
+
+
+def test_view_my_invoices_brings_a_portal_customer_back_to_their_invoices(
+    company: Any, account: Any
+) -> None:
+    help_browser = help_signed_in(company, account)
+    home = f"/h/{company.slug}/"
+    assert "View my invoices" in help_browser.get(home).content.decode()
+    response = help_csrf_post(help_browser, f"/h/{company.slug}/sso/portal", home)
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(f"https://portal.example.test/p/{company.slug}/from-help?n=")
+    portal = Client()
+    sign_in(portal, account)
+    back = portal.get(location.removeprefix("https://portal.example.test"))
+    assert back.status_code == 302 and back["Location"] == f"/p/{company.slug}/invoices/"
+    assert AuditEvent.objects.filter(verb=Verb.SSO_RETURNED_TO_PORTAL).count() == 1
+    # Single use: the same nonce again is refused (logged), the customer stays signed in.
+    again = portal.get(location.removeprefix("https://portal.example.test"))
+    assert again.status_code == 400
+    assert "nonce_used" in refusal_reasons(company)
+
+
+def test_view_my_invoices_without_a_portal_session_offers_the_normal_sign_in(
+    company: Any, account: Any
+) -> None:
+    help_browser = help_signed_in(company, account)
+    home = f"/h/{company.slug}/"
+    location = help_csrf_post(help_browser, f"/h/{company.slug}/sso/portal", home)["Location"]
+    stranger = Client()
+    response = stranger.get(location.removeprefix("https://portal.example.test"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/p/{company.slug}/sign-in?next=")
+    assert not stranger.cookies.get(settings.PORTAL_SESSION_COOKIE)
+    page = stranger.get(response["Location"])
+    assert "Email me a sign-in link" in page.content.decode()
+
+
+def test_a_nonce_of_another_customer_is_refused_on_the_portal(company: Any, account: Any) -> None:
+    help_browser = help_signed_in(company, account)
+    home = f"/h/{company.slug}/"
+    location = help_csrf_post(help_browser, f"/h/{company.slug}/sso/portal", home)["Location"]
+    other = make_portal_account(ContactFactory(customer__company=company, email="o@x.test"))
+    portal = Client()
+    sign_in(portal, other)
+    response = portal.get(location.removeprefix("https://portal.example.test"))
+    assert response.status_code == 400
+    assert "nonce_other_account" in refusal_reasons(company)
+
+
+def test_a_nonce_expires_after_ten_minutes(company: Any, account: Any) -> None:
+    with time_machine.travel(T0, tick=False):
+        help_browser = help_signed_in(company, account)
+        home = f"/h/{company.slug}/"
+        location = help_csrf_post(help_browser, f"/h/{company.slug}/sso/portal", home)["Location"]
+    with time_machine.travel(T0 + timedelta(minutes=10, seconds=1), tick=False):
+        portal = Client()
+        sign_in(portal, account)
+        response = portal.get(location.removeprefix("https://portal.example.test"))
+    assert response.status_code == 400
+    assert "nonce_expired" in refusal_reasons(company)
+
+
+def test_sign_in_again_after_a_clock_refusal_needs_no_clock_and_a_confirmation(
+    company: Any, account: Any
+) -> None:
+    with time_machine.travel(T0, tick=False):
+        token = portal_token(company, account)
+    help_browser = Client(enforce_csrf_checks=True)
+    # The portal's clock is 5 minutes fast: the token is refused as issued in the future...
+    with time_machine.travel(T0 - timedelta(minutes=5), tick=False):
+        refused = post_token(company, token, help_browser)
+        assert refused.status_code == 400
+        again = help_browser.post(
+            f"/h/{company.slug}/sso/again",
+            {"csrfmiddlewaretoken": help_browser.cookies["csrftoken"].value},
+        )
+    assert again.status_code == 302
+    approve = again["Location"].removeprefix("https://portal.example.test")
+    assert approve.startswith(f"/p/{company.slug}/help/approve?n=")
+    # ...and the clock-free trip works whatever the clocks say: one server compares its own rows.
+    with time_machine.travel(T0 - timedelta(minutes=5, seconds=-30), tick=False):
+        portal = Client(enforce_csrf_checks=True)
+        sign_in(portal, account)
+        page = portal.get(approve)
+        assert page.status_code == 200 and "Carlos Williams" in page.content.decode()
+        # Opening the page approves nothing: a link alone must never sign a browser in.
+        early = help_browser.get(f"/h/{company.slug}/sso/approved?n={nonce_of(approve)}")
+        assert early.status_code == 400 and "nonce_not_approved" in refusal_reasons(company)
+        confirmed = portal.post(approve, {"csrfmiddlewaretoken": portal.cookies["csrftoken"].value})
+        assert confirmed.status_code == 302
+        back = confirmed["Location"].removeprefix("https://portal.example.test")
+        # Another browser (the one that did not ask) cannot use the approval.
+        thief = Client().get(back)
+        assert thief.status_code == 400 and "nonce_other_browser" in refusal_reasons(company)
+        done = help_browser.get(back)
+        assert done.status_code == 302
+        assert signed_in_on_help(done, company).account == account
+        # Used once.
+        assert help_browser.get(back).status_code == 400
+
+
+def test_sign_in_again_without_a_portal_session_goes_to_the_portal_sign_in(
+    company: Any, account: Any
+) -> None:
+    help_browser = Client()
+    again = help_browser.post(f"/h/{company.slug}/sso/again")
+    approve = again["Location"].removeprefix("https://portal.example.test")
+    response = Client().get(approve)
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/p/{company.slug}/sign-in?next=")
