@@ -79,6 +79,10 @@ def come_back(client: Client, location: str) -> Any:
     return client.get(parts.path, parse_qs(parts.query))
 
 
+def via_provider(client: Client, company: Any, provider: Provider, username: str) -> Any:
+    return come_back(client, provider.log_in(start(client, company), username, PASSWORD))
+
+
 def test_a_verified_email_on_file_signs_in_and_links_the_contact(
     sso_company: Any, carlos: Any, oidc_provider: Provider
 ) -> None:
