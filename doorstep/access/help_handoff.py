@@ -123,9 +123,12 @@ def return_to_is_safe(company: Company, return_to: str) -> bool:
     return not return_to or safe_return_path(company, return_to) == return_to.strip()
 
 
-def handoff_issue(*, account: PortalAccount, return_to: str = "", ip_address: str | None) -> str:
+def handoff_issue(
+    *, company: Company, account: PortalAccount, return_to: str = "", ip_address: str | None
+) -> str:
     """A signed token for this signed-in customer, valid 2 minutes, usable once."""
-    company = account.company
+    if account.company_id != company.pk:
+        raise DomainError("That portal account belongs to another company.")
     now = timezone.now()
     expires = now + LIFETIME
     jti = secrets.token_urlsafe(24)

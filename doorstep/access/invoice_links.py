@@ -108,7 +108,9 @@ def invoice_link_find(*, company: Company, raw: str) -> InvoiceLink:
     if not token_looks_valid(raw):
         raise LinkRefused("malformed")
     link = (
-        InvoiceLink.objects.select_related("invoice", "account__contact", "account__customer")
+        InvoiceLink.objects.select_related(
+            "invoice", "account__contact", "account__customer__sso_requirement"
+        )
         .filter(token_hash=token_hash(raw))
         .first()
     )

@@ -385,7 +385,9 @@ def login_link_find(*, company: Company, raw: str, purposes: set[LinkPurpose]) -
     if not token_looks_valid(raw):
         raise LinkRefused("malformed")
     link = (
-        LoginLink.objects.select_related("account__contact", "account__customer", "company")
+        LoginLink.objects.select_related(
+            "account__contact", "account__customer__sso_requirement", "company"
+        )
         .filter(token_hash=token_hash(raw))
         .first()
     )

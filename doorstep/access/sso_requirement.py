@@ -27,6 +27,12 @@ def sso_required(account: PortalAccount | None) -> bool:
     """Must this account's customer sign in with an identity provider?"""
     if account is None:
         return False
+    customer = account.customer
+    descriptor = type(customer).sso_requirement  # reverse one-to-one
+    if descriptor.related.is_cached(customer):
+        # Joined in by the caller (select_related("account__customer__sso_requirement")):
+        # no extra query on the link pages.
+        return descriptor.related.get_cached_value(customer) is not None
     return CustomerSsoRequirement.objects.filter(
         company_id=account.company_id, customer_id=account.customer_id
     ).exists()

@@ -64,7 +64,7 @@ def _refused_page(request: HttpRequest, site: HelpSite) -> HttpResponseBase:
     context = {
         "company": site.company,
         "help": site,
-        "portal_help": portal_page_url("portal:get_help", site.company),
+        "portal_help": portal_page_url("access:get_help", site.company),
     }
     return _no_store(render(request, "helpdesk/sso/refused.html", context, status=400))
 
@@ -96,7 +96,7 @@ def again(request: HttpRequest, site: HelpSite) -> HttpResponseBase:
     company = site.company
     browser_key = secrets.token_urlsafe(32)
     raw = sso_nonce_issue(company=company, purpose=SsoNoncePurpose.TO_HELP, browser_key=browser_key)
-    url = portal_page_url("portal:help_approve", company, query="?" + urlencode({"n": raw}))
+    url = portal_page_url("access:help_approve", company, query="?" + urlencode({"n": raw}))
     response = redirect(url)
     response.set_cookie(
         BROWSER_COOKIE,
@@ -147,5 +147,5 @@ def to_portal(request: HttpRequest, site: HelpSite) -> HttpResponseBase:
         browser_key=request.session.session_key or "",
         account=site.identity.account,
     )
-    url = portal_page_url("portal:from_help", company, query="?" + urlencode({"n": raw}))
+    url = portal_page_url("access:from_help", company, query="?" + urlencode({"n": raw}))
     return _no_store(redirect(url))

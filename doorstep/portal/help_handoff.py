@@ -56,6 +56,7 @@ def get_help(request: HttpRequest, identity: PortalIdentity) -> HttpResponseBase
     data changes), so a plain link can open it."""
     company = identity.company
     token = handoff_issue(
+        company=company,
         account=identity.account,
         return_to=request.GET.get("return_to", ""),
         ip_address=client_ip(request),

@@ -46,6 +46,10 @@ access_urls = [
     path("password/set/<str:token>", passwords.password_set, name="password_set"),
     path("register", registration.register, name="register"),
     path("register/verify/<str:token>", registration.register_verify, name="register_verify"),
+    # Single sign-on with the help site (help_handoff.py, docs/help-site.md).
+    path("help/", help_handoff.get_help, name="get_help"),
+    path("help/approve", help_handoff.help_approve, name="help_approve"),
+    path("from-help", help_handoff.from_help, name="from_help"),
 ]
 
 portal_urls = [
@@ -67,10 +71,6 @@ portal_urls = [
         name="document_download",
     ),
     path("locations/", locations.locations, name="locations"),
-    # Single sign-on with the help site (help_handoff.py, docs/help-site.md).
-    path("help/", help_handoff.get_help, name="get_help"),
-    path("help/approve", help_handoff.help_approve, name="help_approve"),
-    path("from-help", help_handoff.from_help, name="from_help"),
 ]
 
 payments_urls = [

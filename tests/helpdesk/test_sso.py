@@ -446,3 +446,33 @@ def test_sign_in_again_without_a_portal_session_goes_to_the_portal_sign_in(
     response = Client().get(approve)
     assert response.status_code == 302
     assert response["Location"].startswith(f"/p/{company.slug}/sign-in?next=")
+
+
+# --- exact query counts (they do not grow with the customer's history) ----------------------
+
+
+@pytest.mark.parametrize("invoices", [1, 8])
+def test_single_sign_on_pages_query_counts(
+    company: Any, account: Any, django_assert_num_queries: Any, invoices: int
+) -> None:
+    from tests.factories import make_invoice
+
+    for _ in range(invoices):
+        make_invoice(account.customer)
+    help_site_secret(company)  # made once per company, on the first ever "Get help"
+    portal = Client()
+    sign_in(portal, account)
+    # gate (session + company) + old jti pruned + jti stored + audit row + the company's key
+    with django_assert_num_queries(5):
+        page = portal.get(f"/p/{company.slug}/help/")
+    token = TOKEN_RE.search(page.content.decode()).group(1)
+    help_browser = Client()
+    # company + key + jti row (with account, contact, customer) + single-use UPDATE + audit
+    # + the new help session: Django's cycle_key (exists check, insert, update, savepoints)
+    with django_assert_num_queries(12):
+        assert post_token(company, token, help_browser).status_code == 302
+    # help session + company + account (help_identity) + old nonces pruned + nonce stored
+    with django_assert_num_queries(5):
+        nonce = help_browser.post(f"/h/{company.slug}/sso/portal")["Location"]
+    with django_assert_num_queries(5):
+        assert portal.get(nonce.removeprefix("https://portal.example.test")).status_code == 302
