@@ -22,6 +22,7 @@ from doorstep.billing.models import Estimate, EstimateComment, EstimateState
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
 from doorstep.jobs.models import Job, JobStatus
+from doorstep.tenancy.time import company_today
 
 from ..factories import (
     SYSTEM,
@@ -103,7 +104,7 @@ def test_accepting_twice_says_so_and_changes_nothing(me):
 
 
 def test_an_expired_estimate_cannot_be_accepted(me, mailbox):
-    today = timezone.localdate()
+    today = company_today(me["company"])  # between UTC midnight and New York's, UTC is a day ahead
     estimate = sent_estimate(
         me["customer"], issue_date=today - timedelta(days=40), expiry_date=today - timedelta(days=1)
     )
@@ -196,7 +197,7 @@ def test_admin_action_converts_accepted_and_explains_the_rest(me):
         actor=SYSTEM,
     )
     pending = sent_estimate(me["customer"])
-    request = RequestFactory().post("/office/billing/estimate/")
+    request = RequestFactory().post("/office/admin/billing/estimate/")
     request.user = staff_user(me["company"])
     request.session = {}  # type: ignore[attr-defined]
     request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
