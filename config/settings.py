@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "doorstep.support",
     "doorstep.helpdesk",
     "doorstep.backoffice",
+    "doorstep.office",
     "doorstep.demo",
     "doorstep.benchmarks",
 ]
@@ -207,7 +208,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-LOGIN_URL = "/office/login/"
+LOGIN_URL = "/office/sign-in/"
 SESSION_COOKIE_NAME = "doorstep_staff"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
