@@ -281,7 +281,8 @@ DKIM_DOMAIN = os.environ.get("DKIM_DOMAIN", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Doorstep <no-reply@doorstep.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend, DKIM-signing when DKIM_PRIVATE_KEY_PATH is set.
+    EMAIL_BACKEND = "doorstep.notifications.dkim_backend.EmailBackend"
 else:
     # Development: print to the console and keep a readable copy under var/mail/.
     EMAIL_BACKEND = "doorstep.notifications.dev_mail.ConsoleAndFolderBackend"

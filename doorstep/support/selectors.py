@@ -258,3 +258,44 @@ def held_mail(*, company: Company, ticket: Ticket) -> list[HeldMail]:
     return list(
         HeldMail.objects.for_company(company).filter(ticket=ticket, state=HeldMailState.HELD)
     )
+
+
+def ticket_staff(*, company: Company) -> list[Any]:
+    """Staff who may be assigned this company's tickets (those who may message customers)."""
+    from django.contrib.auth import get_user_model
+
+    from doorstep.tenancy.roles import ROLE_ACTIONS, StaffAction
+
+    roles = [
+        role for role, actions in ROLE_ACTIONS.items() if StaffAction.MESSAGE_CUSTOMERS in actions
+    ]
+    return list(
+        get_user_model()
+        .objects.filter(memberships__company=company, memberships__role__in=roles, is_active=True)
+        .order_by("first_name", "username")
+    )
+
+
+def blocked_senders(*, company: Company) -> QuerySet[Any]:
+    from .models import BlockedSender
+
+    return BlockedSender.objects.for_company(company)
+
+
+def categories(*, company: Company) -> list[Category]:
+    return list(Category.objects.for_company(company))
+
+
+def staff_articles(*, company: Company) -> QuerySet[Article]:
+    return (
+        Article.objects.for_company(company)
+        .select_related("category")
+        .annotate(
+            yes=Count("votes", filter=Q(votes__helpful=True)),
+            no=Count("votes", filter=Q(votes__helpful=False)),
+        )
+    )
+
+
+def staff_article(*, company: Company, article_id: int) -> Article | None:
+    return Article.objects.for_company(company).filter(pk=article_id).first()
