@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+PAGE_BACKGROUND = "#f4f5f7"  # portal.css --bg
+
 
 def _luminance(hex_colour: str) -> float:
     r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
@@ -36,7 +38,8 @@ def accent_css(accent: str | None) -> str:
     on = "#ffffff" if _contrast(accent, "#ffffff") >= _contrast(accent, ink_dark) else ink_dark
     ink = accent
     for _ in range(20):
-        if _contrast(ink, "#ffffff") >= 4.5:
+        # Readable on white (cards) and on the page's grey (--bg: links outside cards).
+        if min(_contrast(ink, "#ffffff"), _contrast(ink, PAGE_BACKGROUND)) >= 4.5:
             break
         ink = _darker(ink, 0.85)
     return f"--accent:{accent};--on-accent:{on};--accent-ink:{ink};"
