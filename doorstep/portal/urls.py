@@ -13,6 +13,7 @@ from . import (
     conversations,
     documents,
     estimates,
+    help_requests,
     home,
     invoices,
     jobs,
@@ -101,6 +102,18 @@ messaging_urls = [
     ),
 ]
 
+# "Get help": the customer's help requests (support tickets); the help site shows them too.
+support_urls = [
+    path("help/", help_requests.help_list, name="list"),
+    path("help/new", help_requests.help_new, name="new"),
+    path("help/<int:ticket_id>", help_requests.help_detail, name="detail"),
+    path(
+        "help/<int:ticket_id>/photos/<int:attachment_id>",
+        help_requests.help_photo,
+        name="photo",
+    ),
+]
+
 notifications_urls = [
     path("notifications/", notification_settings.preferences_page, name="preferences"),
     path("unsubscribe/<str:token>", unsubscribe.unsubscribe, name="unsubscribe"),
@@ -113,4 +126,5 @@ urlpatterns = [
     path("", include((servicerequests_urls, "servicerequests"))),
     path("", include((messaging_urls, "messaging"))),
     path("", include((notifications_urls, "notifications"))),
+    path("", include((support_urls, "support"))),
 ]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from doorstep.core.links import help_url
 from doorstep.notifications.send_time import derived_token, new_nonce
 from doorstep.notifications.services import NotificationSkipped
 
@@ -56,8 +57,7 @@ def access_fields() -> dict[str, str]:
 
 
 def help_base(company: Company) -> str:
-    base = settings.HELP_BASE_URL or settings.BASE_URL
-    return f"{base}/h/{company.slug}/"
+    return help_url(company)
 
 
 def ticket_link(ticket: Ticket, company: Company) -> str:
