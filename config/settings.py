@@ -268,10 +268,21 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Replies by email to help tickets (docs/help-site.md): each company's reply address is
+# help-<slug>@HELP_REPLY_DOMAIN; a ticket's emails carry help-<slug>+<token>@HELP_REPLY_DOMAIN.
+HELP_REPLY_DOMAIN = os.environ.get("HELP_REPLY_DOMAIN", "reply.localhost")
+HELP_INBOUND_HOST = os.environ.get("HELP_INBOUND_HOST", "127.0.0.1")
+HELP_INBOUND_PORT = env_int("HELP_INBOUND_PORT", 2525)
+HELP_INBOUND_MAX_BYTES = env_int("HELP_INBOUND_MAX_BYTES", 25 * 1024 * 1024)
+# DKIM: outgoing mail is signed when a private key is configured (docs/help-site.md).
+DKIM_PRIVATE_KEY_PATH = os.environ.get("DKIM_PRIVATE_KEY_PATH", "")
+DKIM_SELECTOR = os.environ.get("DKIM_SELECTOR", "doorstep")
+DKIM_DOMAIN = os.environ.get("DKIM_DOMAIN", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Doorstep <no-reply@doorstep.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend, DKIM-signing when DKIM_PRIVATE_KEY_PATH is set.
+    EMAIL_BACKEND = "doorstep.notifications.dkim_backend.EmailBackend"
 else:
     # Development: print to the console and keep a readable copy under var/mail/.
     EMAIL_BACKEND = "doorstep.notifications.dev_mail.ConsoleAndFolderBackend"

@@ -25,6 +25,13 @@ def portal_url(company: HasSlug, path: str = "") -> str:
     return f"{settings.BASE_URL}/p/{company.slug}/{path.lstrip('/')}"
 
 
+def help_url(company: HasSlug, path: str = "") -> str:
+    """The company's help site page at `path`: on HELP_BASE_URL when the help site has its own
+    host, else under BASE_URL (docs/help-site.md)."""
+    base = settings.HELP_BASE_URL or settings.BASE_URL
+    return f"{base}/h/{company.slug}/{path.lstrip('/')}"
+
+
 def job_url(company: HasSlug, job_id: int) -> str:
     """The portal page of a job, for an email or a text."""
     return portal_url(company, f"jobs/{job_id}/")
@@ -49,9 +56,19 @@ def office_url(path: str = "") -> str:
     return f"{settings.BASE_URL}/office/{path.lstrip('/')}"
 
 
+# "<app_label>.<model_name>" -> the URL name of its page in the office (taking its pk).
+OFFICE_PAGES: dict[str, str] = {
+    "support.ticket": "office:help:detail",
+}
+
+
 def office_change_url(record: models.Model) -> str:
-    """The back-office page of one record (its admin change page), for an email."""
+    """The office page of one record, for an email: the office's own page where one exists
+    (OFFICE_PAGES), else its admin change page."""
     meta = record._meta
+    office_page = OFFICE_PAGES.get(f"{meta.app_label}.{meta.model_name}")
+    if office_page is not None:
+        return settings.BASE_URL + reverse(office_page, args=[record.pk])
     return settings.BASE_URL + reverse(
         f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]
     )

@@ -16,11 +16,6 @@ from .identity import HelpSite, help_page, help_session_end
 
 
 @help_page
-def home(request: HttpRequest, site: HelpSite) -> HttpResponse:
-    return render(request, "helpdesk/home.html", {"company": site.company, "help": site})
-
-
-@help_page
 def sign_in(request: HttpRequest, site: HelpSite) -> HttpResponse:
     if site.identity is not None:
         return redirect("helpdesk:home", site.company.slug)

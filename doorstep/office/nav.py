@@ -26,6 +26,7 @@ class NavItem:
 
 SECTIONS: list[NavItem] = [
     NavItem("Home", "office:home", StaffAction.VIEW_OFFICE, "office"),
+    NavItem("Help desk", "office:help:list", StaffAction.MESSAGE_CUSTOMERS, "office:help"),
 ]
 
 

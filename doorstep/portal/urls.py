@@ -14,6 +14,7 @@ from . import (
     documents,
     estimates,
     help_handoff,
+    help_requests,
     home,
     invoices,
     jobs,
@@ -47,8 +48,8 @@ access_urls = [
     path("register", registration.register, name="register"),
     path("register/verify/<str:token>", registration.register_verify, name="register_verify"),
     # Single sign-on with the help site (help_handoff.py, docs/help-site.md).
-    path("help/", help_handoff.get_help, name="get_help"),
-    path("help/approve", help_handoff.help_approve, name="help_approve"),
+    path("help-site/", help_handoff.get_help, name="get_help"),
+    path("help-site/approve", help_handoff.help_approve, name="help_approve"),
     path("from-help", help_handoff.from_help, name="from_help"),
 ]
 
@@ -109,6 +110,18 @@ messaging_urls = [
     ),
 ]
 
+# "Get help": the customer's help requests (support tickets); the help site shows them too.
+support_urls = [
+    path("help/", help_requests.help_list, name="list"),
+    path("help/new", help_requests.help_new, name="new"),
+    path("help/<int:ticket_id>", help_requests.help_detail, name="detail"),
+    path(
+        "help/<int:ticket_id>/photos/<int:attachment_id>",
+        help_requests.help_photo,
+        name="photo",
+    ),
+]
+
 notifications_urls = [
     path("notifications/", notification_settings.preferences_page, name="preferences"),
     path("unsubscribe/<str:token>", unsubscribe.unsubscribe, name="unsubscribe"),
@@ -121,4 +134,5 @@ urlpatterns = [
     path("", include((servicerequests_urls, "servicerequests"))),
     path("", include((messaging_urls, "messaging"))),
     path("", include((notifications_urls, "notifications"))),
+    path("", include((support_urls, "support"))),
 ]

@@ -46,7 +46,7 @@ def portal_token(company: Any, account: Any, *, return_to: str = "") -> str:
     portal = Client()
     sign_in(portal, account)
     query = {"return_to": return_to} if return_to else {}
-    page = portal.get(f"/p/{company.slug}/help/", query)
+    page = portal.get(f"/p/{company.slug}/help-site/", query)
     assert page.status_code == 200
     assert page["Cache-Control"] == "no-store"
     match = TOKEN_RE.search(page.content.decode())
@@ -150,7 +150,7 @@ def test_the_token_holds_the_claims_and_lives_two_minutes(company: Any, account:
 
 
 def test_get_help_needs_a_signed_in_customer(company: Any) -> None:
-    response = Client().get(f"/p/{company.slug}/help/")
+    response = Client().get(f"/p/{company.slug}/help-site/")
     assert response.status_code == 302
     assert response["Location"].startswith(f"/p/{company.slug}/sign-in")
 
@@ -414,7 +414,7 @@ def test_sign_in_again_after_a_clock_refusal_needs_no_clock_and_a_confirmation(
         )
     assert again.status_code == 302
     approve = again["Location"].removeprefix("https://portal.example.test")
-    assert approve.startswith(f"/p/{company.slug}/help/approve?n=")
+    assert approve.startswith(f"/p/{company.slug}/help-site/approve?n=")
     # ...and the clock-free trip works whatever the clocks say: one server compares its own rows.
     with time_machine.travel(T0 - timedelta(minutes=5, seconds=-30), tick=False):
         portal = Client(enforce_csrf_checks=True)
@@ -464,7 +464,7 @@ def test_single_sign_on_pages_query_counts(
     sign_in(portal, account)
     # gate (session + company) + old jti pruned + jti stored + audit row + the company's key
     with django_assert_num_queries(5):
-        page = portal.get(f"/p/{company.slug}/help/")
+        page = portal.get(f"/p/{company.slug}/help-site/")
     token = TOKEN_RE.search(page.content.decode()).group(1)
     help_browser = Client()
     # company + key + jti row (with account, contact, customer) + single-use UPDATE + audit
