@@ -15,7 +15,7 @@ from doorstep.core.errors import DomainError
 from doorstep.core.verbs import Verb
 from doorstep.tenancy.models import Company
 
-from .models import CustomerSsoRequirement, PortalAccount
+from .models import CustomerSsoRequirement, IdentityProvider, PortalAccount
 
 SSO_ONLY_WORDS = (
     "Your account signs in with your organisation's sign-in (single sign-on) only. Use the "
@@ -48,6 +48,9 @@ def sso_requirement_set(*, company: Company, customer: Any, required: bool, acto
     if customer.company_id != company.pk:
         raise DomainError("Choose one of your own customers.")
     if required:
+        if not IdentityProvider.objects.for_company(company).filter(enabled=True).exists():
+            # Otherwise the customer could not sign in at all.
+            raise DomainError("Add an identity provider first: without one they could not sign in.")
         _, created = CustomerSsoRequirement.objects.get_or_create(
             company=company, customer=customer
         )

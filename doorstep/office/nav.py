@@ -27,6 +27,7 @@ class NavItem:
 SECTIONS: list[NavItem] = [
     NavItem("Home", "office:home", StaffAction.VIEW_OFFICE, "office"),
     NavItem("Help desk", "office:help:list", StaffAction.MESSAGE_CUSTOMERS, "office:help"),
+    NavItem("Single sign-on", "office:sso:list", StaffAction.MANAGE_PORTAL_ACCESS, "office:sso"),
 ]
 
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("company/", sign_in.switch_company, name="switch_company"),
     # Areas: path("<area>/", include("doorstep.office.<area>.urls")),
     path("help/", include("doorstep.office.help.urls")),
+    path("sso/", include("doorstep.office.sso.urls")),
 ]
