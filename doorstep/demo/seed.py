@@ -107,6 +107,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         types = activity.service_types_create(company, spec)
         activity.service_requests_create(company, spec, customers, types)
         activity.conversations_create(company, customers)
+        activity.single_sign_on_example(company)
         notification_enqueue(
             company=company,
             recipient=spec.owner_email,

@@ -81,6 +81,11 @@ def _assert_activity(company: Company) -> None:
     assert requests.get(status="approved").job is not None
     conversations = Conversation.objects.for_company(company)
     assert conversations.count() == 2 and conversations.filter(staff_unread__gt=0).exists()
+    # Single sign-on: an example identity provider to look at, switched off (no button).
+    from doorstep.access.models import IdentityProvider
+
+    provider = IdentityProvider.objects.for_company(company).get()
+    assert provider.issuer == "https://accounts.google.com" and not provider.enabled
 
 
 def test_the_printed_login_opens_the_back_office_with_only_that_company(capsys):
