@@ -25,11 +25,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from doorstep.core.errors import DomainError
+from doorstep.core.links import help_url, portal_url
 from doorstep.core.sealed import SealBroken, seal, unseal
 from doorstep.core.verbs import Verb
 from doorstep.tenancy.models import Company
@@ -65,21 +65,17 @@ class HandoffClaims:
 
 
 def portal_issuer(company: Company) -> str:
-    return f"{settings.BASE_URL}/p/{company.slug}/"
-
-
-def help_base_url() -> str:
-    """HELP_BASE_URL (the help site's own host), or BASE_URL when it has none."""
-    return settings.HELP_BASE_URL or settings.BASE_URL
+    return portal_url(company)
 
 
 def help_site_audience(company: Company) -> str:
-    return f"{help_base_url()}/h/{company.slug}/"
+    """The `aud` of a company's tokens: its help site's address (core.links.help_url)."""
+    return help_url(company)
 
 
 def help_site_url(company: Company, path: str = "") -> str:
     """An absolute URL on the company's help site (which may be on another host)."""
-    return f"{help_base_url()}/h/{company.slug}/{path.lstrip('/')}"
+    return help_url(company, path)
 
 
 def help_site_secret(company: Company) -> str:
