@@ -41,6 +41,7 @@ from .catalogue import (
     TECHNICIANS,
     CompanySpec,
 )
+from .help_site import help_site_create
 
 ACTOR = Actor.system("Demo data")
 CUSTOMERS_PER_COMPANY = 20
@@ -107,6 +108,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         types = activity.service_types_create(company, spec)
         activity.service_requests_create(company, spec, customers, types)
         activity.conversations_create(company, customers)
+        help_site_create(company, activity._staff_actor(company))
         notification_enqueue(
             company=company,
             recipient=spec.owner_email,
