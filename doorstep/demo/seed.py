@@ -41,6 +41,7 @@ from .catalogue import (
     TECHNICIANS,
     CompanySpec,
 )
+from .help_site import help_site_create
 
 ACTOR = Actor.system("Demo data")
 CUSTOMERS_PER_COMPANY = 20
@@ -108,6 +109,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         activity.service_requests_create(company, spec, customers, types)
         activity.conversations_create(company, customers)
         activity.single_sign_on_example(company)
+        help_site_create(company, activity._staff_actor(company))
         notification_enqueue(
             company=company,
             recipient=spec.owner_email,

@@ -76,12 +76,12 @@ class ArticleVote(TenantModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "customer"],
+                fields=["company", "article", "customer"],
                 condition=Q(customer__isnull=False),
                 name="support_vote_one_per_customer",
             ),
             models.UniqueConstraint(
-                fields=["article", "browser_hash"],
+                fields=["company", "article", "browser_hash"],
                 condition=Q(customer__isnull=True),
                 name="support_vote_one_per_browser",
             ),
@@ -145,8 +145,8 @@ class Ticket(TenantModel):
     # The access link and reply address are derived from this nonce (support.access_keys);
     # only their hashes are looked up. A new nonce revokes both.
     access_nonce = models.CharField(max_length=64)
-    access_hash = models.CharField(max_length=64, unique=True)
-    reply_hash = models.CharField(max_length=64, unique=True)
+    access_hash = models.CharField(max_length=64)
+    reply_hash = models.CharField(max_length=64)
     # Public tickets: the verification link's hash and its expiry.
     verify_hash = models.CharField(max_length=64, blank=True, db_index=True)
     verify_expires_at = models.DateTimeField(null=True, blank=True)
@@ -159,6 +159,12 @@ class Ticket(TenantModel):
     class Meta:
         ordering = ["-updated_at", "-id"]
         indexes = [models.Index(fields=["company", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "access_hash"], name="support_ticket_access"
+            ),
+            models.UniqueConstraint(fields=["company", "reply_hash"], name="support_ticket_reply"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"

@@ -87,9 +87,13 @@ def article_search(
         search = SearchQuery(" ".join(words), search_type="websearch", config="english")
         # Any word (OR), ranked: a subject typed as a sentence still finds the article.
         any_word = SearchQuery(" or ".join(words), search_type="websearch", config="english")
+        # Match with @@ (ts_rank gives non-matching rows a tiny non-zero rank), then rank:
+        # all words first.
         return list(
-            base.annotate(rank=SearchRank(vector, search) + SearchRank(vector, any_word))
-            .filter(Q(rank__gt=0))
+            base.annotate(
+                document=vector, rank=SearchRank(vector, search) + SearchRank(vector, any_word)
+            )
+            .filter(document=any_word)
             .order_by("-rank", "title")[:limit]
         )
     condition = Q()

@@ -107,6 +107,7 @@ def test_stranger_to_answer_by_email(page, live_server, settings, company, artic
     check_widths(page)
     page.locator("table").get_by_role("link", name="water heater", exact=True).click()
     assert_no_serious_axe(page)
+    check_widths(page)
     page.get_by_label("Message").fill("We can come on Tuesday at 9. Is the valve closed?")
     page.get_by_role("button", name="Send").click()
     page.get_by_text("Reply sent to the customer.").wait_for()

@@ -270,3 +270,12 @@ def test_every_event_is_audited(company, mailbox):
         MessageKind.REPLY,
         MessageKind.CUSTOMER,
     ]
+
+
+def test_the_database_refuses_a_ticket_of_another_companys_customer(company, other_company):
+    from django.db import IntegrityError, transaction
+
+    contact = ContactFactory(customer__company=other_company)
+    ticket = signed_in_ticket(company)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ticket.objects.filter(pk=ticket.pk).update(customer=contact.customer)
