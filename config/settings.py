@@ -81,7 +81,18 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 # Every link in an email or SMS is built from BASE_URL, never from the request's Host header.
 BASE_URL = os.environ.get("BASE_URL", "http://localhost:8000").rstrip("/")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [BASE_URL])
+# The help site may have its own host (docs/help-site.md): e.g. https://help.example.com. Empty:
+# the help site is served at BASE_URL/h/<company-slug>/ only.
+HELP_BASE_URL = os.environ.get("HELP_BASE_URL", "").rstrip("/")
+# The help site's own session cookie (doorstep/helpdesk/identity.py): never the staff one.
+HELP_SESSION_COOKIE_NAME = "doorstep_help_session"
+if HELP_BASE_URL:
+    _help_host = HELP_BASE_URL.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    if ALLOWED_HOSTS != ["*"] and _help_host not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS = [*ALLOWED_HOSTS, _help_host]
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", [BASE_URL, *([HELP_BASE_URL] if HELP_BASE_URL else [])]
+)
 
 INSTALLED_APPS = [
     "doorstep.backoffice.apps.DoorstepAdminConfig",
@@ -109,6 +120,8 @@ INSTALLED_APPS = [
     "doorstep.notifications",
     "doorstep.servicerequests",
     "doorstep.messaging",
+    "doorstep.support",
+    "doorstep.helpdesk",
     "doorstep.backoffice",
     "doorstep.office",
     "doorstep.api",
@@ -119,6 +132,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gives the help site its own session cookie (doorstep/helpdesk/identity.py); must come
+    # right before SessionMiddleware.
+    "doorstep.helpdesk.identity.HelpSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "doorstep.core.middleware.RefuseUnstorableInputMiddleware",
@@ -266,10 +282,21 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Replies by email to help tickets (docs/help-site.md): each company's reply address is
+# help-<slug>@HELP_REPLY_DOMAIN; a ticket's emails carry help-<slug>+<token>@HELP_REPLY_DOMAIN.
+HELP_REPLY_DOMAIN = os.environ.get("HELP_REPLY_DOMAIN", "reply.localhost")
+HELP_INBOUND_HOST = os.environ.get("HELP_INBOUND_HOST", "127.0.0.1")
+HELP_INBOUND_PORT = env_int("HELP_INBOUND_PORT", 2525)
+HELP_INBOUND_MAX_BYTES = env_int("HELP_INBOUND_MAX_BYTES", 25 * 1024 * 1024)
+# DKIM: outgoing mail is signed when a private key is configured (docs/help-site.md).
+DKIM_PRIVATE_KEY_PATH = os.environ.get("DKIM_PRIVATE_KEY_PATH", "")
+DKIM_SELECTOR = os.environ.get("DKIM_SELECTOR", "doorstep")
+DKIM_DOMAIN = os.environ.get("DKIM_DOMAIN", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Doorstep <no-reply@doorstep.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend, DKIM-signing when DKIM_PRIVATE_KEY_PATH is set.
+    EMAIL_BACKEND = "doorstep.notifications.dkim_backend.EmailBackend"
 else:
     # Development: print to the console and keep a readable copy under var/mail/.
     EMAIL_BACKEND = "doorstep.notifications.dev_mail.ConsoleAndFolderBackend"

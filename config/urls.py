@@ -18,6 +18,8 @@ urlpatterns = [
     path("office/", include("doorstep.backoffice.urls")),
     # Every customer page: doorstep/portal/urls.py.
     path("p/<slug:company_slug>/", include("doorstep.portal.urls")),
+    # The help site (also on HELP_BASE_URL): doorstep/helpdesk/urls.py.
+    path("h/<slug:company_slug>/", include("doorstep.helpdesk.urls")),
     path("", include("doorstep.notifications.webhook_urls")),
     path("webhooks/", include("doorstep.payments.webhook_urls")),
     path("api/v1/", include("doorstep.api.urls")),

@@ -24,6 +24,7 @@ from doorstep.payments.notify import PAY_LINK_KIND, pay_link, payment_recipient
 from .events import access_event
 from .models import InvoiceLink, PortalAccount, PortalAccountState
 from .services import LinkRefused, contact_email
+from .sso_requirement import sso_required
 from .tokens import token_hash, token_looks_valid
 
 if TYPE_CHECKING:
@@ -107,7 +108,9 @@ def invoice_link_find(*, company: Company, raw: str) -> InvoiceLink:
     if not token_looks_valid(raw):
         raise LinkRefused("malformed")
     link = (
-        InvoiceLink.objects.select_related("invoice", "account__contact", "account__customer")
+        InvoiceLink.objects.select_related(
+            "invoice", "account__contact", "account__customer__sso_requirement"
+        )
         .filter(token_hash=token_hash(raw))
         .first()
     )
@@ -125,6 +128,8 @@ def invoice_link_find(*, company: Company, raw: str) -> InvoiceLink:
         reason = "deactivated"
     elif link.email != account.email or account.email != contact_email(account):
         reason = "email_changed"
+    elif sso_required(account):
+        reason = "sso_required"
     if reason:
         raise LinkRefused(reason, account=account, link=link)
     return link

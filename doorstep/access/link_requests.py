@@ -17,7 +17,7 @@ from doorstep.core.verbs import Verb
 from doorstep.customers.models import Contact
 from doorstep.tenancy.models import Company
 
-from .events import access_event
+from .events import access_denied, access_event
 from .models import LinkPurpose, PortalAccount, PortalAccountState
 from .services import (
     account_for_email,
@@ -28,6 +28,7 @@ from .services import (
     portal_account_provision,
     sign_in_link_send,
 )
+from .sso_requirement import sso_required
 from .throttle import throttle_exceeded, throttle_hit
 
 
@@ -99,6 +100,10 @@ def requested_email_deliver(
         from .registrations import registration_request_create
 
         registration_request_create(company=company, email=email, ip=ip, **extra)
+        return
+    if account is not None and sso_required(account) and kind != "registration":
+        # Seed 004: this customer signs in with SSO only; nothing is emailed.
+        access_denied(company=company, reason="sso_required", account=account, ip_address=ip)
         return
     if account is None or account.state == PortalAccountState.DEACTIVATED:
         access_event(

@@ -195,3 +195,139 @@ class ThrottleHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket} @ {self.created_at:%H:%M:%S}"
+
+
+# --- Single sign-on: portal <-> help site, and identity providers (docs/help-site.md) ---------
+
+
+class HelpSiteKey(TenantModel):
+    """The company's secret for signing portal -> help site tokens (HS256).
+
+    Stored sealed (core.sealed: encrypted with a key derived from SECRET_KEY), so a copy of
+    the database alone cannot mint a token. One per company, made on first use."""
+
+    sealed_secret = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company"], name="uniq_help_site_key")]
+
+    def __str__(self) -> str:
+        return f"Help site key of {self.company_id}"
+
+
+class HelpHandoff(TenantModel):
+    """One portal -> help site token, by its `jti`: kept until it expires so it works once."""
+
+    jti = models.CharField(max_length=64, unique=True)
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Help handoff {self.jti[:8]}…"
+
+
+class SsoNoncePurpose(models.TextChoices):
+    TO_PORTAL = "to_portal", "Help site -> portal (View my invoices)"
+    TO_HELP = "to_help", "Portal -> help site without a clock (sign in again)"
+
+
+class SsoNonce(TenantModel):
+    """A server-stored, single-use, 10-minute nonce tied to one browser session.
+
+    Needs no clock agreement between servers: it is created and checked against the same
+    database row, never carried as a timestamp. Only a SHA-256 of the nonce is stored;
+    `browser_hash` is the SHA-256 of the session cookie (help session or help-site browser
+    cookie) that asked for it, and must come back with it."""
+
+    purpose = models.CharField(max_length=10, choices=SsoNoncePurpose.choices)
+    nonce_hash = models.CharField(max_length=64, unique=True)
+    browser_hash = models.CharField(max_length=64)
+    account = models.ForeignKey(
+        PortalAccount, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"SSO nonce ({self.purpose})"
+
+
+class IdentityProvider(TenantModel):
+    """An OpenID Connect provider a company offers as a portal sign-in method."""
+
+    name = models.CharField(max_length=80, help_text='Shown on the button: "Sign in with …".')
+    issuer = models.URLField(
+        help_text="The provider's issuer URL, e.g. https://accounts.google.com (its "
+        "/.well-known/openid-configuration is read from there)."
+    )
+    client_id = models.CharField(max_length=200)
+    sealed_client_secret = models.TextField(blank=True)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "issuer"], name="uniq_provider_issuer"),
+        ]
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdentityLink(TenantModel):
+    """A provider's account (issuer + subject) linked to a portal account, once its verified
+    email matched a contact on file."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="links")
+    subject = models.CharField(max_length=255)
+    account = models.ForeignKey(
+        PortalAccount, on_delete=models.CASCADE, related_name="identity_links"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "provider", "subject"], name="uniq_identity_subject"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}:{self.subject}"
+
+
+class OidcSignInAttempt(TenantModel):
+    """One trip to the provider: its `state` (hashed), nonce and PKCE verifier, tied to the
+    browser by a cookie whose hash is `browser_hash`. Single use, 10 minutes."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="+")
+    state_hash = models.CharField(max_length=64, unique=True)
+    browser_hash = models.CharField(max_length=64)
+    nonce = models.CharField(max_length=64)
+    code_verifier = models.CharField(max_length=128)
+    next_path = models.CharField(max_length=300, blank=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"OIDC sign-in via {self.provider_id}"
+
+
+class CustomerSsoRequirement(TenantModel):
+    """This customer must sign in with an identity provider: sign-in links, codes and
+    passwords are refused for every contact of the customer (seed 004)."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, related_name="sso_requirement"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"SSO required for customer {self.customer_id}"

@@ -24,6 +24,7 @@ from .events import access_denied, access_event
 from .models import LinkPurpose, LoginLink, PortalAccount, PortalAccountState
 from .portal_sessions import portal_sessions_end_all
 from .services import account_for_email, login_link_consume
+from .sso_requirement import SSO_ONLY_WORDS, sso_required
 from .throttle import throttle_exceeded, throttle_hit
 
 MAX_PASSWORD_LENGTH = 1024  # long passphrases welcome; this only stops absurd payloads
@@ -143,4 +144,8 @@ def password_sign_in_check(
         access_denied(company=company, reason=reason, account=account, ip_address=ip)
         raise wrong
     assert account is not None
+    if sso_required(account):
+        # Only someone who knows the password learns this: the check comes after it.
+        access_denied(company=company, reason="sso_required", account=account, ip_address=ip)
+        raise DomainError(SSO_ONLY_WORDS)
     return account

@@ -31,6 +31,7 @@ from doorstep.tenancy.models import Company, SignInMode
 from .events import access_event
 from .models import LinkPurpose, LoginLink, PortalAccount, PortalAccountState
 from .portal_sessions import portal_sessions_end_all
+from .sso_requirement import sso_required
 from .tokens import code_hash, code_matches, token_hash, token_looks_valid
 
 MAX_CODE_ATTEMPTS = 5
@@ -350,8 +351,13 @@ def link_email(
 def sign_in_link_send(
     *, account: PortalAccount, actor: Actor, ip_address: str | None = None, invitation: bool = False
 ) -> IssuedLink:
-    """Email a sign-in link (with code). Staff invitations and resends supersede every link."""
+    """Email a sign-in link (with code). Staff invitations and resends supersede every link.
+    Never to a customer who must sign in with SSO (the link would be refused anyway)."""
     company = account.company
+    if sso_required(account):
+        raise DomainError(
+            f"{account.email} must sign in with single sign-on: no sign-in link was sent.",
+        )
     with transaction.atomic():
         issued = login_link_issue(
             account=account, purpose=LinkPurpose.SIGN_IN, ip_address=ip_address,
@@ -397,7 +403,9 @@ def login_link_find(*, company: Company, raw: str, purposes: set[LinkPurpose]) -
     if not token_looks_valid(raw):
         raise LinkRefused("malformed")
     link = (
-        LoginLink.objects.select_related("account__contact", "account__customer", "company")
+        LoginLink.objects.select_related(
+            "account__contact", "account__customer__sso_requirement", "company"
+        )
         .filter(token_hash=token_hash(raw))
         .first()
     )
@@ -424,6 +432,8 @@ def link_check(link: LoginLink, *, purposes: set[LinkPurpose]) -> None:
         reason = "deactivated"
     elif link.email != account.email or account.email != contact_email(account):
         reason = "email_changed"
+    elif sso_required(account):
+        reason = "sso_required"
     if reason:
         raise LinkRefused(reason, account=account, link=link)
 

@@ -33,6 +33,11 @@ LIMITS: dict[str, tuple[int, timedelta]] = {
     # for their owners when their address is over it: a 256-bit token is not guessable, so
     # this limit only stops the flood, never a customer (doorstep.portal.link_refusals.refused).
     "bad_link_ip": (30, timedelta(hours=1)),
+    # The help site's public request form (doorstep/helpdesk, SECURITY.md 25): requests from
+    # one IP address and for one email address, and verification emails to one address.
+    "help_ticket_ip": (10, timedelta(hours=1)),
+    "help_ticket_address": (5, timedelta(hours=1)),
+    "help_verify_address": (3, timedelta(days=1)),
 }
 
 

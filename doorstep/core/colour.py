@@ -9,6 +9,7 @@ HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 WHITE = "#ffffff"
 DARK_INK = "#1c2430"  # the portal's body text colour
 AA_NORMAL_TEXT = 4.5
+PAGE_BACKGROUND = "#f4f5f7"  # portal.css --bg: links outside cards sit on it
 
 
 def luminance(hex_colour: str) -> float:
@@ -37,10 +38,11 @@ def darker(hex_colour: str, factor: float) -> str:
 
 
 def readable_ink(accent: str) -> str:
-    """The accent, darkened until it reads as text on white (links)."""
+    """The accent, darkened until it reads as text on white (cards) and on the page's grey
+    (links outside cards)."""
     ink = accent
     for _ in range(20):
-        if contrast_ratio(ink, WHITE) >= AA_NORMAL_TEXT:
+        if min(contrast_ratio(ink, WHITE), contrast_ratio(ink, PAGE_BACKGROUND)) >= AA_NORMAL_TEXT:
             break
         ink = darker(ink, 0.85)
     return ink

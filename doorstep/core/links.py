@@ -25,6 +25,13 @@ def portal_url(company: HasSlug, path: str = "") -> str:
     return f"{settings.BASE_URL}/p/{company.slug}/{path.lstrip('/')}"
 
 
+def help_url(company: HasSlug, path: str = "") -> str:
+    """The company's help site page at `path`: on HELP_BASE_URL when the help site has its own
+    host, else under BASE_URL (docs/help-site.md)."""
+    base = settings.HELP_BASE_URL or settings.BASE_URL
+    return f"{base}/h/{company.slug}/{path.lstrip('/')}"
+
+
 def job_url(company: HasSlug, job_id: int) -> str:
     """The portal page of a job, for an email or a text."""
     return portal_url(company, f"jobs/{job_id}/")
@@ -57,6 +64,7 @@ OFFICE_PAGES = {
     "jobs.job": "office:jobs:detail",
     "servicerequests.servicerequest": "office:requests:detail",
     "messaging.conversation": "office:messages:detail",
+    "support.ticket": "office:help:detail",
 }
 # Record types whose office page is a list (the record is found there, not on its own page).
 OFFICE_LISTS = {

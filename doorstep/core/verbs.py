@@ -13,6 +13,27 @@ from enum import StrEnum
 
 
 class Verb(StrEnum):
+    # help site (support tickets and articles)
+    HELP_ARTICLE_SAVED = "help_article.saved"
+    HELP_ARTICLE_DELETED = "help_article.deleted"
+    HELP_SENDER_BLOCKED = "help_sender.blocked"
+    HELP_SENDER_UNBLOCKED = "help_sender.unblocked"
+    TICKET_ACCESS_REVOKED = "ticket.access_revoked"
+    TICKET_ASSIGNED = "ticket.assigned"
+    TICKET_CUSTOMER_REPLIED = "ticket.customer_replied"
+    TICKET_EXPIRED = "ticket.expired"
+    TICKET_FILED = "ticket.filed"
+    TICKET_MAIL_HELD = "ticket.mail_held"
+    TICKET_MAIL_ADDED = "ticket.mail_added"
+    TICKET_MAIL_DISCARDED = "ticket.mail_discarded"
+    TICKET_NOTE_ADDED = "ticket.note_added"
+    TICKET_PRIORITY_CHANGED = "ticket.priority_changed"
+    TICKET_PURGED = "ticket.purged"
+    TICKET_RELEASED = "ticket.released"
+    TICKET_REOPENED = "ticket.reopened"
+    TICKET_REPLIED = "ticket.replied"
+    TICKET_STATE_CHANGED = "ticket.state_changed"
+    TICKET_VERIFIED = "ticket.verified"
     # access
     ACCESS_DENIED = "access.denied"
     ACCESS_REGISTRATION_REJECTED = "access.registration_rejected"
@@ -128,6 +149,15 @@ class Verb(StrEnum):
     STAFF_ROLE_CHANGED = "staff.role_changed"
     STAFF_REMOVED = "staff.removed"
     STAFF_PASSWORD_SET = "staff.password_set"
+    # sso (single sign-on: portal <-> help site, identity providers)
+    SSO_HANDOFF_SENT = "sso.handoff_sent"
+    SSO_HELP_SIGNED_IN = "sso.help_signed_in"
+    SSO_RETURNED_TO_PORTAL = "sso.returned_to_portal"
+    SSO_IDENTITY_LINKED = "sso.identity_linked"
+    SSO_REQUIRED = "sso.required"
+    SSO_NOT_REQUIRED = "sso.not_required"
+    IDENTITYPROVIDER_CREATED = "identityprovider.created"
+    IDENTITYPROVIDER_CHANGED = "identityprovider.changed"
     # sms
     SMS_START = "sms.start"
     SMS_STOP = "sms.stop"

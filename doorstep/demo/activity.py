@@ -231,3 +231,19 @@ def completion_photos_add(company: Company, completed: list[Job]) -> None:
             ],
             actor=actor,
         )
+
+
+def single_sign_on_example(company: Company) -> None:
+    """An identity provider to look at in the office (Single sign-on), switched off: a demo
+    machine cannot reach a real provider, and a button that cannot work would mislead. The
+    portal <-> help site sign-on needs no setup: "Get help" in the portal just works."""
+    from doorstep.access.oidc import identity_provider_save
+
+    identity_provider_save(
+        company=company,
+        actor=_staff_actor(company),
+        name="Google Workspace (example)",
+        issuer="https://accounts.google.com",
+        client_id=f"{company.slug}-demo.apps.googleusercontent.com",
+        enabled=False,
+    )

@@ -41,6 +41,7 @@ from .catalogue import (
     TECHNICIANS,
     CompanySpec,
 )
+from .help_site import help_site_create
 from .office_settings import office_settings_create
 
 ACTOR = Actor.system("Demo data")
@@ -110,6 +111,8 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         activity.conversations_create(company, customers)
         activity.completion_photos_add(company, list(completed.values()))
         office_settings_create(company)
+        activity.single_sign_on_example(company)
+        help_site_create(company, activity._staff_actor(company))
         notification_enqueue(
             company=company,
             recipient=spec.owner_email,

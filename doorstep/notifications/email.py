@@ -72,7 +72,10 @@ def send_email(notification: Notification) -> None:
         body=text,
         from_email=from_address(company),
         to=[notification.recipient],
-        reply_to=[company.support_email] if company.support_email else None,
+        # A message may name its own Reply-To (a help ticket's reply address); else the office.
+        reply_to=[context["reply_to"]]
+        if context.get("reply_to")
+        else ([company.support_email] if company.support_email else None),
         headers=headers,
     )
     message.attach_alternative(html, "text/html")

@@ -44,6 +44,8 @@ SECTIONS: list[NavItem] = [
         StaffAction.MANAGE_API_KEYS,
         "office:integrations",
     ),
+    NavItem("Help desk", "office:help:list", StaffAction.MESSAGE_CUSTOMERS, "office:help"),
+    NavItem("Single sign-on", "office:sso:list", StaffAction.MANAGE_PORTAL_ACCESS, "office:sso"),
 ]
 
 

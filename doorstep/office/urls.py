@@ -22,4 +22,6 @@ urlpatterns = [
     path("settings/", include("doorstep.office.settings.urls")),
     path("staff/", include("doorstep.office.staff.urls")),
     path("integrations/", include("doorstep.office.integrations.urls")),
+    path("help/", include("doorstep.office.help.urls")),
+    path("sso/", include("doorstep.office.sso.urls")),
 ]

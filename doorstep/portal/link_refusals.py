@@ -14,6 +14,7 @@ from doorstep.access.link_requests import TooManyRequests
 from doorstep.access.models import PortalAccountState
 from doorstep.access.portal_sessions import client_ip
 from doorstep.access.services import LinkRefused, links_offered
+from doorstep.access.sso_requirement import SSO_ONLY_WORDS
 from doorstep.access.throttle import throttle_exceeded, throttle_hit
 from doorstep.tenancy.models import Company
 
@@ -27,6 +28,7 @@ REFUSAL_WORDS = {
     "deactivated": "Online access to your account is paused. Please contact us.",
     "revoked": "This invoice link was withdrawn. Sign in to see your invoices.",
     "invoice_closed": "This invoice link has closed. Sign in to see your invoices.",
+    "sso_required": SSO_ONLY_WORDS,
 }
 UNKNOWN_WORDS = "We don't recognise this link. It may be incomplete: copy the whole link again."
 GUESS_REASONS = {"unknown", "malformed", "wrong_company"}
@@ -63,7 +65,7 @@ def refused(
         bool(fresh_token)
         and account is not None
         and account.state != PortalAccountState.DEACTIVATED
-        and exc.reason != "email_changed"
+        and exc.reason not in {"email_changed", "sso_required"}
     )
     return render(
         request,

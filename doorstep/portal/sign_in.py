@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doorstep.access.events import access_denied
 from doorstep.access.link_requests import TooManyRequests, email_request_accept
+from doorstep.access.oidc import providers_for_sign_in
 from doorstep.access.passwords import password_sign_in_check
 from doorstep.access.portal_sessions import client_ip, portal_session_start
 from doorstep.access.services import (
@@ -46,6 +47,7 @@ def sign_in_page(request: HttpRequest, company: Company, status: int = 200, **ex
         "passwords_offered": passwords_offered(company),
         "form": EmailForm(),
         "password_form": PasswordSignInForm(),
+        "providers": providers_for_sign_in(company=company),
         **extra,
     }
     return render(request, "access/sign_in.html", context, status=status)

@@ -14,12 +14,15 @@ from . import (
     documents,
     error_pages,
     estimates,
+    help_handoff,
+    help_requests,
     home,
     invoices,
     jobs,
     locations,
     logo,
     notification_settings,
+    oidc_sign_in,
     passwords,
     payment_methods,
     registration,
@@ -34,6 +37,8 @@ access_urls = [
     path("sign-in", sign_in.sign_in, name="sign_in"),
     path("sign-in/link", sign_in.link_request, name="link_request"),
     path("sign-in/code", sign_in.code_entry, name="code"),
+    path("sign-in/sso/<int:provider_id>", oidc_sign_in.oidc_start, name="oidc_start"),
+    path("sign-in/sso/callback", oidc_sign_in.callback, name="oidc_callback"),
     path("l/<str:token>", sign_in_links.link_landing, name="link"),
     path("l/<str:token>/fresh", sign_in_links.fresh_link, name="fresh_link"),
     path("i/<str:token>", sign_in_links.invoice_landing, name="invoice_link"),
@@ -43,6 +48,10 @@ access_urls = [
     path("password/set/<str:token>", passwords.password_set, name="password_set"),
     path("register", registration.register, name="register"),
     path("register/verify/<str:token>", registration.register_verify, name="register_verify"),
+    # Single sign-on with the help site (help_handoff.py, docs/help-site.md).
+    path("help-site/", help_handoff.get_help, name="get_help"),
+    path("help-site/approve", help_handoff.help_approve, name="help_approve"),
+    path("from-help", help_handoff.from_help, name="from_help"),
 ]
 
 portal_urls = [
@@ -104,6 +113,18 @@ messaging_urls = [
     ),
 ]
 
+# "Get help": the customer's help requests (support tickets); the help site shows them too.
+support_urls = [
+    path("help/", help_requests.help_list, name="list"),
+    path("help/new", help_requests.help_new, name="new"),
+    path("help/<int:ticket_id>", help_requests.help_detail, name="detail"),
+    path(
+        "help/<int:ticket_id>/photos/<int:attachment_id>",
+        help_requests.help_photo,
+        name="photo",
+    ),
+]
+
 notifications_urls = [
     path("notifications/", notification_settings.preferences_page, name="preferences"),
     path("unsubscribe/<str:token>", unsubscribe.unsubscribe, name="unsubscribe"),
@@ -116,6 +137,7 @@ urlpatterns = [
     path("", include((servicerequests_urls, "servicerequests"))),
     path("", include((messaging_urls, "messaging"))),
     path("", include((notifications_urls, "notifications"))),
+    path("", include((support_urls, "support"))),
     # Last: any other address under the portal gets the company's own "not found" page
     # (also with DEBUG on, where Django would list every URL pattern).
     re_path(r"^(?P<rest>.*)$", error_pages.not_found, name="not_found"),

@@ -27,7 +27,8 @@ def test_link_pages_query_counts(company, account, django_assert_num_queries, in
     # What the invoice email holds: the link is built at send time from this reference.
     invoice_link = resolve(invoice_link_create(invoice=invoice, account=account), company=company)
     client = Client()
-    with django_assert_num_queries(1):  # the company with its settings
+    # The company with its settings, and its identity providers ("Sign in with …" buttons).
+    with django_assert_num_queries(2):
         assert client.get(f"/p/{company.slug}/sign-in").status_code == 200
     # + the guessing limit for this IP + the link with its account and contact
     with django_assert_num_queries(3):

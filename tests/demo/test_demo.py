@@ -55,8 +55,10 @@ def test_demo_has_every_status_and_running_twice_changes_nothing(
         _assert_activity(company)
     subjects = [m["Subject"] for m in mailbox.messages]
     assert "Your Bluewater Plumbing demo is ready" in subjects
-    # Quiet: one invoice email per company and the office's notices, no job-status emails.
-    assert len(subjects) <= 32
+    # Quiet: one invoice email per company and the office's notices, no job-status emails;
+    # the help site's four per company (two "received", one reply, one confirmation request).
+    assert len(subjects) <= 40
+    assert sum(s == "Please confirm your email address" for s in subjects) == 2
     assert sum("Invoice" in s for s in subjects) == 2
     assert not any("on the way" in s.lower() or "completed" in s.lower() for s in subjects)
 
@@ -86,6 +88,19 @@ def _assert_activity(company: Company) -> None:
     # Completion photos on finished jobs (the portal's job page shows them).
     photographed = JobPhoto.objects.for_company(company).values_list("job__status", flat=True)
     assert photographed and set(photographed) == {JobStatus.COMPLETED}
+    # Single sign-on: an example identity provider to look at, switched off (no button).
+    from doorstep.access.models import IdentityProvider
+
+    provider = IdentityProvider.objects.for_company(company).get()
+    assert provider.issuer == "https://accounts.google.com" and not provider.enabled
+    from doorstep.support.models import Article, Ticket
+
+    articles = Article.objects.for_company(company)
+    assert set(articles.values_list("visibility", flat=True)) == {"public", "customers", "staff"}
+    assert all("<" in a.body_html for a in articles)
+    tickets = Ticket.objects.for_company(company)
+    assert sorted(tickets.values_list("state", flat=True)) == ["new", "unverified", "waiting"]
+    assert tickets.filter(article__isnull=False, customer__isnull=False).exists()
 
 
 def test_the_printed_login_opens_the_back_office_with_only_that_company(capsys):

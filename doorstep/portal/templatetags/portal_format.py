@@ -17,6 +17,7 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from doorstep.core import branding
 from doorstep.core.links import job_path
 from doorstep.core.money import format_money
 from doorstep.tenancy.time import company_zone
@@ -185,17 +186,8 @@ def job_words_for(status: str) -> str:
 
 @register.simple_tag
 def accent_css(accent: str | None) -> str:
-    """CSS variables that keep any brand colour readable (WCAG AA, 4.5:1).
-
-    --on-accent: white or near-black text on the accent (header, buttons);
-    --accent-ink: the accent, darkened if needed, for links and text on white.
-    """
-    from doorstep.core.colour import HEX_COLOUR, readable_ink, text_on
-
-    accent = accent if accent and HEX_COLOUR.fullmatch(accent) else "#1f6feb"
-    on = text_on(accent)
-    ink = readable_ink(accent)
-    return f"--accent:{accent};--on-accent:{on};--accent-ink:{ink};"
+    """CSS variables that keep any brand colour readable (core.branding.accent_css)."""
+    return branding.accent_css(accent)
 
 
 @register.simple_tag

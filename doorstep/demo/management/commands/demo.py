@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from doorstep.core.audit import Actor
-from doorstep.core.links import office_url, portal_url
+from doorstep.core.links import help_url, office_url, portal_url
 from doorstep.demo.bulk import HEAVY_EMAIL, bulk_grow
 from doorstep.demo.catalogue import DEMO_PASSWORD
 from doorstep.demo.seed import demo_customer_email, seed_demo
@@ -92,6 +92,7 @@ class Command(BaseCommand):
                 f"Portal of {item.company.name}: {portal_url(item.company)} "
                 f"(as a customer, e.g. {demo_customer_email(item.company)})"
             )
+            self.stdout.write(f"Help site of {item.company.name}: {help_url(item.company)}")
         for item in demo[:1]:
             raw = api_key_for_demo(company=item.company, actor=Actor.system("Demo data"))
             self.stdout.write(
