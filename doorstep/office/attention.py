@@ -9,12 +9,10 @@ technician gets their jobs for today instead (no money on their home).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.urls import NoReverseMatch
 
 from doorstep.access.attention import registrations_waiting_count
@@ -23,6 +21,7 @@ from doorstep.messaging.attention import conversations_unread_by_staff
 from doorstep.notifications.undelivered import office_list_path, undelivered_count
 from doorstep.payments.attention import payments_attention_counts
 from doorstep.servicerequests.attention import service_requests_waiting_counts
+from doorstep.support.selectors import open_tickets_count
 from doorstep.tenancy.roles import StaffAction
 from doorstep.tenancy.time import company_today
 
@@ -181,16 +180,8 @@ def _undelivered(office: Office) -> list[AttentionItem]:
 
 
 def _help_tickets(office: Office) -> list[AttentionItem]:
-    """Open help tickets, once the help desk app (doorstep.support) is installed. It provides
-    `doorstep.support.attention.open_tickets_count(company=...)`; looked up by name so the
-    office does not depend on an app that may not exist."""
-    if not apps.is_installed("doorstep.support"):
-        return []
-    try:
-        module: Any = importlib.import_module("doorstep.support.attention")
-    except ImportError:
-        return []
-    count = int(module.open_tickets_count(company=office.company))
+    """Help tickets waiting for staff (new or open; not those waiting on the customer)."""
+    count = open_tickets_count(company=office.company)
     return [
         AttentionItem(
             "help_tickets",
@@ -210,7 +201,7 @@ SOURCES: list[tuple[StaffAction, Callable[[Office], list[AttentionItem]]]] = [
     (StaffAction.SEE_BILLING, _estimates),
     (StaffAction.MANAGE_PORTAL_ACCESS, _registrations),
     (StaffAction.MESSAGE_CUSTOMERS, _undelivered),
-    (StaffAction.VIEW_OFFICE, _help_tickets),
+    (StaffAction.MESSAGE_CUSTOMERS, _help_tickets),  # who answers tickets (office/help)
 ]
 
 # Most urgent first: what costs a customer or money today, then what waits for a reply.

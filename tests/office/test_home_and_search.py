@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from doorstep.access.models import RegistrationRequest, RegistrationState
 from doorstep.billing.models import EstimateComment, Invoice
+from doorstep.core.audit import Actor
 from doorstep.messaging.models import Conversation
 from doorstep.payments.models import Payment, PaymentMethod, PaymentState
+from doorstep.support.models import TicketSource
+from doorstep.support.tickets import Requester, ticket_file
 
 from ..factories import (
     ContactFactory,
@@ -33,7 +36,17 @@ def _waiting(company, n: int = 1) -> None:
     """n of everything the home counts, in `company`."""
     for i in range(n):
         customer = CustomerFactory(company=company)
-        ContactFactory(customer=customer)
+        contact = ContactFactory(customer=customer)
+        ticket_file(
+            company=company,
+            requester=Requester(
+                email=contact.email, name=contact.name, customer=customer, contact=contact
+            ),
+            subject="How do I pay by bank?",
+            body="Where is the form?",
+            source=TicketSource.PORTAL,
+            actor=Actor.portal(contact.email),
+        )
         make_service_request(customer, urgency="emergency")
         make_service_request(customer)
         Conversation.objects.create(
@@ -109,6 +122,7 @@ def test_the_home_counts_what_waits_most_urgent_first_and_links_to_it(
         "registrations": "2",
         "overdue_invoices": "2",
         "ach_pending": "2",
+        "help_tickets": "2",
     }
     keys = list(items)
     assert (
@@ -151,10 +165,10 @@ def test_the_home_costs_a_constant_number_of_queries(
     office_client(client, company, role="owner")
     _waiting(company, 1)
     client.get("/office/")
-    with django_assert_num_queries(11):  # the frame's 4 and one aggregate per area
+    with django_assert_num_queries(12):  # the frame's 4 and one aggregate per area
         client.get("/office/")
     _waiting(company, 3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get("/office/")
 
 
