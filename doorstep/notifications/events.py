@@ -95,6 +95,18 @@ EVENTS: dict[str, EventSpec] = {
         (*COMMON, "subject", "sender_name", "conversation_url"),
         button_label="Read the message",
     ),
+    # Sent when the office presses Send on an estimate: a record, like an invoice, so not
+    # one the customer can turn off on the preferences page.
+    E.ESTIMATE_SENT: EventSpec(
+        "Your estimate {estimate_number} from {company_name}",
+        "Hi {customer_name},\n\nHere is our estimate {estimate_number} {estimate_title} "
+        "for {total}. It is valid until {expiry_date}.\n\nOpen it to see the details, ask us "
+        "a question, or accept it with your signature.\n\nThank you,\n{company_name}",
+        "{company_name}: your estimate {estimate_number} for {total} is ready: {estimate_url}",
+        (*COMMON, "estimate_number", "estimate_title", "total", "expiry_date", "estimate_url"),
+        button_label="See your estimate",
+        choosable=False,
+    ),
     E.PHONE_VERIFICATION: EventSpec(
         "",
         "",
@@ -122,6 +134,11 @@ SAMPLE_VALUES: dict[str, str] = {
     "sender_name": "Dana at the office",
     "conversation_url": "https://portal.example/p/acme/messages/3",
     "code": "123456",
+    "estimate_number": "EST-0012",
+    "estimate_title": "New water heater",
+    "total": "$1,800.00",
+    "expiry_date": "January 31, 2027",
+    "estimate_url": "https://portal.example/p/acme/estimates/12/",
 }
 
 # Shown on the preferences page as always on: they are records or keep the account safe.

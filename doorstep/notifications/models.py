@@ -88,6 +88,7 @@ class NotificationEvent(models.TextChoices):
     JOB_IN_PROGRESS = "job_in_progress", "Work in progress"
     JOB_COMPLETED = "job_completed", "Job completed"
     MESSAGE_RECEIVED = "message_received", "New message from the office"
+    ESTIMATE_SENT = "estimate_sent", "Estimate sent"
     PHONE_VERIFICATION = "phone_verification", "Phone verification code"
 
 

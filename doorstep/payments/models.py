@@ -22,6 +22,9 @@ class PaymentMethod(models.TextChoices):
     ACH = "ach", "Bank transfer (ACH)"
     CASH = "cash", "Cash"
     CHECK = "check", "Check"
+    # Money wired to the company's bank account and recorded by staff (ACH above is a debit
+    # the customer starts in the portal).
+    TRANSFER = "transfer", "Bank transfer"
     OTHER = "other", "Other"
 
 
@@ -42,6 +45,8 @@ class PaymentSource(models.TextChoices):
     CHECKOUT = "checkout", "Customer checkout"
     AUTOPAY = "autopay", "Autopay"
     MANUAL = "manual", "Recorded by staff"
+    # A saved card charged by staff for a customer on the phone (the card's consent allows it).
+    OFFICE = "office", "Charged by staff"
 
 
 class Payment(TenantModel):

@@ -15,6 +15,7 @@ from doorstep.core.money import format_money
 from doorstep.core.verbs import Verb
 from doorstep.tenancy.models import Company
 
+from . import notify
 from .ledger import invoices_reserved
 from .locks import invoices_lock
 from .models import Payment, PaymentAllocation, PaymentMethod, PaymentState
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
 def payment_record_manual(
     *, company: Company, invoice: Invoice, amount: int, method: str, actor: Actor, note: str = ""
 ) -> Payment:
-    """Staff record a payment received outside the portal (cash, check, card on site)."""
+    """Staff record a payment received outside the portal (cash, check, bank transfer, card on
+    site). The customer is emailed a receipt, as for a payment made in the portal."""
     if method not in PaymentMethod.values:
         raise DomainError("Choose how the customer paid.", field="method")
     locked = invoices_lock(Invoice.objects.filter(pk=invoice.pk, company=company))
@@ -59,7 +61,7 @@ def payment_record_manual(
         received_at=timezone.now(),
         note=note,
     )
-    PaymentAllocation.objects.create(
+    allocation = PaymentAllocation.objects.create(
         company=company, payment=payment, invoice=invoice, amount=amount
     )
     invoice_payment_apply(invoice=invoice, amount=amount)
@@ -71,4 +73,6 @@ def payment_record_manual(
         message=f"Payment of {format_money(amount, invoice.currency)} recorded ({method})",
         data={"payment_id": payment.pk, "amount": amount},
     )
+    payment.company = company
+    notify.notify_receipt(payment, allocations=[allocation])
     return payment
