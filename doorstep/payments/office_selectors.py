@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from doorstep.billing.models import Estimate, Invoice, InvoiceState
+from doorstep.core.models import AuditEvent
 from doorstep.customers.models import Contact
 from doorstep.tenancy.models import Company
 
@@ -131,4 +132,22 @@ def invoice_payment_for_refund(*, company: Company, invoice: Invoice, payment_id
         Payment.objects.filter(company=company, pk=pk, allocations__invoice=invoice)
         .select_related("customer")
         .get()
+    )
+
+
+HISTORY_SHOWN = 50
+
+
+def invoice_history(
+    *, company: Company, invoice: Invoice, payment_ids: list[int]
+) -> list[AuditEvent]:
+    """The invoice's audit trail with its payments' (started, refunded...), newest first."""
+    about = Q(target_type="invoice", target_id=invoice.pk)
+    if payment_ids:
+        about |= Q(target_type="payment", target_id__in=payment_ids)
+    return list(
+        AuditEvent.objects.for_company(company)
+        .filter(about)
+        .select_related("actor_user")
+        .order_by("-created_at", "-id")[:HISTORY_SHOWN]
     )
