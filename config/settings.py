@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "doorstep.servicerequests",
     "doorstep.messaging",
     "doorstep.backoffice",
+    "doorstep.office",
     "doorstep.demo",
     "doorstep.benchmarks",
 ]
@@ -191,7 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-LOGIN_URL = "/office/login/"
+LOGIN_URL = "/office/sign-in/"
 SESSION_COOKIE_NAME = "doorstep_staff"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,6 +7,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
+    # The office workspace (doorstep/office/urls.py), then the Portal Access buttons and
+    # Django's admin at /office/admin/ (doorstep/backoffice/urls.py).
+    path("office/", include("doorstep.office.urls")),
     path("office/", include("doorstep.backoffice.urls")),
     # Every customer page: doorstep/portal/urls.py.
     path("p/<slug:company_slug>/", include("doorstep.portal.urls")),

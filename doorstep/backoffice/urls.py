@@ -1,5 +1,6 @@
-"""Every staff page, mounted at /office/: the Portal Access buttons (before the admin, whose
-catch-all would answer them), then Django's admin with every ModelAdmin of admin.py."""
+"""The Portal Access buttons at /office/access/ and Django's admin (every ModelAdmin of
+admin.py) at /office/admin/, for superusers and rare raw edits; the office workspace
+(doorstep/office/) is at /office/."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -8,5 +9,5 @@ from . import portal_access
 
 urlpatterns = [
     path("access/", include((portal_access.urlpatterns, "access_staff"))),
-    path("", admin.site.urls),
+    path("admin/", admin.site.urls),
 ]

@@ -240,8 +240,8 @@ def test_every_post_rejects_a_missing_csrf_token(company, account, mailbox):
     for url in [
         f"/office/access/customers/{account.customer.pk}/resend",
         f"/office/access/customers/{account.customer.pk}/deactivate",
-        "/office/access/registrationrequest/1/approve/",
-        "/office/access/registrationrequest/1/decline/",
+        "/office/admin/access/registrationrequest/1/approve/",
+        "/office/admin/access/registrationrequest/1/decline/",
     ]:
         assert staff.post(url, {"customer": account.customer.pk}).status_code == 403, url
     # Nothing happened: the link is unused, the session alive, the account still usable.

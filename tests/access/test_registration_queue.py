@@ -21,7 +21,7 @@ from .conftest import csrf_post, link_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-QUEUE = "/office/access/registrationrequest"
+QUEUE = "/office/admin/access/registrationrequest"
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_the_stranger_is_not_offered_on_customer_pages(queue_company, staff, mai
     pat = CustomerFactory(company=queue_company, name="Pat Smith")
     ContactFactory(customer=pat, email="pat@example.test")
     register(queue_company, mailbox)
-    page = staff.get(f"/office/customers/customer/{pat.pk}/change/").content.decode()
+    page = staff.get(f"/office/admin/customers/customer/{pat.pk}/change/").content.decode()
     assert "Portal access" in page
     assert "robin@harborview.test" not in page and "Approve as" not in page
     # The old one-click endpoint is gone.
@@ -81,7 +81,7 @@ def test_the_office_is_emailed_when_a_registration_waits(queue_company, mailbox)
     assert "Registration waiting for approval: robin@harborview.test" in office[0]["Subject"]
     text = mailbox.text(office[0])
     assert "Robin Hale" in text and "555-0101" in text
-    assert f"/office/access/registrationrequest/{registration.pk}/change/" in text
+    assert f"/office/admin/access/registrationrequest/{registration.pk}/change/" in text
 
 
 def test_without_a_support_inbox_the_owners_are_emailed(queue_company, mailbox):

@@ -42,7 +42,7 @@ def action(staff, customer, name):
     return csrf_post(staff, f"/office/access/customers/{customer.pk}/{name}", {"next": "/office/"})
 
 
-def staff_request(company, path="/office/customers/customer/1/change/"):
+def staff_request(company, path="/office/admin/customers/customer/1/change/"):
     request = RequestFactory().get(path)
     request.user = staff_user(company)
     request._messages = CookieStorage(request)
@@ -155,7 +155,7 @@ def test_customer_admin_page_shows_the_panel_and_its_buttons_work(company, custo
     """The Portal Access section and the Send action, through the real back office."""
     admin = Client(enforce_csrf_checks=True)
     admin.force_login(staff_user(company, is_superuser=True))
-    page = admin.get(f"/office/customers/customer/{customer.pk}/change/")
+    page = admin.get(f"/office/admin/customers/customer/{customer.pk}/change/")
     html = page.content.decode()
     assert page.status_code == 200
     assert "Portal access" in html and "Not invited" in html
@@ -163,14 +163,14 @@ def test_customer_admin_page_shows_the_panel_and_its_buttons_work(company, custo
         "</form>"
     )  # not nested in the admin form
     response = csrf_post(admin, f"/office/access/customers/{customer.pk}/invite")
-    assert response["Location"] == f"/office/customers/customer/{customer.pk}/change/"
+    assert response["Location"] == f"/office/admin/customers/customer/{customer.pk}/change/"
     assert "Invited (not signed in yet)" in admin.get(response["Location"]).content.decode()
     assert len(mailbox.to("pat@example.test")) == 1
 
     invoice = make_invoice(customer, open_=False)
     sent = csrf_post(
         admin,
-        "/office/billing/invoice/",
+        "/office/admin/billing/invoice/",
         {"action": "send_invoices", "_selected_action": [invoice.pk]},
     )
     assert sent.status_code == 302

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_owner_changes_branding_and_settings(company):
     client = staff_client(staff_user(company, role="owner"))
-    url = f"/office/tenancy/company/{company.pk}/change/"
+    url = f"/office/admin/tenancy/company/{company.pk}/change/"
     response = post_form(
         client,
         url,
@@ -27,7 +27,7 @@ def test_owner_changes_branding_and_settings(company):
 
 def test_bad_colour_and_timezone_are_refused_next_to_the_field(company):
     client = staff_client(staff_user(company, role="owner"))
-    url = f"/office/tenancy/company/{company.pk}/change/"
+    url = f"/office/admin/tenancy/company/{company.pk}/change/"
     response = post_form(client, url, {"accent_color": "blue", "timezone": "Mars/Olympus"})
     errors = errors_of(response)
     assert errors["accent_color"] == ["Use a colour like #1f6feb."]
@@ -36,12 +36,12 @@ def test_bad_colour_and_timezone_are_refused_next_to_the_field(company):
 
 def test_office_staff_see_the_company_but_cannot_change_it(company, other_company):
     client = staff_client(staff_user(company, role="office"))
-    listing = client.get("/office/tenancy/company/").content.decode()
+    listing = client.get("/office/admin/tenancy/company/").content.decode()
     assert company.name in listing and other_company.name not in listing
-    page = client.get(f"/office/tenancy/company/{company.pk}/change/")
+    page = client.get(f"/office/admin/tenancy/company/{company.pk}/change/")
     assert page.status_code == 200 and 'name="accent_color"' not in page.content.decode()
     response = client.post(
-        f"/office/tenancy/company/{company.pk}/change/",
+        f"/office/admin/tenancy/company/{company.pk}/change/",
         {"accent_color": "#000000", "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
     )
     assert response.status_code == 403
@@ -55,7 +55,7 @@ def test_extra_fields_in_a_post_change_nothing(company, other_company):
     client = staff_client(staff_user(company))
     response = post_form(
         client,
-        f"/office/billing/invoice/{invoice.pk}/change/",
+        f"/office/admin/billing/invoice/{invoice.pk}/change/",
         {
             "notes": "Only this changes",
             "company": str(other_company.pk),
@@ -91,7 +91,7 @@ def upload_logo(client, company, content: bytes, name: str):
 
     from .helpers import form_data
 
-    url = f"/office/tenancy/company/{company.pk}/change/"
+    url = f"/office/admin/tenancy/company/{company.pk}/change/"
     data = form_data(client.get(url))
     data["logo"] = SimpleUploadedFile(name, content, content_type="image/png")
     data["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value

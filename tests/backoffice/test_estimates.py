@@ -15,7 +15,7 @@ def test_estimate_created_with_lines_is_numbered_and_totalled(company):
     client = staff_client(staff_user(company))
     customer = CustomerFactory(company=company)
     make_estimate(customer)  # EST-0001
-    url = "/office/billing/estimate/add/"
+    url = "/office/admin/billing/estimate/add/"
     data = form_data(client.get(url))
     data.update(
         {
@@ -43,7 +43,7 @@ def test_estimate_created_with_lines_is_numbered_and_totalled(company):
 def test_expiry_before_issue_and_foreign_location_are_refused(company):
     client = staff_client(staff_user(company))
     customer = CustomerFactory(company=company)
-    url = "/office/billing/estimate/add/"
+    url = "/office/admin/billing/estimate/add/"
     data = form_data(client.get(url))
     data.update(
         {
@@ -63,11 +63,11 @@ def test_expiry_before_issue_and_foreign_location_are_refused(company):
 def test_state_actions_go_through_the_service(company):
     client = staff_client(staff_user(company))
     estimate = make_estimate(CustomerFactory(company=company))
-    client.get("/office/billing/estimate/")
+    client.get("/office/admin/billing/estimate/")
 
     def act(action):
         return client.post(
-            "/office/billing/estimate/",
+            "/office/admin/billing/estimate/",
             {
                 "action": action,
                 "_selected_action": [str(estimate.pk)],
@@ -82,6 +82,6 @@ def test_state_actions_go_through_the_service(company):
     act("mark_accepted")
     estimate.refresh_from_db()
     assert estimate.state == EstimateState.ACCEPTED
-    page = client.get(f"/office/billing/estimate/{estimate.pk}/change/").content.decode()
+    page = client.get(f"/office/admin/billing/estimate/{estimate.pk}/change/").content.decode()
     assert "estimate.accepted" in page  # decided: read-only, lines too
     assert 'name="title"' not in page and 'name="lines-0-quantity"' not in page

@@ -44,7 +44,7 @@ def new_invoice_data(customer, **changes):
 def test_creating_an_invoice_numbers_it_and_computes_totals(company, office):
     customer = CustomerFactory(company=company)
     make_invoice(customer)  # INV-0001 exists already
-    url = "/office/billing/invoice/add/"
+    url = "/office/admin/billing/invoice/add/"
     page = office.get(url)
     data = form_data(page)
     data.update(new_invoice_data(customer))
@@ -70,7 +70,7 @@ def test_creating_an_invoice_numbers_it_and_computes_totals(company, office):
 
 def test_negative_quantity_is_refused_next_to_the_field(company, office):
     invoice = make_invoice(CustomerFactory(company=company))
-    url = f"/office/billing/invoice/{invoice.pk}/change/"
+    url = f"/office/admin/billing/invoice/{invoice.pk}/change/"
     response = post_form(office, url, {f"{LINES}-0-quantity": "-2"})
     assert response.status_code == 200
     assert errors_of(response)[f"{LINES}-0-quantity"] == ["Quantity must be more than zero."]
@@ -80,7 +80,7 @@ def test_negative_quantity_is_refused_next_to_the_field(company, office):
 
 def test_due_date_before_issue_date_is_refused(company, office):
     invoice = make_invoice(CustomerFactory(company=company))
-    url = f"/office/billing/invoice/{invoice.pk}/change/"
+    url = f"/office/admin/billing/invoice/{invoice.pk}/change/"
     response = post_form(office, url, {"due_date": "2000-01-01"})
     assert errors_of(response)["due_date"] == ["The due date cannot be before the issue date."]
     invoice.refresh_from_db()
@@ -89,7 +89,7 @@ def test_due_date_before_issue_date_is_refused(company, office):
 
 def test_discounts_cannot_make_an_invoice_negative(company, office):
     invoice = make_invoice(CustomerFactory(company=company))
-    url = f"/office/billing/invoice/{invoice.pk}/change/"
+    url = f"/office/admin/billing/invoice/{invoice.pk}/change/"
     page = office.get(url)
     data = form_data(page)
     add_inline_row(
@@ -111,9 +111,9 @@ def test_discounts_cannot_make_an_invoice_negative(company, office):
 
 def test_an_invoice_with_no_lines_cannot_be_sent(company, office):
     invoice = make_invoice(CustomerFactory(company=company), lines=[], open_=False)
-    office.get("/office/billing/invoice/")
+    office.get("/office/admin/billing/invoice/")
     response = office.post(
-        "/office/billing/invoice/",
+        "/office/admin/billing/invoice/",
         {
             "action": "open_invoices",
             "_selected_action": [str(invoice.pk)],
@@ -128,7 +128,7 @@ def test_an_invoice_with_no_lines_cannot_be_sent(company, office):
 
 def test_invoice_edit_is_recorded_and_shown_in_history(company, office):
     invoice = make_invoice(CustomerFactory(company=company))
-    url = f"/office/billing/invoice/{invoice.pk}/change/"
+    url = f"/office/admin/billing/invoice/{invoice.pk}/change/"
     response = post_form(
         office,
         url,
@@ -148,7 +148,7 @@ def test_job_location_of_another_customer_is_refused(company, office):
     customer, neighbour = CustomerFactory(company=company), CustomerFactory(company=company)
     response = post_form(
         office,
-        "/office/jobs/job/add/",
+        "/office/admin/jobs/job/add/",
         {
             "customer": str(customer.pk),
             "location": str(LocationFactory(customer=neighbour).pk),
@@ -162,7 +162,7 @@ def test_job_location_of_another_customer_is_refused(company, office):
 
 def test_job_status_change_goes_through_the_service_and_is_recorded(company, office):
     job = make_job(CustomerFactory(company=company))
-    url = f"/office/jobs/job/{job.pk}/change/"
+    url = f"/office/admin/jobs/job/{job.pk}/change/"
     refused = post_form(office, url, {"new_status": "in_progress"})
     assert "cannot become in progress" in errors_of(refused)["new_status"][0]
     tech = TechnicianFactory(company=company)
@@ -196,7 +196,7 @@ def test_creating_a_job_in_the_office_numbers_it(company, office):
     customer = CustomerFactory(company=company)
     response = post_form(
         office,
-        "/office/jobs/job/add/",
+        "/office/admin/jobs/job/add/",
         {
             "customer": str(customer.pk),
             "location": str(LocationFactory(customer=customer).pk),
@@ -211,7 +211,7 @@ def test_creating_a_job_in_the_office_numbers_it(company, office):
 
 def test_two_primary_contacts_are_refused(company, office):
     customer = CustomerFactory(company=company)
-    url = f"/office/customers/customer/{customer.pk}/change/"
+    url = f"/office/admin/customers/customer/{customer.pk}/change/"
     page = office.get(url)
     data = form_data(page)
     for n in range(2):
@@ -238,7 +238,7 @@ def test_a_paid_invoice_stays_with_its_customer(company, office):
         company=company, invoice=invoice, amount=1000, method="cash", actor=SYSTEM
     )
     other = CustomerFactory(company=company)
-    url = f"/office/billing/invoice/{invoice.pk}/change/"
+    url = f"/office/admin/billing/invoice/{invoice.pk}/change/"
     response = post_form(office, url, {"customer": str(other.pk)})
     assert errors_of(response)["customer"] == [
         "This invoice was sent or paid; it stays with its customer."
@@ -253,7 +253,7 @@ def test_prices_are_typed_in_the_companys_currency(db):
     yen = CompanyFactory(currency="JPY")
     office = staff_client(staff_user(yen, username="tokyo"))
     customer = CustomerFactory(company=yen)
-    url = "/office/billing/invoice/add/"
+    url = "/office/admin/billing/invoice/add/"
     data = form_data(office.get(url))
     data.update(new_invoice_data(customer))
     add_inline_row(
@@ -275,7 +275,7 @@ def test_prices_are_typed_in_the_companys_currency(db):
         150,
         1650,
     )
-    page = office.get(f"/office/billing/invoice/{invoice.pk}/change/").content.decode()
+    page = office.get(f"/office/admin/billing/invoice/{invoice.pk}/change/").content.decode()
     assert 'value="1500"' in page and "¥1,650" in page
 
 
@@ -286,7 +286,7 @@ def test_office_times_are_the_companys_local_time(company, office):
 
     assert company.timezone == "America/New_York"
     job = make_job(CustomerFactory(company=company))
-    url = f"/office/jobs/job/{job.pk}/change/"
+    url = f"/office/admin/jobs/job/{job.pk}/change/"
     response = post_form(
         office,
         url,

@@ -44,7 +44,7 @@ def test_no_list_or_record_page_shows_another_companys_rows():
         if not company_owned(model):
             continue
         opts = model._meta
-        base = f"/office/{opts.app_label}/{opts.model_name}/"
+        base = f"/office/admin/{opts.app_label}/{opts.model_name}/"
         listing = client.get(base)
         if listing.status_code == 200 and "cl" in (listing.context or {}):
             shown = {obj.company_id for obj in listing.context["cl"].result_list}

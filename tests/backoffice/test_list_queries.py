@@ -63,7 +63,7 @@ def list_page_counts(client) -> dict[str, int]:
     counts = {}
     for model in admin.site._registry:
         label = model._meta.label_lower
-        url = f"/office/{model._meta.app_label}/{model._meta.model_name}/"
+        url = f"/office/admin/{model._meta.app_label}/{model._meta.model_name}/"
         client.get(url)  # first visit: default wording and service types are created once
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)

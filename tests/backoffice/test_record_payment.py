@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def record(client, invoice, **data):
-    url = f"/office/billing/invoice/{invoice.pk}/record-payment/"
+    url = f"/office/admin/billing/invoice/{invoice.pk}/record-payment/"
     client.get(url)
     return client.post(url, {"csrfmiddlewaretoken": client.cookies["csrftoken"].value, **data})
 
@@ -20,7 +20,7 @@ def record(client, invoice, **data):
 def test_office_records_a_check_and_the_balance_drops(company):
     invoice = make_invoice(CustomerFactory(company=company))  # total 135.31
     client = staff_client(staff_user(company))
-    page = client.get(f"/office/billing/invoice/{invoice.pk}/change/").content.decode()
+    page = client.get(f"/office/admin/billing/invoice/{invoice.pk}/change/").content.decode()
     assert "Record a payment" in page
     response = record(client, invoice, amount="50.00", method="check", note="Check 1043")
     assert response.status_code == 302
@@ -45,6 +45,6 @@ def test_more_than_the_balance_is_refused_next_to_the_amount(company):
 def test_another_companys_invoice_cannot_be_paid_here(company, other_company):
     theirs = make_invoice(CustomerFactory(company=other_company))
     client = staff_client(staff_user(company))
-    response = client.get(f"/office/billing/invoice/{theirs.pk}/record-payment/")
+    response = client.get(f"/office/admin/billing/invoice/{theirs.pk}/record-payment/")
     assert response.status_code == 404
     assert not Payment.objects.exists()

@@ -134,7 +134,7 @@ def two_role_user(x: Company, y: Company, role_x: str, role_y: str):
 
 def url(label: str, suffix: str = "") -> str:
     app, model = label.split(".")
-    return f"/office/{app}/{model}/{suffix}"
+    return f"/office/admin/{app}/{model}/{suffix}"
 
 
 def company_of(obj) -> int:
@@ -146,7 +146,7 @@ def test_every_page_follows_the_role_at_the_objects_company(world, role_x, role_
     x, y = world
     roles = {x.pk: role_x, y.pk: role_y}
     client = staff_client(two_role_user(x, y, role_x, role_y))
-    client.get("/office/notifications/messagetemplate/")  # wording rows exist once visited
+    client.get("/office/admin/notifications/messagetemplate/")  # wording rows exist once visited
     for label in SUPERUSER_ONLY:
         assert client.get(url(label)).status_code == 403, label
     for label, (view, change) in PAGES.items():
@@ -213,7 +213,7 @@ def test_every_action_follows_the_role_at_the_objects_company(world, role_x, rol
         payment = Payment.objects.filter(company=company, state=PaymentState.SUCCEEDED).first()
         response = _post(
             client,
-            f"/office/payments/payment/{payment.pk}/refund/",
+            f"/office/admin/payments/payment/{payment.pk}/refund/",
             {"amount": "1.00", "refund_application_fee": "no", "reason": ""},
         )
         refunded = Refund.objects.filter(payment=payment, amount=100).exists()
@@ -227,7 +227,7 @@ def test_every_action_follows_the_role_at_the_objects_company(world, role_x, rol
         before = Payment.objects.filter(company=company).count()
         response = _post(
             client,
-            f"/office/billing/invoice/{invoice.pk}/record-payment/",
+            f"/office/admin/billing/invoice/{invoice.pk}/record-payment/",
             {"amount": "1.00", "method": "cash", "note": ""},
         )
         recorded = Payment.objects.filter(company=company).count() == before + 1
@@ -265,7 +265,7 @@ def test_every_action_follows_the_role_at_the_objects_company(world, role_x, rol
         ).first()
         response = _post(
             client,
-            f"/office/servicerequests/servicerequest/{pending.pk}/decline/",
+            f"/office/admin/servicerequests/servicerequest/{pending.pk}/decline/",
             {"reason": "We do not cover that area."},
         )
         pending.refresh_from_db()
@@ -274,7 +274,11 @@ def test_every_action_follows_the_role_at_the_objects_company(world, role_x, rol
         # Reply in the office inbox.
         conversation = Conversation.objects.filter(company=company).first()
         count = conversation.messages.count()
-        _post(client, f"/office/messaging/conversation/{conversation.pk}/change/", {"body": "Hi"})
+        _post(
+            client,
+            f"/office/admin/messaging/conversation/{conversation.pk}/change/",
+            {"body": "Hi"},
+        )
         replied = conversation.messages.count() == count + 1
         assert replied == may(role, A.MESSAGE_CUSTOMERS), (company, role)
         # Deactivate a customer's portal access.
@@ -289,7 +293,9 @@ def test_every_action_follows_the_role_at_the_objects_company(world, role_x, rol
             assert response.status_code == 404
         # Change the company's branding.
         response = post_form(
-            client, f"/office/tenancy/company/{company.pk}/change/", {"accent_color": "#123456"}
+            client,
+            f"/office/admin/tenancy/company/{company.pk}/change/",
+            {"accent_color": "#123456"},
         )
         company.refresh_from_db()
         changed = company.accent_color == "#123456"
@@ -303,17 +309,22 @@ def test_technician_at_x_and_billing_at_y_the_reported_case(world):
     client = staff_client(two_role_user(x, y, "technician", "billing"))
     theirs = Payment.objects.filter(company=x, state=PaymentState.SUCCEEDED).first()
     mine = Payment.objects.filter(company=y, state=PaymentState.SUCCEEDED).first()
-    listing = client.get("/office/payments/payment/")
+    listing = client.get("/office/admin/payments/payment/")
     assert {p.company_id for p in listing.context["cl"].result_list} == {y.pk}
-    assert client.get(f"/office/payments/payment/{theirs.pk}/change/").status_code == 302
+    assert client.get(f"/office/admin/payments/payment/{theirs.pk}/change/").status_code == 302
     refund = {"amount": "1.00", "refund_application_fee": "no", "reason": ""}
-    assert _post(client, f"/office/payments/payment/{theirs.pk}/refund/", refund).status_code in (
+    assert _post(
+        client, f"/office/admin/payments/payment/{theirs.pk}/refund/", refund
+    ).status_code in (
         403,
         404,
     )
     assert not Refund.objects.filter(payment=theirs).exists()
-    assert _post(client, f"/office/payments/payment/{mine.pk}/refund/", refund).status_code == 302
+    assert (
+        _post(client, f"/office/admin/payments/payment/{mine.pk}/refund/", refund).status_code
+        == 302
+    )
     assert Refund.objects.get(payment=mine).amount == 100
     # The invoice list and the money inline are Y's only.
-    invoices = client.get("/office/billing/invoice/").context["cl"].result_list
+    invoices = client.get("/office/admin/billing/invoice/").context["cl"].result_list
     assert {i.company_id for i in invoices} == {y.pk}

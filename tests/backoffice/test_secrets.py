@@ -28,7 +28,7 @@ def test_no_role_sees_the_token(with_token, role):
     user = (
         UserFactory(is_superuser=True) if role == "superuser" else staff_user(with_token, role=role)
     )
-    page = staff_client(user).get(f"/office/tenancy/company/{with_token.pk}/change/")
+    page = staff_client(user).get(f"/office/admin/tenancy/company/{with_token.pk}/change/")
     body = page.content.decode()
     assert page.status_code == 200
     assert TOKEN not in body
@@ -41,7 +41,7 @@ def test_no_role_sees_the_token(with_token, role):
 
 
 def post_settings(client, company, changes):
-    url = f"/office/tenancy/company/{company.pk}/change/"
+    url = f"/office/admin/tenancy/company/{company.pk}/change/"
     data = form_data(client.get(url))
     data.update(changes)
     data["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
@@ -57,14 +57,14 @@ def test_blank_keeps_the_token_and_typing_replaces_it(with_token):
     response = post_settings(client, with_token, {"settings-0-twilio_auth_token": "new-token-42"})
     assert response.status_code == 302, errors_of(response)
     assert CompanySettings.objects.get(company=with_token).twilio_auth_token == "new-token-42"
-    body = client.get(f"/office/tenancy/company/{with_token.pk}/change/").content.decode()
+    body = client.get(f"/office/admin/tenancy/company/{with_token.pk}/change/").content.decode()
     assert "new-token-42" not in body
 
 
 def test_an_unset_token_says_so(company):
     body = (
         staff_client(staff_user(company, role="owner"))
-        .get(f"/office/tenancy/company/{company.pk}/change/")
+        .get(f"/office/admin/tenancy/company/{company.pk}/change/")
         .content.decode()
     )
     assert "Not set." in body

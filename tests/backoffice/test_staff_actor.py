@@ -58,7 +58,7 @@ def staff_rows(verb: str) -> list[AuditEvent]:
 def test_a_saved_record_records_the_browser_address(company):
     customer = CustomerFactory(company=company, name="Morgan Lee")
     office = behind_the_load_balancer(company)
-    url = f"/office/customers/customer/{customer.pk}/change/"
+    url = f"/office/admin/customers/customer/{customer.pk}/change/"
     response = post_form(office, url, {"internal_notes": "Gate code 1234"})
     assert response.status_code == 302
     assert {row.ip_address for row in staff_rows("customer.changed")} == {BROWSER}
@@ -93,7 +93,7 @@ def test_turning_an_estimate_into_a_job_records_the_browser_address(company):
     office = behind_the_load_balancer(company)
     response = post_with_token(
         office,
-        "/office/billing/estimate/",
+        "/office/admin/billing/estimate/",
         {"action": "convert_to_job", "_selected_action": [estimate.pk]},
     )
     assert response.status_code == 302

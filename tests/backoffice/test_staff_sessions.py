@@ -19,14 +19,14 @@ from ..factories import CompanyFactory, staff_user
 pytestmark = pytest.mark.django_db
 
 START = datetime(2027, 5, 3, 9, 0, tzinfo=UTC)
-PAGE = "/office/customers/customer/"
+PAGE = "/office/admin/customers/customer/"
 
 
 def signed_in(client: Client, user) -> None:
-    page = client.get("/office/login/")
+    page = client.get("/office/admin/login/")
     assert page.status_code == 200
     response = client.post(
-        "/office/login/?next=/office/",
+        "/office/admin/login/?next=/office/",
         {
             "username": user.username,
             "password": "correct-horse-battery",
@@ -37,7 +37,7 @@ def signed_in(client: Client, user) -> None:
 
 
 def is_signed_out(response) -> bool:
-    return response.status_code == 302 and response["Location"].startswith("/office/login/")
+    return response.status_code == 302 and response["Location"].startswith("/office/admin/login/")
 
 
 def test_idle_for_more_than_8_hours_signs_out(company):
@@ -74,16 +74,16 @@ def test_a_role_change_ends_the_users_sessions(company):
     laptop, phone = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     signed_in(laptop, user)
     signed_in(phone, user)
-    assert laptop.get("/office/payments/payment/").status_code == 200
+    assert laptop.get("/office/admin/payments/payment/").status_code == 200
     old_keys = {c.cookies["doorstep_staff"].value for c in (laptop, phone)}
     Membership.objects.filter(user=user, company=company).update(role="technician")
     for client in (laptop, phone):
-        assert is_signed_out(client.get("/office/payments/payment/"))
+        assert is_signed_out(client.get("/office/admin/payments/payment/"))
     assert not Session.objects.filter(session_key__in=old_keys).exists()
     # Signing in again gives the new role's rights, and the session then lasts.
     signed_in(laptop, user)
-    assert laptop.get("/office/payments/payment/").status_code == 403
-    assert laptop.get("/office/jobs/job/").status_code == 200
+    assert laptop.get("/office/admin/payments/payment/").status_code == 403
+    assert laptop.get("/office/admin/jobs/job/").status_code == 200
 
 
 def test_removing_or_adding_a_membership_ends_the_session(company):

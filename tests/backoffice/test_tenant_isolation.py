@@ -43,10 +43,10 @@ def two_companies(company, other_company):
 
 def test_sign_in_through_the_login_page_with_csrf(two_companies):
     client = Client(enforce_csrf_checks=True)
-    page = client.get("/office/login/")
+    page = client.get("/office/admin/login/")
     assert page.status_code == 200 and "Doorstep" in page.content.decode()
     response = client.post(
-        "/office/login/?next=/office/",
+        "/office/admin/login/?next=/office/",
         {
             "username": "me",
             "password": "correct-horse-battery",
@@ -54,7 +54,7 @@ def test_sign_in_through_the_login_page_with_csrf(two_companies):
         },
     )
     assert response.status_code == 302
-    index = client.get("/office/")
+    index = client.get("/office/admin/")
     assert index.status_code == 200
     assert f"{two_companies['mine'].company.name} · Doorstep back office" in index.content.decode()
 
@@ -62,9 +62,9 @@ def test_sign_in_through_the_login_page_with_csrf(two_companies):
 @pytest.mark.parametrize(
     ("url", "mine", "theirs"),
     [
-        ("/office/customers/customer/", "Alice Mine", "Bob Theirs"),
-        ("/office/billing/invoice/", "Alice Mine", "Bob Theirs"),
-        ("/office/jobs/job/", "Alice Mine", "Bob Theirs"),
+        ("/office/admin/customers/customer/", "Alice Mine", "Bob Theirs"),
+        ("/office/admin/billing/invoice/", "Alice Mine", "Bob Theirs"),
+        ("/office/admin/jobs/job/", "Alice Mine", "Bob Theirs"),
     ],
 )
 def test_changelist_shows_only_my_company(two_companies, url, mine, theirs):
@@ -75,7 +75,7 @@ def test_changelist_shows_only_my_company(two_companies, url, mine, theirs):
 @pytest.mark.parametrize("key", ["theirs", "their_invoice", "their_job"])
 def test_change_page_of_another_company_is_not_shown(two_companies, key):
     obj = two_companies[key]
-    url = f"/office/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
+    url = f"/office/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
     response = staff_client(two_companies["me"]).get(url, follow=True)
     body = response.content.decode()
     assert "Bob Theirs" not in body
@@ -86,11 +86,11 @@ def test_post_edit_of_another_companys_customer_changes_nothing(two_companies):
     client = staff_client(two_companies["me"])
     theirs = two_companies["theirs"]
     # The form of my own customer, posted to their customer's URL.
-    mine_url = f"/office/customers/customer/{two_companies['mine'].pk}/change/"
+    mine_url = f"/office/admin/customers/customer/{two_companies['mine'].pk}/change/"
     page = client.get(mine_url)
     assert page.status_code == 200
     response = client.post(
-        f"/office/customers/customer/{theirs.pk}/change/",
+        f"/office/admin/customers/customer/{theirs.pk}/change/",
         {
             "name": "Hacked",
             "kind": "person",
@@ -105,13 +105,13 @@ def test_post_edit_of_another_companys_customer_changes_nothing(two_companies):
 def test_foreign_key_choices_offer_only_my_rows(two_companies, company, other_company):
     client = staff_client(two_companies["me"])
     response = client.get(
-        "/office/autocomplete/",
+        "/office/admin/autocomplete/",
         {"app_label": "billing", "model_name": "invoice", "field_name": "customer", "term": ""},
     )
     names = [row["text"] for row in json.loads(response.content)["results"]]
     assert names == ["Alice Mine"]
     TechnicianFactory(company=company)
-    page = client.get("/office/jobs/technician/add/").content.decode()
+    page = client.get("/office/admin/jobs/technician/add/").content.decode()
     assert "stranger" not in page  # the user picker lists only my company's staff
 
 
@@ -120,7 +120,7 @@ def test_posting_another_companys_customer_on_an_invoice_is_refused(two_companie
     before = Invoice.objects.count()
     response = post_form(
         client,
-        "/office/billing/invoice/add/",
+        "/office/admin/billing/invoice/add/",
         {
             "customer": str(two_companies["theirs"].pk),
             "issue_date": "2026-11-01",
@@ -136,9 +136,9 @@ def test_posting_another_companys_customer_on_an_invoice_is_refused(two_companie
 def test_a_job_of_another_company_cannot_be_moved_by_action(two_companies):
     client = staff_client(two_companies["me"])
     their_job = two_companies["their_job"]
-    client.get("/office/jobs/job/")
+    client.get("/office/admin/jobs/job/")
     client.post(
-        "/office/jobs/job/",
+        "/office/admin/jobs/job/",
         {
             "action": "mark_cancelled",
             "_selected_action": [str(their_job.pk)],
@@ -153,7 +153,7 @@ def test_superuser_sees_every_company(two_companies):
     from ..factories import UserFactory
 
     admin = UserFactory(is_superuser=True)
-    body = staff_client(admin).get("/office/customers/customer/").content.decode()
+    body = staff_client(admin).get("/office/admin/customers/customer/").content.decode()
     assert "Alice Mine" in body and "Bob Theirs" in body
 
 
@@ -161,8 +161,8 @@ def test_staff_without_membership_is_kept_out(db):
     from ..factories import UserFactory
 
     loner = UserFactory()
-    response = staff_client(loner).get("/office/customers/customer/")
-    assert response.status_code == 302 and "/office/login/" in response["Location"]
+    response = staff_client(loner).get("/office/admin/customers/customer/")
+    assert response.status_code == 302 and "/office/admin/login/" in response["Location"]
     assert Customer.objects.count() == 0
 
 
@@ -171,7 +171,7 @@ def test_list_filters_name_only_my_companys_people(two_companies, company, other
     theirs = TechnicianFactory(company=other_company, name="Tom Theirs")
     make_job(two_companies["theirs"], technician=theirs)
     make_job(two_companies["mine"], technician=company.technician_set.get())
-    body = staff_client(two_companies["me"]).get("/office/jobs/job/").content.decode()
+    body = staff_client(two_companies["me"]).get("/office/admin/jobs/job/").content.decode()
     assert "Tina Mine" in body and "Tom Theirs" not in body
 
 
@@ -184,17 +184,17 @@ def test_staff_of_two_companies_pick_the_company_and_only_theirs(company, other_
     user = staff_user(company, username="both")
     Membership.objects.create(user=user, company=other_company, role="office")
     client = staff_client(user)
-    page = client.get("/office/customers/customer/add/").content.decode()
+    page = client.get("/office/admin/customers/customer/add/").content.decode()
     assert other_company.name in page and third.name not in page
     response = post_form(
         client,
-        "/office/customers/customer/add/",
+        "/office/admin/customers/customer/add/",
         {"company": str(third.pk), "name": "Sneaky", "kind": "person"},
     )
     assert "Select a valid choice" in response.content.decode()
     response = post_form(
         client,
-        "/office/customers/customer/add/",
+        "/office/admin/customers/customer/add/",
         {"company": str(other_company.pk), "name": "Second shop customer", "kind": "person"},
     )
     assert response.status_code == 302

@@ -196,7 +196,7 @@ def test_admin_action_converts_accepted_and_explains_the_rest(me):
         actor=SYSTEM,
     )
     pending = sent_estimate(me["customer"])
-    request = RequestFactory().post("/office/billing/estimate/")
+    request = RequestFactory().post("/office/admin/billing/estimate/")
     request.user = staff_user(me["company"])
     request.session = {}  # type: ignore[attr-defined]
     request._messages = FallbackStorage(request)  # type: ignore[attr-defined]

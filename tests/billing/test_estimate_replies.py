@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def reply(client: Client, estimate: Any, body: str) -> Any:
-    url = f"/office/billing/estimate/{estimate.pk}/reply/"
+    url = f"/office/admin/billing/estimate/{estimate.pk}/reply/"
     assert client.get(url).status_code == 200
     return client.post(
         url, {"csrfmiddlewaretoken": client.cookies["csrftoken"].value, "body": body}
@@ -55,9 +55,9 @@ def test_staff_read_the_question_reply_and_the_customer_is_emailed(
 ):
     estimate = thread["estimate"]
     client = staff_client(thread["owner"])
-    page = client.get(f"/office/billing/estimate/{estimate.pk}/change/").content.decode()
+    page = client.get(f"/office/admin/billing/estimate/{estimate.pk}/change/").content.decode()
     assert "Does this include the permit?" in page and "Morgan Lee (customer)" in page
-    assert f"/office/billing/estimate/{estimate.pk}/reply/" in page
+    assert f"/office/admin/billing/estimate/{estimate.pk}/reply/" in page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = reply(client, estimate, "Yes, the permit is in the first line.")
@@ -106,7 +106,7 @@ def test_an_empty_reply_is_refused_next_to_the_field(company, thread, mailbox):
 
 def test_another_companys_staff_cannot_reply(company, other_company, thread):
     client = staff_client(staff_user(other_company))
-    url = f"/office/billing/estimate/{thread['estimate'].pk}/reply/"
+    url = f"/office/admin/billing/estimate/{thread['estimate'].pk}/reply/"
     assert client.get(url).status_code == 404
     response = client.post(url, {"body": "Hi"})  # staff_client: no CSRF token needed to 404
     assert response.status_code in (403, 404)

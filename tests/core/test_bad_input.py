@@ -62,7 +62,7 @@ def test_superuser_invoice_for_company_a_with_company_bs_customer(company, other
     """Was `RuntimeError: dictionary changed size during iteration` (backoffice/forms.py:39)."""
     theirs = CustomerFactory(company=other_company)
     client = superuser_client()
-    url = "/office/billing/invoice/add/"
+    url = "/office/admin/billing/invoice/add/"
     page = client.get(url)
     data = {**form_data(page), **new_invoice(company, theirs.pk)}
     add_inline_row(data, "lines", {"position": "0", "description": "Labour", "quantity": "1",
@@ -79,11 +79,11 @@ def test_office_add_forms_with_a_bad_customer_job_or_location(company, bad):
     """Was ValueError / OverflowError when the autocomplete drop-down was shown again."""
     client = owner_client(company)
     response = post_page(
-        client, "/office/billing/invoice/add/", {**new_invoice(company, bad), "job": bad}
+        client, "/office/admin/billing/invoice/add/", {**new_invoice(company, bad), "job": bad}
     )
     assert response.status_code == 200
     assert "customer" in errors_of(response)
-    response = post_page(client, "/office/jobs/job/add/", {"customer": bad, "location": bad})
+    response = post_page(client, "/office/admin/jobs/job/add/", {"customer": bad, "location": bad})
     assert response.status_code == 200
     assert {"customer", "location"} <= set(errors_of(response))
     assert not Invoice.objects.exists() and not Job.objects.exists()
@@ -93,7 +93,9 @@ def test_a_record_cannot_move_to_another_company(company, other_company):
     """Was IntegrityError (the job number is unique per company) for a superuser."""
     job = make_job(CustomerFactory(company=company))
     response = post_page(
-        superuser_client(), f"/office/jobs/job/{job.pk}/change/", {"company": other_company.pk}
+        superuser_client(),
+        f"/office/admin/jobs/job/{job.pk}/change/",
+        {"company": other_company.pk},
     )
     assert errors_of(response)["company"] == ["A record cannot move to another company."]
     job.refresh_from_db()
@@ -105,9 +107,9 @@ def test_list_actions_on_ids_that_are_no_ids(company, bad):
     """Was ValueError ("Field 'id' expected a number") from the action's pk__in filter."""
     customer = CustomerFactory(company=company, name="Kept Customer")
     client = owner_client(company)
-    client.get("/office/customers/customer/")
+    client.get("/office/admin/customers/customer/")
     response = client.post(
-        "/office/customers/customer/",
+        "/office/admin/customers/customer/",
         {"action": "delete_selected", "index": "0", "_selected_action": [str(customer.pk), bad],
          "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
     )  # fmt: skip
@@ -120,11 +122,11 @@ def test_a_nul_byte_in_office_search_and_autocomplete(company):
     """Was a PostgreSQL DataError (text cannot hold \\x00)."""
     CustomerFactory(company=company, name="Pat")
     client = owner_client(company)
-    response = client.get("/office/customers/customer/", {"q": "pa\x00t"})
+    response = client.get("/office/admin/customers/customer/", {"q": "pa\x00t"})
     assert response.status_code == 400
     assert "invisible control character (NUL)" in response.content.decode()
     autocomplete = client.get(
-        "/office/autocomplete/",
+        "/office/admin/autocomplete/",
         {"app_label": "jobs", "model_name": "job", "field_name": "customer", "term": "\x00"},
     )
     assert autocomplete.status_code == 400
@@ -158,7 +160,7 @@ def test_garbage_app_label_on_autocomplete_is_a_403_without_traceback(company, c
     client = owner_client(company)
     with caplog.at_level(logging.WARNING):
         response = client.get(
-            "/office/autocomplete/",
+            "/office/admin/autocomplete/",
             {"app_label": "x" * 300, "model_name": "[]", "field_name": "1e9", "term": "a"},
         )
     assert response.status_code == 403
@@ -172,7 +174,7 @@ def test_a_403_never_logs_a_traceback(company, caplog):
     technician = staff_client(staff_user(company, role="technician"))
     strict = Client(enforce_csrf_checks=True)
     with caplog.at_level(logging.WARNING):
-        denied = technician.get("/office/servicerequests/servicerequest/")
+        denied = technician.get("/office/admin/servicerequests/servicerequest/")
         csrf = strict.post(f"/p/{company.slug}/sign-in/link", {"email": "a@example.test"})
     assert denied.status_code == 403 and csrf.status_code == 403
     assert len([r for r in caplog.records if "Forbidden" in r.getMessage()]) >= 2
@@ -220,7 +222,7 @@ def test_stripe_webhook_without_a_secret_is_a_4xx_and_logged(settings, caplog):
 @pytest.mark.parametrize("kinds", ["5", '"abc"', "{", '{"a": 1}', "null", "[1]", "cash"])
 def test_autopay_kinds_that_are_not_kinds_are_refused(company, kinds):
     """Was saved as typed (`5`) and broke every page reading the list (5 server errors)."""
-    url = f"/office/tenancy/company/{company.pk}/change/"
+    url = f"/office/admin/tenancy/company/{company.pk}/change/"
     response = post_page(owner_client(company), url, {"settings-0-autopay_invoice_kinds": kinds})
     assert response.status_code == 200
     assert errors_of(response)["settings-0-autopay_invoice_kinds"]
@@ -229,7 +231,7 @@ def test_autopay_kinds_that_are_not_kinds_are_refused(company, kinds):
 
 
 def test_autopay_kinds_are_ticked_boxes(company):
-    url = f"/office/tenancy/company/{company.pk}/change/"
+    url = f"/office/admin/tenancy/company/{company.pk}/change/"
     client = owner_client(company)
     page = client.get(url)
     assert 'type="checkbox" name="settings-0-autopay_invoice_kinds"' in page.content.decode()

@@ -52,9 +52,9 @@ def test_a_malformed_back_office_address_is_not_an_error(production, company):
     invoice = make_invoice(CustomerFactory(company=company))
     client = Client(raise_request_exception=False)
     client.force_login(staff_user(company))
-    response = client.get("/office/billing/invoice/not-a-number/change/", follow=True)
+    response = client.get("/office/admin/billing/invoice/not-a-number/change/", follow=True)
     assert response.status_code == 200  # back to the index with "doesn't exist"
-    assert client.get(f"/office/billing/invoice/{invoice.pk}/history/").status_code == 200
+    assert client.get(f"/office/admin/billing/invoice/{invoice.pk}/history/").status_code == 200
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):

@@ -345,7 +345,7 @@ def office_paths(world: World, company: Company) -> list[str]:
 def changelist_garbage(walk: Walk, client: Client, world: World) -> None:
     """List actions on garbage and foreign ids; autocomplete with garbage everywhere."""
     for model in admin.site._registry:
-        url = f"/office/{model._meta.app_label}/{model._meta.model_name}/"
+        url = f"/office/admin/{model._meta.app_label}/{model._meta.model_name}/"
         page = walk.send(client, "get", url)
         action_form = page.context.get("action_form") if page is not None and page.context else None
         actions = (
@@ -364,10 +364,10 @@ def changelist_garbage(walk: Walk, client: Client, world: World) -> None:
             for term in GARBAGE.values():
                 query = {"app_label": model._meta.app_label, "model_name": model._meta.model_name,
                          "field_name": fk.name, "term": term}  # fmt: skip
-                walk.send(client, "get", "/office/autocomplete/", data=query)
+                walk.send(client, "get", "/office/admin/autocomplete/", data=query)
     for junk in [*GARBAGE.values(), "auth", "tenancy"]:
         walk.send(
-            client, "get", "/office/autocomplete/",
+            client, "get", "/office/admin/autocomplete/",
             data={"app_label": junk, "model_name": junk, "field_name": junk, "term": junk},
         )  # fmt: skip
 

@@ -94,7 +94,7 @@ def test_the_printed_login_opens_the_back_office_with_only_that_company(capsys):
     assert PortalAccount.objects.get(email=sample, company__slug="bluewater").state == "active"
     client = Client()
     assert client.login(username="owner@bluewater.test", password=DEMO_PASSWORD)
-    body = client.get("/office/billing/invoice/").content.decode()
+    body = client.get("/office/admin/billing/invoice/").content.decode()
     names = {
         slug: set(Customer.objects.filter(company__slug=slug).values_list("name", flat=True))
         for slug in ("bluewater", "evergreen")

@@ -46,17 +46,19 @@ def test_customer_writes_office_answers_both_get_told(account, office, mailbox):
     assert "Leaking tap" in to_office["Subject"] and "It drips all night." in mailbox.text(
         to_office
     )
-    assert f"/office/messaging/conversation/{conversation.pk}/change/" in mailbox.text(to_office)
+    assert f"/office/admin/messaging/conversation/{conversation.pk}/change/" in mailbox.text(
+        to_office
+    )
 
-    change = f"/office/messaging/conversation/{conversation.pk}/change/"
-    inbox = office.get("/office/messaging/conversation/?unread=yes").content.decode()
+    change = f"/office/admin/messaging/conversation/{conversation.pk}/change/"
+    inbox = office.get("/office/admin/messaging/conversation/?unread=yes").content.decode()
     assert "Leaking tap" in inbox
     thread = office.get(change).content.decode()
     assert "It drips all night." in thread and f"Job {job.display_number}" in thread
     conversation.refresh_from_db()
     assert conversation.staff_unread == 0  # read by opening it
     staff_photo = office.get(
-        f"/office/messaging/conversation/{conversation.pk}/attachments/{attachment.pk}/"
+        f"/office/admin/messaging/conversation/{conversation.pk}/attachments/{attachment.pk}/"
     )
     assert staff_photo["Content-Disposition"].startswith("attachment")
     assert b"".join(staff_photo.streaming_content) == PNG
@@ -116,7 +118,9 @@ def test_a_script_in_a_message_is_shown_as_text(account, office, mailbox):
     for page in (
         client.get(f"/p/{account.company.slug}/messages/").content.decode(),
         client.get(f"/p/{account.company.slug}/messages/{conversation.pk}").content.decode(),
-        office.get(f"/office/messaging/conversation/{conversation.pk}/change/").content.decode(),
+        office.get(
+            f"/office/admin/messaging/conversation/{conversation.pk}/change/"
+        ).content.decode(),
     ):
         assert "<script>alert(" not in page and "<b>hi</b>" not in page
         assert "&lt;script&gt;" in page or "&lt;b&gt;hi" in page
@@ -128,17 +132,17 @@ def test_staff_start_a_conversation_with_their_own_customers_only(account, offic
     from ..factories import CustomerFactory
 
     stranger = CustomerFactory()  # another company
-    form = office.get("/office/messaging/conversation/add/").content.decode()
+    form = office.get("/office/admin/messaging/conversation/add/").content.decode()
     assert account.customer.name in form and stranger.name not in form
     refused = csrf_post(
         office,
-        "/office/messaging/conversation/add/",
+        "/office/admin/messaging/conversation/add/",
         {"customer": str(stranger.pk), "subject": "Hi", "body": "Hello"},
     )
     assert refused.status_code == 400 and not Conversation.objects.exists()
     sent = csrf_post(
         office,
-        "/office/messaging/conversation/add/",
+        "/office/admin/messaging/conversation/add/",
         {"customer": str(account.customer.pk), "subject": "Your filter", "body": "Due soon."},
     )
     assert sent.status_code == 302

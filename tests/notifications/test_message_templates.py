@@ -43,14 +43,14 @@ def office(contact):
 
 def template_url(company, event):
     row = MessageTemplate.objects.get(company=company, event=event)
-    return f"/office/notifications/messagetemplate/{row.pk}/change/"
+    return f"/office/admin/notifications/messagetemplate/{row.pk}/change/"
 
 
 def test_company_starts_from_friendly_defaults_and_edits_with_preview(
     office, contact, twilio, mailbox
 ):
     company = contact.company
-    listing = office.get("/office/notifications/messagetemplate/").content.decode()
+    listing = office.get("/office/admin/notifications/messagetemplate/").content.decode()
     assert "Technician on the way" in listing  # defaults were copied for editing
     url = template_url(company, "job_on_the_way")
     page = office.get(url).content.decode()
@@ -106,7 +106,7 @@ def test_unknown_placeholders_are_refused_with_the_allowed_list(office, contact,
 
 
 def template_url_after_listing(office, company, event):
-    office.get("/office/notifications/messagetemplate/")
+    office.get("/office/admin/notifications/messagetemplate/")
     return template_url(company, event)
 
 
@@ -124,7 +124,7 @@ def test_another_companys_templates_are_not_reachable(office, contact):
     assert stranger.get(url).status_code in (302, 404)
     assert (
         contact.company.name
-        not in stranger.get("/office/notifications/messagetemplate/").content.decode()
+        not in stranger.get("/office/admin/notifications/messagetemplate/").content.decode()
     )
 
 

@@ -73,21 +73,21 @@ def test_office_shows_undelivered_mail_and_retry_now_asks_first(company, mailbox
         stuck = Notification.objects.get(recipient=CUSTOMERS[0])
         assert stuck.state == NotificationState.FAILED  # given up, but not forgotten:
 
-        page = office.get("/office/").content.decode()
+        page = office.get("/office/admin/").content.decode()
         assert "could not be delivered yet" in page  # the banner on every office page
-        listing = office.get("/office/notifications/notification/?delivery=undelivered")
+        listing = office.get("/office/admin/notifications/notification/?delivery=undelivered")
         assert CUSTOMERS[0] in listing.content.decode()
 
         action = {"action": "retry_now", "_selected_action": [stuck.pk]}
-        confirm = office.post("/office/notifications/notification/", action)
+        confirm = office.post("/office/admin/notifications/notification/", action)
         assert confirm.status_code == 200 and "Yes, retry now" in confirm.content.decode()
         assert mailbox.to(CUSTOMERS[0]) == []  # asking sent nothing
 
-        office.post("/office/notifications/notification/", {**action, "post": "yes"})
+        office.post("/office/admin/notifications/notification/", {**action, "post": "yes"})
     assert len(mailbox.to(CUSTOMERS[0])) == 1
     stuck.refresh_from_db()
     assert stuck.state == NotificationState.SENT
-    assert "could not be delivered yet" not in office.get("/office/").content.decode()
+    assert "could not be delivered yet" not in office.get("/office/admin/").content.decode()
 
 
 def test_other_companies_do_not_see_or_retry_each_others_mail(company, other_company, smtp_server):
@@ -99,11 +99,11 @@ def test_other_companies_do_not_see_or_retry_each_others_mail(company, other_com
             keep_trying(traveller, hours=2, step_minutes=15)
         office.force_login(stranger)
         stuck = Notification.objects.get(recipient=CUSTOMERS[0])
-        assert "could not be delivered yet" not in office.get("/office/").content.decode()
-        listing = office.get("/office/notifications/notification/?delivery=undelivered")
+        assert "could not be delivered yet" not in office.get("/office/admin/").content.decode()
+        listing = office.get("/office/admin/notifications/notification/?delivery=undelivered")
         assert CUSTOMERS[0] not in listing.content.decode()
         office.post(
-            "/office/notifications/notification/",
+            "/office/admin/notifications/notification/",
             {"action": "retry_now", "_selected_action": [stuck.pk], "post": "yes"},
         )
         stuck.refresh_from_db()

@@ -260,7 +260,7 @@ def test_partial_then_full_refund_from_the_back_office(company, mailbox):
     pay(signed_in(payer), company, [invoice], payment_method="pm_demo_visa_4242_12_30")
     payment = Payment.objects.get()
     office = staff_client(company)
-    url = f"/office/payments/payment/{payment.pk}/refund/"
+    url = f"/office/admin/payments/payment/{payment.pk}/refund/"
     page = office.get(url)
     assert page.status_code == 200 and "$100.00" in page.content.decode()
     response = post_form(office, url, {"amount": "30.00", "refund_application_fee": "no"})
@@ -280,7 +280,7 @@ def test_partial_then_full_refund_from_the_back_office(company, mailbox):
     ]
     assert (
         "Nothing left to refund"
-        in office.get(f"/office/payments/payment/{payment.pk}/change/").content.decode()
+        in office.get(f"/office/admin/payments/payment/{payment.pk}/change/").content.decode()
     )
 
 
@@ -289,7 +289,7 @@ def test_staff_of_another_company_cannot_refund(company, other_company):
     pay(signed_in(payer), company, [invoice_for(payer)], payment_method="pm_demo_visa_4242_12_30")
     payment = Payment.objects.get()
     office = staff_client(other_company)
-    assert office.get(f"/office/payments/payment/{payment.pk}/refund/").status_code == 404
+    assert office.get(f"/office/admin/payments/payment/{payment.pk}/refund/").status_code == 404
 
 
 def test_autopay_with_an_expired_card_asks_the_customer_to_pay(company, mailbox):
@@ -321,8 +321,10 @@ def test_technicians_cannot_refund_and_invoice_admin_pieces_link_to_refunds(comp
     assert invoice_refund_links(None, invoice) == "No online payments to refund."
     pay(signed_in(payer), company, [invoice], payment_method="pm_demo_visa_4242_12_30")
     payment = Payment.objects.get()
-    assert f"/office/payments/payment/{payment.pk}/refund/" in invoice_refund_links(None, invoice)
+    assert f"/office/admin/payments/payment/{payment.pk}/refund/" in invoice_refund_links(
+        None, invoice
+    )
     technician = Client(enforce_csrf_checks=True)
     technician.force_login(staff_user(company, role="technician"))
-    assert technician.get(f"/office/payments/payment/{payment.pk}/refund/").status_code == 403
-    assert technician.get("/office/payments/payment/").status_code == 403
+    assert technician.get(f"/office/admin/payments/payment/{payment.pk}/refund/").status_code == 403
+    assert technician.get("/office/admin/payments/payment/").status_code == 403

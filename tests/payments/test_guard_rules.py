@@ -119,7 +119,7 @@ def test_the_office_cannot_record_a_check_while_a_bank_payment_is_processing(com
     assert Payment.objects.get().state == PaymentState.PROCESSING
     office = Client(enforce_csrf_checks=True)
     office.force_login(staff_user(company))
-    url = f"/office/billing/invoice/{invoice.pk}/record-payment/"
+    url = f"/office/admin/billing/invoice/{invoice.pk}/record-payment/"
     response = post_form(office, url, {"amount": "100.00", "method": "check"})
     assert response.status_code == 400
     assert "online payments still in progress ($100.00)" in response.content.decode()

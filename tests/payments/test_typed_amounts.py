@@ -177,7 +177,7 @@ def test_an_invoice_id_beyond_64_bits_is_not_found(company):
     )
     assert autopay.status_code == 404
     office = office_client(company)
-    assert office.get(f"/office/payments/payment/{huge}/refund/").status_code == 404
+    assert office.get(f"/office/admin/payments/payment/{huge}/refund/").status_code == 404
     assert not Payment.objects.exists()
 
 
@@ -201,7 +201,7 @@ def test_garbage_refund_amounts_are_a_plain_400_and_refund_nothing(company, amou
     invoice = invoice_for(payer, 10000)
     pay(signed_in(payer), company, [invoice], payment_method=VISA)
     payment = Payment.objects.get()
-    url = f"/office/payments/payment/{payment.pk}/refund/"
+    url = f"/office/admin/payments/payment/{payment.pk}/refund/"
     response = post_form(
         office_client(company), url, {"amount": amount, "refund_application_fee": "no"}
     )
@@ -220,7 +220,7 @@ def test_a_quebec_office_refunds_with_a_comma(company):
     pay(signed_in(payer), company, [invoice], payment_method=VISA)
     payment = Payment.objects.get()
     office = office_client(company)
-    url = f"/office/payments/payment/{payment.pk}/refund/"
+    url = f"/office/admin/payments/payment/{payment.pk}/refund/"
     assert 'value="100,00"' in office.get(url).content.decode()
     response = post_form(office, url, {"amount": "0,30", "refund_application_fee": "no"})
     assert response.status_code == 302
@@ -232,7 +232,7 @@ def test_a_quebec_office_refunds_with_a_comma(company):
 def test_recording_a_payment_uses_the_same_rules(company, amount):
     invoice = make_invoice(CustomerFactory(company=company))
     office = office_client(company)
-    url = f"/office/billing/invoice/{invoice.pk}/record-payment/"
+    url = f"/office/admin/billing/invoice/{invoice.pk}/record-payment/"
     response = post_form(office, url, {"amount": amount, "method": "check"})
     assert response.status_code == 400
     assert "Write the amount like 1234.56" in response.content.decode()

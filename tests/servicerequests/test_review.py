@@ -40,15 +40,15 @@ def office(contact):
 
 
 def admin_url(sr, rest=""):
-    return f"/office/servicerequests/servicerequest/{sr.pk}/{rest}"
+    return f"/office/admin/servicerequests/servicerequest/{sr.pk}/{rest}"
 
 
 def test_queue_lists_pending_requests_by_default(office, pending, contact):
     declined = make_service_request(contact.customer)
     ServiceRequest.objects.filter(pk=declined.pk).update(status="declined", decline_reason="x")
-    page = office.get("/office/servicerequests/servicerequest/").content.decode()
+    page = office.get("/office/admin/servicerequests/servicerequest/").content.decode()
     assert pending.display_number in page and declined.display_number not in page
-    page = office.get("/office/servicerequests/servicerequest/?status=all").content.decode()
+    page = office.get("/office/admin/servicerequests/servicerequest/?status=all").content.decode()
     assert declined.display_number in page
 
 
@@ -129,7 +129,7 @@ def test_the_service_type_filter_names_only_this_companys_types(office, pending)
     from ..factories import make_service_type
 
     make_service_type(CompanyFactory(), name="Rival company secret service")
-    page = office.get("/office/servicerequests/servicerequest/").content.decode()
+    page = office.get("/office/admin/servicerequests/servicerequest/").content.decode()
     assert pending.service_type.name in page
     assert "Rival company secret service" not in page
 

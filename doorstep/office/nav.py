@@ -1,0 +1,49 @@
+"""The office's top navigation: one entry per area, shown to the roles that may use it.
+
+Each area adds its entry here. `namespace` is the area's URL namespace (the entry is marked
+current on every page of that area); `url_name` is the page the entry opens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.urls import NoReverseMatch, reverse
+
+from doorstep.tenancy.roles import StaffAction
+
+if TYPE_CHECKING:
+    from .gate import Office
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    action: StaffAction
+    namespace: str
+
+
+SECTIONS: list[NavItem] = [
+    NavItem("Home", "office:home", StaffAction.VIEW_OFFICE, "office"),
+]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    namespace: str
+
+
+def sections_for(office: Office) -> list[NavLink]:
+    links = []
+    for item in SECTIONS:
+        if not office.may(item.action):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # an area not built yet on this branch
+            continue
+        links.append(NavLink(item.label, url, item.namespace))
+    return links
