@@ -26,6 +26,9 @@ class NavItem:
 
 SECTIONS: list[NavItem] = [
     NavItem("Home", "office:home", StaffAction.VIEW_OFFICE, "office"),
+    NavItem("Invoices", "office:invoices:list", StaffAction.SEE_BILLING, "office:invoices"),
+    NavItem("Estimates", "office:estimates:list", StaffAction.SEE_BILLING, "office:estimates"),
+    NavItem("Payments", "office:payments:list", StaffAction.SEE_MONEY, "office:payments"),
 ]
 
 

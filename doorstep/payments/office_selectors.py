@@ -1,14 +1,13 @@
 """Reads for the office's money pages: the invoice list (status filters and search), the
 payments list (failed, autopay "action needed", ACH pending) and the money on one invoice.
 
-Always scoped by an explicit company. Lists are read a page at a time with one extra row to
-know whether there is a next page: no COUNT over the company's whole history.
+Always scoped by an explicit company. They return ordered querysets; the office reads them a
+page at a time (office.pages.window_of: one extra row, no COUNT over the whole history).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,25 +23,6 @@ from .models import Payment, PaymentAllocation, PaymentMethod, PaymentState, Ref
 INVOICE_STATUSES = ("overdue", "unpaid", "draft", "paid", "void", "failed")
 PAYMENT_STATUSES = ("failed", "action_needed", "ach_pending")
 NUMBER = re.compile(r"^(?:[A-Za-z]{3}-?)?0*(\d{1,9})$")
-
-
-@dataclass(frozen=True)
-class ListPage:
-    rows: list[Any]
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-
-def page_read(queryset: QuerySet[Any], *, number: int, size: int) -> ListPage:
-    """Rows of page `number` (1-based) and whether another page follows, in one query."""
-    number = max(1, min(number, 10_000))
-    start = (number - 1) * size
-    rows = list(queryset[start : start + size + 1])
-    return ListPage(rows=rows[:size], number=number, has_next=len(rows) > size)
 
 
 def invoice_status_rule(status: str, today: date) -> Q:

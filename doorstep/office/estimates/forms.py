@@ -11,7 +11,9 @@ from ..invoices.forms import DateInput, DocumentForm
 
 
 class EstimateForm(DocumentForm):
-    title = forms.CharField(label="Title", max_length=200, required=False, help_text="e.g. New water heater")
+    title = forms.CharField(
+        label="Title", max_length=200, required=False, help_text="e.g. New water heater"
+    )
     expiry_date = forms.DateField(label="Valid until", widget=DateInput)
 
     field_order = ["customer_search", "customer", "title", "issue_date", "expiry_date"]

@@ -5,6 +5,7 @@ Send (emails the customer a link), answer a comment, turn an accepted estimate i
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,14 +21,14 @@ from doorstep.billing.estimates import (
 from doorstep.billing.models import Estimate, EstimateState
 from doorstep.core.audit import audit_for
 from doorstep.core.errors import DomainError
-from doorstep.payments.office_selectors import estimates_for_office, page_read
+from doorstep.payments.office_selectors import estimates_for_office
 from doorstep.tenancy.roles import StaffAction
 from doorstep.tenancy.time import company_today
 
 from ..gate import Office, office_page
 from ..invoices.lines import line_formset, typed_totals, with_more_rows
-from ..invoices.views import _as_bound, lines_error, page_number
-from ..pages import office_render
+from ..invoices.views import _as_bound, lines_error
+from ..pages import office_render, window_of
 from .forms import EstimateForm, ReplyForm, estimate_initial
 
 PER_PAGE = 25
@@ -52,10 +53,8 @@ def estimate_list(request: HttpRequest, office: Office) -> HttpResponse:
     state = request.GET.get("state", "")
     state = state if state in EstimateState.values else ""
     query = request.GET.get("q", "")[:100]
-    page = page_read(
-        estimates_for_office(company=office.company, state=state, query=query),
-        number=page_number(request),
-        size=PER_PAGE,
+    page = window_of(
+        request, estimates_for_office(company=office.company, state=state, query=query), PER_PAGE
     )
     return office_render(
         request,
@@ -66,12 +65,19 @@ def estimate_list(request: HttpRequest, office: Office) -> HttpResponse:
             "state": state,
             "query": query,
             "filters": [("", "All"), *EstimateState.choices],
+            "can_edit": office.may(StaffAction.EDIT_BILLING),
+            "filter_query": urlencode({k: v for k, v in (("state", state), ("q", query)) if v}),
         },
     )
 
 
 def _editor(
-    request: HttpRequest, office: Office, form: EstimateForm, lines: Any, *, status: int = 200,
+    request: HttpRequest,
+    office: Office,
+    form: EstimateForm,
+    lines: Any,
+    *,
+    status: int = 200,
     quiet: bool = False,
 ) -> HttpResponse:
     totals, readable = typed_totals(lines if lines.is_bound else _as_bound(lines, office))
@@ -134,7 +140,9 @@ def _detail(
 ) -> HttpResponse:
     company = office.company
     today = company_today(company)
-    history = list(audit_for(company=company, target=estimate).order_by("-created_at", "-id")[:HISTORY_SHOWN])
+    history = list(
+        audit_for(company=company, target=estimate).order_by("-created_at", "-id")[:HISTORY_SHOWN]
+    )
     may_edit = office.may(StaffAction.EDIT_BILLING)
     decided = estimate.state in (EstimateState.ACCEPTED, EstimateState.DECLINED)
     return office_render(

@@ -60,7 +60,7 @@ def _confirm(
     return office_render(
         request,
         office,
-        "office/_confirm.html",
+        "office/confirm.html",
         {
             "question": question,
             "details": details,
@@ -217,9 +217,7 @@ def refund(request: HttpRequest, office: Office, pk: int, payment_id: int) -> Ht
     if request.method == "POST" and form.is_valid():
         amount, refund_fee = form.cleaned_data["amount"], form.cleaned_data["refund_platform_fee"]
         if amount > available:
-            form.add_error(
-                "amount", f"At most {_money(office, available)} can still be refunded."
-            )
+            form.add_error("amount", f"At most {_money(office, available)} can still be refunded.")
         elif request.POST.get("confirmed") != "1":
             kind = "all" if amount == available else "part"
             return _confirm(

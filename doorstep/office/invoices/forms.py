@@ -123,7 +123,9 @@ class MoneyAmountField(forms.CharField):
 
     def for_company(self, company: Company) -> None:
         self.company = company
-        self.help_text = f"In {company.currency}, e.g. {amount_example(company.currency, company.locale)}"
+        self.help_text = (
+            f"In {company.currency}, e.g. {amount_example(company.currency, company.locale)}"
+        )
 
     def clean(self, value: Any) -> int:
         text = super().clean(value)

@@ -14,7 +14,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from doorstep.billing.invoices import LineInput
-from doorstep.billing.totals import DocumentTotals, document_totals
+from doorstep.billing.totals import DocumentTotals, LineTotal, document_totals
 from doorstep.core.money import AmountError, format_amount_input, parse_amount
 from doorstep.tenancy.models import Company
 
@@ -47,7 +47,6 @@ class LineForm(forms.Form):
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.company = company
-        self.fields["unit_price"].help_text = "Negative for a discount, e.g. -10.00"
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
@@ -165,14 +164,13 @@ def with_more_rows(formset: BaseLineFormSet, company: Company, rows: int = 1) ->
     return LineFormSet(data, prefix="lines", form_kwargs={"company": company})
 
 
-def typed_totals(formset: BaseLineFormSet) -> tuple[DocumentTotals, list[bool]]:
-    """Totals of the lines typed so far (lines that cannot be read yet count as nothing), and
-    for each row whether it was read: the "totals as you type" fragment."""
-    readable: list[bool] = []
-    lines: list[LineInput] = []
+def typed_totals(formset: BaseLineFormSet) -> tuple[DocumentTotals, list[LineTotal | None]]:
+    """Totals of the lines typed so far, and each row's own amount (None: blank, removed or
+    not readable yet, counted as nothing): the "totals as you type" fragment."""
+    rows: list[LineInput | None] = []
     for form in formset.forms:
         ok = form.is_valid() and not form.is_blank() and not formset._should_delete_form(form)
-        readable.append(ok)
-        if ok:
-            lines.append(form.line())
-    return document_totals(lines), readable
+        rows.append(form.line() if ok else None)
+    totals = document_totals([line for line in rows if line is not None])
+    computed = iter(totals.lines)
+    return totals, [next(computed) if line is not None else None for line in rows]

@@ -8,6 +8,7 @@ in actions.py. Every read passes company=office.company to a selector.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,13 +24,12 @@ from doorstep.payments.office_selectors import (
     invoice_history,
     invoice_payments,
     invoices_for_office,
-    page_read,
 )
 from doorstep.tenancy.roles import StaffAction
 from doorstep.tenancy.time import company_today
 
 from ..gate import Office, office_page
-from ..pages import office_render
+from ..pages import office_render, window_of
 from .forms import InvoiceForm, invoice_initial
 from .lines import line_formset, typed_totals, with_more_rows
 
@@ -43,11 +43,6 @@ STATUS_LABELS = {
     "void": "Void",
     "failed": "Failed payment",
 }
-
-
-def page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 6 else 1
 
 
 def invoice_or_404(office: Office, pk: int) -> Invoice:
@@ -66,10 +61,10 @@ def invoice_list(request: HttpRequest, office: Office) -> HttpResponse:
     status = status if status in INVOICE_STATUSES else ""
     query = request.GET.get("q", "")[:100]
     today = company_today(office.company)
-    page = page_read(
+    page = window_of(
+        request,
         invoices_for_office(company=office.company, today=today, status=status, query=query),
-        number=page_number(request),
-        size=PER_PAGE,
+        PER_PAGE,
     )
     rows = [(invoice, invoice.customer_status(today)) for invoice in page.rows]
     return office_render(
@@ -82,6 +77,8 @@ def invoice_list(request: HttpRequest, office: Office) -> HttpResponse:
             "status": status,
             "query": query,
             "filters": list(STATUS_LABELS.items()),
+            "can_edit": office.may(StaffAction.EDIT_BILLING),
+            "filter_query": urlencode({k: v for k, v in (("status", status), ("q", query)) if v}),
         },
     )
 
@@ -225,7 +222,11 @@ def invoice_totals(request: HttpRequest, office: Office) -> HttpResponse:
         request,
         office,
         "office/invoices/_totals.html",
-        {"totals": totals, "currency": office.company.currency, "line_rows": list(zip(lines.forms, readable, strict=True))},
+        {
+            "totals": totals,
+            "currency": office.company.currency,
+            "line_rows": list(zip(lines.forms, readable, strict=True)),
+        },
     )
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from doorstep.payments.office_selectors import PAYMENT_STATUSES, page_read, payments_for_office
+from doorstep.payments.office_selectors import PAYMENT_STATUSES, payments_for_office
 from doorstep.tenancy.roles import StaffAction
 
 from ..gate import Office, office_page
-from ..invoices.views import page_number
-from ..pages import office_render
+from ..pages import office_render, window_of
 
 PER_PAGE = 25
 FILTERS = [
@@ -27,14 +26,15 @@ FILTERS = [
 def payment_list(request: HttpRequest, office: Office) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in PAYMENT_STATUSES else ""
-    page = page_read(
-        payments_for_office(company=office.company, status=status),
-        number=page_number(request),
-        size=PER_PAGE,
-    )
+    page = window_of(request, payments_for_office(company=office.company, status=status), PER_PAGE)
     return office_render(
         request,
         office,
         "office/payments/list.html",
-        {"page": page, "status": status, "filters": FILTERS},
+        {
+            "page": page,
+            "status": status,
+            "filters": FILTERS,
+            "filter_query": f"status={status}" if status else "",
+        },
     )
