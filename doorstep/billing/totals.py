@@ -18,9 +18,12 @@ from doorstep.core import money
 
 
 class PricedLine(Protocol):
-    quantity: Decimal
-    unit_price: int
-    tax_rate: Decimal
+    @property
+    def quantity(self) -> Decimal: ...
+    @property
+    def unit_price(self) -> int: ...
+    @property
+    def tax_rate(self) -> Decimal: ...
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ class EstimateForm(DocumentForm):
     field_order = ["customer_search", "customer", "title", "issue_date", "expiry_date"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         issue, expiry = cleaned.get("issue_date"), cleaned.get("expiry_date")
         if issue and expiry and expiry < issue:
             self.add_error("expiry_date", "The estimate cannot expire before its issue date.")

@@ -36,7 +36,7 @@ def customer_matches(*, company: Company, query: str) -> list[Customer]:
     )
 
 
-class CustomerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class CustomerChoiceField(forms.ModelChoiceField):
     default_error_messages = {
         "invalid_choice": "Choose one of your customers: type part of the name and press Find."
     }
@@ -71,11 +71,11 @@ class DocumentForm(forms.Form):
         chosen = self._chosen_customer()
         if chosen is not None and chosen not in shown:
             shown.insert(0, chosen)
-        field.widget.choices = [(c.pk, c.name) for c in shown]  # type: ignore[attr-defined]
+        field.widget.choices = [(c.pk, c.name) for c in shown]
         self.customer_choices = shown
 
     def _chosen_customer(self) -> Customer | None:
-        raw = self.data.get("customer") if self.is_bound else self.initial.get("customer")
+        raw: Any = self.data.get("customer") if self.is_bound else self.initial.get("customer")
         if isinstance(raw, Customer):
             return raw
         try:
@@ -101,7 +101,7 @@ class InvoiceForm(DocumentForm):
     field_order = ["customer_search", "customer", "issue_date", "due_date", "kind", "notes"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         issue, due = cleaned.get("issue_date"), cleaned.get("due_date")
         if issue and due and due < issue:
             self.add_error("due_date", "The due date cannot be before the issue date.")

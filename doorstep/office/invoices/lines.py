@@ -8,7 +8,7 @@ rounding rule, for the saved document and for the "totals as you type" fragment 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms import BaseFormSet, formset_factory
@@ -79,7 +79,7 @@ class LineForm(forms.Form):
             raise forms.ValidationError(str(exc)) from exc
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if self.errors or self.is_blank():
             return cleaned
         if not (cleaned.get("description") or "").strip():
@@ -98,7 +98,11 @@ class LineForm(forms.Form):
         )
 
 
-class BaseLineFormSet(BaseFormSet):  # type: ignore[type-arg]
+def _removed(form: forms.Form) -> bool:
+    return bool(getattr(form, "cleaned_data", {}).get("DELETE"))
+
+
+class BaseLineFormSet(BaseFormSet):
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
@@ -110,7 +114,7 @@ class BaseLineFormSet(BaseFormSet):  # type: ignore[type-arg]
         return [
             form.line()
             for form in self.forms
-            if form.is_valid() and not form.is_blank() and not self._should_delete_form(form)
+            if form.is_valid() and not form.is_blank() and not _removed(form)
         ]
 
 
@@ -134,8 +138,9 @@ def line_formset(
 ) -> BaseLineFormSet:
     """The editor's lines: posted data, or the document's lines plus `blank_rows` empty ones."""
     if data is not None:
-        formset = LineFormSet(data, prefix="lines", form_kwargs={"company": company})
-        return formset
+        return cast(
+            BaseLineFormSet, LineFormSet(data, prefix="lines", form_kwargs={"company": company})
+        )
     initial = [
         {
             "description": line.description,
@@ -153,15 +158,17 @@ def line_formset(
         max_num=MAX_LINES,
         absolute_max=MAX_LINES,
     )(initial=initial, prefix="lines", form_kwargs={"company": company})
-    return formset
+    return cast(BaseLineFormSet, formset)
 
 
 def with_more_rows(formset: BaseLineFormSet, company: Company, rows: int = 1) -> BaseLineFormSet:
     """The posted lines again with `rows` empty ones below (the "Add a line" button)."""
-    data = formset.data.copy()
+    data = formset.data.copy()  # type: ignore[attr-defined]  # a QueryDict: it was posted
     total = int(data.get("lines-TOTAL_FORMS", "0") or 0)
     data["lines-TOTAL_FORMS"] = str(min(total + rows, MAX_LINES))
-    return LineFormSet(data, prefix="lines", form_kwargs={"company": company})
+    return cast(
+        BaseLineFormSet, LineFormSet(data, prefix="lines", form_kwargs={"company": company})
+    )
 
 
 def typed_totals(formset: BaseLineFormSet) -> tuple[DocumentTotals, list[LineTotal | None]]:
@@ -169,7 +176,7 @@ def typed_totals(formset: BaseLineFormSet) -> tuple[DocumentTotals, list[LineTot
     not readable yet, counted as nothing): the "totals as you type" fragment."""
     rows: list[LineInput | None] = []
     for form in formset.forms:
-        ok = form.is_valid() and not form.is_blank() and not formset._should_delete_form(form)
+        ok = form.is_valid() and not form.is_blank() and not _removed(form)
         rows.append(form.line() if ok else None)
     totals = document_totals([line for line in rows if line is not None])
     computed = iter(totals.lines)
