@@ -49,9 +49,21 @@ def office_url(path: str = "") -> str:
     return f"{settings.BASE_URL}/office/{path.lstrip('/')}"
 
 
+# Record types that have a page in the office workspace (doorstep/office/), by
+# "app_label.model_name"; every other record still opens its Django admin page.
+OFFICE_PAGES: dict[str, str] = {
+    "billing.invoice": "office:invoices:detail",
+    "billing.estimate": "office:estimates:detail",
+}
+
+
 def office_change_url(record: models.Model) -> str:
-    """The back-office page of one record (its admin change page), for an email."""
+    """The office page of one record, for an email: its workspace page when the office has
+    one (OFFICE_PAGES), else its admin change page."""
     meta = record._meta
+    name = OFFICE_PAGES.get(f"{meta.app_label}.{meta.model_name}")
+    if name is not None:
+        return settings.BASE_URL + reverse(name, args=[record.pk])
     return settings.BASE_URL + reverse(
         f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]
     )

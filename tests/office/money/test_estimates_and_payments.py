@@ -162,3 +162,30 @@ def test_the_payments_list_shows_what_needs_someone(company, owner):
         declined.display_number,
         autopaid.display_number,
     }
+
+
+def test_emails_to_the_office_open_the_office_pages_of_invoices_and_estimates(company, mailbox):
+    from doorstep.core.links import office_change_url
+
+    from ...factories import make_invoice
+
+    customer = customer_with_email(company)
+    estimate = make_estimate(customer)
+    assert office_change_url(estimate).endswith(f"/office/estimates/{estimate.pk}/")
+    assert office_change_url(make_invoice(customer)).endswith("/office/invoices/1/")
+    from doorstep.billing.estimates import estimate_change_state
+
+    estimate_change_state(
+        company=company, estimate=estimate, new_state="sent", actor=Actor.system()
+    )
+    mailbox.clear()
+    estimate_comment_add(
+        company=company,
+        customer=customer,
+        estimate=estimate,
+        body="Can you start Monday?",
+        actor=Actor.portal("carlos@example.com"),
+    )
+    inbox = company.billing_email or company.support_email
+    (notice,) = mailbox.to(inbox)
+    assert f"/office/estimates/{estimate.pk}/" in mailbox.text(notice)
