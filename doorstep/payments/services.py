@@ -26,10 +26,18 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def payment_record_manual(
-    *, company: Company, invoice: Invoice, amount: int, method: str, actor: Actor, note: str = ""
+    *,
+    company: Company,
+    invoice: Invoice,
+    amount: int,
+    method: str,
+    actor: Actor,
+    note: str = "",
+    receipt: bool = True,
 ) -> Payment:
     """Staff record a payment received outside the portal (cash, check, bank transfer, card on
-    site). The customer is emailed a receipt, as for a payment made in the portal."""
+    site). The customer is emailed a receipt, as for a payment made in the portal (`receipt`
+    False: history loaded after the fact, e.g. demo data, which no one should be emailed)."""
     if method not in PaymentMethod.values:
         raise DomainError("Choose how the customer paid.", field="method")
     locked = invoices_lock(Invoice.objects.filter(pk=invoice.pk, company=company))
@@ -73,6 +81,7 @@ def payment_record_manual(
         message=f"Payment of {format_money(amount, invoice.currency)} recorded ({method})",
         data={"payment_id": payment.pk, "amount": amount},
     )
-    payment.company = company
-    notify.notify_receipt(payment, allocations=[allocation])
+    if receipt:
+        payment.company = company
+        notify.notify_receipt(payment, allocations=[allocation])
     return payment
