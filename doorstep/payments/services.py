@@ -34,6 +34,7 @@ def payment_record_manual(
     actor: Actor,
     note: str = "",
     receipt: bool = True,
+    request_key: str = "",
 ) -> Payment:
     """Staff record a payment received outside the portal (cash, check, bank transfer, card on
     site). The customer is emailed a receipt, as for a payment made in the portal (`receipt`
@@ -44,6 +45,11 @@ def payment_record_manual(
     if not locked:
         raise Invoice.DoesNotExist(f"Invoice {invoice.pk} does not exist.")
     invoice = locked[0]
+    if request_key:
+        # Under the invoice's lock: the second of two identical posts finds the first.
+        done = Payment.objects.filter(company=company, request_key=request_key[:40]).first()
+        if done is not None:
+            return done
     if invoice.state != InvoiceState.OPEN:
         raise DomainError(f"{invoice.display_number} is not open; send it first.")
     if amount <= 0:
@@ -68,6 +74,7 @@ def payment_record_manual(
         recorded_by=actor.user,
         received_at=timezone.now(),
         note=note,
+        request_key=request_key[:40],
     )
     allocation = PaymentAllocation.objects.create(
         company=company, payment=payment, invoice=invoice, amount=amount

@@ -104,6 +104,7 @@ def record_payment(request: HttpRequest, office: Office, pk: int) -> HttpRespons
                 method=form.cleaned_data["method"],
                 note=form.cleaned_data["note"],
                 actor=office.actor,
+                request_key=form.cleaned_data["request_key"],
             )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -244,6 +245,7 @@ def refund(request: HttpRequest, office: Office, pk: int, payment_id: int) -> Ht
                     "amount": request.POST.get("amount", ""),
                     "refund_platform_fee": "on" if refund_fee else "",
                     "reason": form.cleaned_data["reason"],
+                    "request_key": form.cleaned_data["request_key"],
                 },
             )
         else:
@@ -255,6 +257,7 @@ def refund(request: HttpRequest, office: Office, pk: int, payment_id: int) -> Ht
                     refund_application_fee=refund_fee,
                     actor=office.actor,
                     reason=form.cleaned_data["reason"],
+                    request_key=form.cleaned_data["request_key"],
                 )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -3,6 +3,7 @@ are never bound from input; every money field is read by core.money.parse_amount
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -146,7 +147,19 @@ RECORDED_METHODS = [
 ]
 
 
-class RecordPaymentForm(forms.Form):
+class OnceForm(forms.Form):
+    """A form whose one-time key (a fresh one each time the page is shown) goes to the
+    service: a double click or a resubmitted page acts once."""
+
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("request_key", secrets.token_urlsafe(16))
+
+
+class RecordPaymentForm(OnceForm):
     amount = MoneyAmountField(label="Amount received")
     method = forms.ChoiceField(
         label="How they paid", choices=RECORDED_METHODS, widget=forms.RadioSelect
@@ -160,7 +173,7 @@ class RecordPaymentForm(forms.Form):
         self.fields["amount"].for_company(company)  # type: ignore[attr-defined]
 
 
-class RefundForm(forms.Form):
+class RefundForm(OnceForm):
     amount = MoneyAmountField(label="Amount to refund")
     refund_platform_fee = forms.BooleanField(
         label="Also refund the platform fee to your account",

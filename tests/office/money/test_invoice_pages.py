@@ -313,3 +313,35 @@ def test_preview_is_for_this_companys_billing_staff_only(company, other_company)
     assert office_client(Client(), other_company, "owner").get(url).status_code == 404
     assert office_client(Client(), company, "technician").get(url).status_code == 404
     assert office_client(Client(), company, "billing").get(url).status_code == 200
+
+
+def test_a_double_click_records_a_payment_and_refunds_once(company, owner, mailbox):
+    payer = make_payer(company)
+    invoice = invoice_for(payer, 20000)
+    page = owner.get(f"/office/invoices/{invoice.pk}/record-payment/").content.decode()
+    key = re.search(r'name="request_key" value="([^"]+)"', page).group(1)
+    url = f"/office/invoices/{invoice.pk}/record-payment/"
+    for _ in range(2):
+        post(owner, url, {"amount": "50.00", "method": "cash", "request_key": key})
+    assert Payment.objects.count() == 1 and reload(invoice).balance_due == 15000
+    payment = Payment.objects.get()
+    refund_url = f"/office/invoices/{invoice.pk}/payments/{payment.pk}/refund/"
+    form = owner.get(refund_url).content.decode()
+    key = re.search(r'name="request_key" value="([^"]+)"', form).group(1)
+    for _ in range(2):
+        post(owner, refund_url, {"amount": "20.00", "confirmed": "1", "request_key": key})
+    assert Refund.objects.count() == 1 and reload(payment).amount_refunded == 2000
+    # A fresh form is a new request: a second refund is allowed.
+    post(owner, refund_url, {"amount": "10.00", "confirmed": "1", "request_key": "other"})
+    assert reload(payment).amount_refunded == 3000
+
+
+def test_times_show_in_the_companys_time_zone(company, owner):
+    from datetime import UTC, datetime
+
+    company.timezone = "America/Los_Angeles"
+    company.save()
+    invoice = make_invoice(customer_with_email(company))
+    Invoice.objects.filter(pk=invoice.pk).update(sent_at=datetime(2026, 12, 2, 3, 30, tzinfo=UTC))
+    page = owner.get(f"/office/invoices/{invoice.pk}/").content.decode()
+    assert "Dec 1, 2026 7:30 PM" in page  # 03:30 UTC is 19:30 the day before in California
