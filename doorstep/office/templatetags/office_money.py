@@ -18,3 +18,9 @@ def money(context: Any, amount: int | None, currency: str = "") -> str:
     currency = currency or (company.currency if company else "USD")
     locale = company.locale if company else "en_US"
     return format_money(int(amount or 0), currency, locale)
+
+
+@register.filter
+def verb_words(verb: str) -> str:
+    """An audit verb without a message in words: "invoice.opened" -> "Invoice opened"."""
+    return str(verb).replace(".", " ").replace("_", " ").capitalize()
