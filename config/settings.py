@@ -143,6 +143,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain text (email subjects and text parts, texts): the same templates without HTML
+        # escaping, or "O'Brien & Sons" reaches an inbox as "O&#x27;Brien &amp; Sons".
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------------

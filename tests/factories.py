@@ -20,6 +20,7 @@ from doorstep.jobs import services as jobs
 from doorstep.jobs.models import Job, Technician
 from doorstep.tenancy.models import Company, Membership
 from doorstep.tenancy.services import company_create
+from doorstep.tenancy.time import company_today
 
 SYSTEM = Actor.system("tests")
 
@@ -129,7 +130,7 @@ def make_invoice(
 ) -> Invoice:
     """lines: (description, unit price cents, quantity, tax rate %)."""
     lines = lines if lines is not None else [("Service call", 12500, "1", "8.25")]
-    today = timezone.localdate()
+    today = company_today(customer.company)  # the company's date, not UTC's
     invoice = invoice_create(
         company=customer.company,
         customer=customer,
@@ -145,7 +146,7 @@ def make_invoice(
 
 
 def make_estimate(customer: Customer, **kwargs: Any) -> Estimate:
-    today = timezone.localdate()
+    today = company_today(customer.company)
     return estimate_create(
         company=customer.company,
         customer=customer,

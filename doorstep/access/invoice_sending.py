@@ -52,6 +52,7 @@ def invoice_send(
             customer = item.customer
             account = portal_account_provision(company=company, customer=customer, actor=actor)
             first_send = item.sent_at is None
+            overdue = item.balance_due > 0 and item.due_date < company_today(company)
             item.sent_at = timezone.now()
             item.save(update_fields=["sent_at", "updated_at"])
             attachments = (
@@ -69,7 +70,10 @@ def invoice_send(
                     "total": format_money(item.total, item.currency, company.locale),
                     "balance": format_money(item.balance_due, item.currency, company.locale),
                     "due_date": f"{item.due_date:%B} {item.due_date.day}, {item.due_date.year}",
-                    "overdue": item.balance_due > 0 and item.due_date < company_today(company),
+                    "overdue": overdue,
+                    # A reminder only when the customer already had it: the first send of a
+                    # back-dated invoice is the invoice, not "Reminder: ... is overdue".
+                    "reminder": overdue and not first_send,
                     "paid": item.balance_due <= 0,
                     "invoice_url": invoice_link_create(invoice=item, account=account),
                     "portal_url": portal_url(company, "sign-in"),

@@ -5,6 +5,9 @@ rules); failures are throttled per typed address (known or not) and per IP addre
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -28,13 +31,28 @@ MAX_PASSWORD_LENGTH = 1024  # long passphrases welcome; this only stops absurd p
 _DUMMY_HASH = make_password("doorstep-not-a-real-password")
 
 
+def _who(account: PortalAccount | None) -> Any:
+    """What the similarity validator compares the password with. The address's local part
+    is given whole ("ahmed.jones"): Django splits an email on punctuation and compares the
+    pieces, so "ahmed.jones" for ahmed.jones@example.com would pass. An unsaved User: the
+    validator names the matching field in its message."""
+    if account is None:
+        return None
+    email = account.email or ""
+    contact_name = getattr(account.contact, "name", "") if account.contact_id else ""
+    return get_user_model()(
+        username=email.split("@", 1)[0], email=email, first_name=contact_name[:150]
+    )
+
+
 def password_problems(password: str, account: PortalAccount | None = None) -> list[str]:
     if len(password) > MAX_PASSWORD_LENGTH:
         return [f"Use at most {MAX_PASSWORD_LENGTH} characters."]
     try:
-        validate_password(password)
+        validate_password(password, user=_who(account))
     except ValidationError as exc:
-        return list(exc.messages)
+        # A customer has no username: the local part of their address stands in for it.
+        return [m.replace("the username", "your email address") for m in exc.messages]
     return []
 
 

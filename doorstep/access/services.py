@@ -61,10 +61,15 @@ def link_lifetime(company: Company, purpose: str) -> timedelta:
 
 
 def lifetime_words(delta: timedelta) -> str:
+    """ "1 minute", "15 minutes", "3 hours", "3 days" (as an email says how long a link works)."""
     minutes = round(delta.total_seconds() / 60)
     if minutes < 120:
-        return f"{minutes} minutes"
-    return f"{minutes // 60} hours" if minutes < 48 * 60 else f"{minutes // 1440} days"
+        amount, unit = minutes, "minute"
+    elif minutes < 48 * 60:
+        amount, unit = minutes // 60, "hour"
+    else:
+        amount, unit = minutes // 1440, "day"
+    return f"{amount} {unit}" if amount == 1 else f"{amount} {unit}s"
 
 
 def links_live(account: PortalAccount) -> QuerySet[LoginLink]:

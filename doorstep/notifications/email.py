@@ -31,8 +31,9 @@ def render_email(
         "base_url": settings.BASE_URL,
     }
     name = f"emails/{notification.template}"
-    subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())
-    text = render_to_string(f"{name}.txt", context)
+    # Subject and text part are plain text: rendered without HTML escaping (settings "text").
+    subject = " ".join(render_to_string(f"{name}.subject.txt", context, using="text").split())
+    text = render_to_string(f"{name}.txt", context, using="text")
     html = render_to_string(f"{name}.html", context)
     return subject, text, html
 

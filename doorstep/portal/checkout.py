@@ -94,7 +94,8 @@ def _render_checkout(
             nav="invoices",
             http_status=status or 400,
             problem=exc.message,
-            error=error,
+            # A POST refused for the same reason (a second tab paid first) says it once.
+            error="" if error == exc.message else error,
         )
     currency = payable[0].invoice.currency
     total = sum(p.available for p in payable)

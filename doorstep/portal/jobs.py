@@ -66,6 +66,7 @@ def jobs_live(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
         "portal/_active_jobs.html",
         nav="jobs",
         active=_active_jobs(request, identity),
+        heading_level=2,  # the cards sit right under the Jobs page's h1
     )
 
 

@@ -107,7 +107,11 @@ def invoice_landing(request: HttpRequest, company: Company, token: str) -> HttpR
             request, company, exc, purpose="invoice", fresh_token=token, over_limit=over_limit
         )
     if request.method != "POST":
-        return render(request, "access/invoice_confirm.html", {"company": company})
+        # Name what Continue opens: the invoice, its balance and when the customer last saw it
+        # (the email already said as much; the link itself is the secret).
+        return render(
+            request, "access/invoice_confirm.html", {"company": company, "invoice": link.invoice}
+        )
     invoice = link.invoice
     response = redirect(reverse("portal:invoice_detail", args=[company.slug, invoice.pk]))
     current = portal_session_resolve(request=request, company=company)

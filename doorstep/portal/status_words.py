@@ -26,11 +26,11 @@ JOB_WORDS: dict[str, StatusWords] = {
     JobStatus.TECHNICIAN_ASSIGNED: StatusWords(
         "Technician assigned", "{tech} will do the work.", "scheduled"
     ),
-    JobStatus.ON_THE_WAY: StatusWords("On the way", "{tech} is on the way to you.", "moving"),
+    JobStatus.ON_THE_WAY: StatusWords("On the way", "{tech} is on the way to you.", "on-the-way"),
     JobStatus.TECHNICIAN_ARRIVED: StatusWords(
-        "Technician arrived", "{tech} has arrived.", "moving"
+        "Technician arrived", "{tech} has arrived.", "arrived"
     ),
-    JobStatus.IN_PROGRESS: StatusWords("Work in progress", "{tech} is working on it.", "moving"),
+    JobStatus.IN_PROGRESS: StatusWords("Work in progress", "{tech} is working on it.", "working"),
     JobStatus.COMPLETED: StatusWords("Completed", "The work is done.", "completed"),
     JobStatus.CANCELLED: StatusWords("Cancelled", "This visit was cancelled.", "cancelled"),
 }

@@ -100,8 +100,12 @@ def test_invoice_link_opens_that_invoice_only(company, customer, mailbox):
     scanner = Client()
     page = scanner.get(path)
     assert page.status_code == 200 and page["Referrer-Policy"] == "strict-origin"
-    assert invoice.display_number not in page.content.decode()  # nothing shown before the click
+    # The page says what Continue opens (the email said as much) but opening it changes
+    # nothing: no session, no "viewed" mark.
+    text = page.content.decode()
+    assert f"Invoice {invoice.display_number}" in text and "View and pay $135.31" in text
     assert portal_cookie(scanner) is None
+    assert reload_invoice(invoice).last_viewed_at is None
 
     browser = Client(enforce_csrf_checks=True)
     response = csrf_post(browser, path)
@@ -112,8 +116,9 @@ def test_invoice_link_opens_that_invoice_only(company, customer, mailbox):
     assert detail.status_code == 200 and invoice.display_number in detail.content.decode()
     assert browser.get(f"/p/{company.slug}/invoices/{other_invoice.pk}/").status_code == 404
     assert browser.get(f"/p/{company.slug}/").status_code == 302  # the rest needs a sign-in
-    # Reusable: the customer may come back to pay later.
+    # Reusable: the customer may come back to pay later, and is told when they last looked.
     assert csrf_post(Client(enforce_csrf_checks=True), path).status_code == 302
+    assert "You last viewed this invoice on" in Client().get(path).content.decode()
 
 
 def test_invoice_link_closes_30_days_after_payment(company, customer, mailbox):
@@ -158,3 +163,26 @@ def test_send_many_at_once(company, customer, mailbox):
     sent = invoice_send(company=company, invoices=invoices, actor=STAFF)
     assert len(sent) == 3 and len(mailbox.messages) == 3
     assert PortalAccount.objects.count() == 1
+
+
+def test_a_back_dated_invoice_is_first_sent_as_an_invoice_then_reminded(company, customer, mailbox):
+    from doorstep.tenancy.time import company_today
+
+    today = company_today(company)
+    invoice = make_invoice(
+        customer,
+        open_=False,
+        issue_date=today - timedelta(days=40),
+        due_date=today - timedelta(days=10),
+    )
+    invoice_send(company=company, invoice=invoice, actor=STAFF)
+    [first] = mailbox.to("pat@example.test")
+    assert first["Subject"].strip() == f"Invoice {invoice.display_number} from {company.name}"
+    assert "It was due on" in mailbox.text(first)  # the date is said, not "Reminder"
+    invoice_send(company=company, invoice=invoice, actor=STAFF)
+    second = mailbox.to("pat@example.test")[-1]
+    assert second["Subject"].startswith(f"Reminder: invoice {invoice.display_number}")
+
+
+def reload_invoice(invoice: Invoice) -> Invoice:
+    return Invoice.objects.get(pk=invoice.pk)

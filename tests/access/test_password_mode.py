@@ -93,6 +93,18 @@ def test_password_rules(pw_company, mailbox, password, words):
     )
 
 
+@pytest.mark.parametrize("password", ["ahmed.jones", "Ahmed.Jones1"])
+def test_a_password_like_the_email_address_is_refused(pw_company, mailbox, password):
+    customer = CustomerFactory(company=pw_company)
+    ContactFactory(customer=customer, email="ahmed.jones@example.com", name="Ahmed Jones")
+    portal_account_invite(company=pw_company, customer=customer, actor=STAFF)
+    path = link_in(mailbox, mailbox.messages[-1])
+    response = csrf_post(Client(enforce_csrf_checks=True), path, {"password": password})
+    assert response.status_code == 400
+    assert "too similar to your email address" in response.content.decode()
+    assert not PortalAccount.objects.get().password
+
+
 def test_registration_with_a_known_but_unverified_email_sees_nothing(pw_company, mailbox):
     customer = CustomerFactory(company=pw_company)
     ContactFactory(customer=customer, email="pat@example.test")

@@ -267,3 +267,23 @@ def test_links_come_from_base_url_not_the_host_header(company, account, mailbox)
     request_link(browser, company, account.email)
     text = mailbox.text(mailbox.messages[-1])
     assert "https://portal.example.test/p/" in text and "localhost" not in text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [
+        (1, "1 minute"),
+        (15, "15 minutes"),
+        (60, "60 minutes"),
+        (120, "2 hours"),
+        (1440, "24 hours"),
+        (60 * 24 * 3, "3 days"),
+        (60 * 24 * 2, "2 days"),
+    ],
+)
+def test_how_long_a_link_works_is_said_in_good_english(minutes, words):
+    from datetime import timedelta
+
+    from doorstep.access.services import lifetime_words
+
+    assert lifetime_words(timedelta(minutes=minutes)) == words

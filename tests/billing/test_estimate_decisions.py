@@ -22,6 +22,7 @@ from doorstep.billing.models import Estimate, EstimateComment, EstimateState
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
 from doorstep.jobs.models import Job, JobStatus
+from doorstep.tenancy.time import company_today
 
 from ..factories import (
     SYSTEM,
@@ -103,7 +104,7 @@ def test_accepting_twice_says_so_and_changes_nothing(me):
 
 
 def test_an_expired_estimate_cannot_be_accepted(me, mailbox):
-    today = timezone.localdate()
+    today = company_today(me["company"])  # between UTC midnight and New York's, UTC is a day ahead
     estimate = sent_estimate(
         me["customer"], issue_date=today - timedelta(days=40), expiry_date=today - timedelta(days=1)
     )

@@ -186,6 +186,9 @@ def test_already_paid_and_void_invoices_cannot_be_paid(company):
     pay(client, company, [paid], payment_method=VISA)
     again = pay(client, company, [paid], payment_method=VISA)
     assert again.status_code == 400 and "already paid" in again.content.decode()
+    # A second tab that paid first: the message is said once, not as a heading, an alert and
+    # the page's text in a row.
+    assert again.content.decode().count("already paid") == 1
     invoice_void(company=company, invoice=void, actor=SYSTEM)
     assert reload(void).state == InvoiceState.VOID
     response = pay(client, company, [void], payment_method=VISA)
@@ -250,3 +253,18 @@ def test_card_testing_is_slowed_down(company):
     response = pay(client, company, [invoice], payment_method=VISA)
     assert response.status_code == 429 and "Too many payment attempts" in response.content.decode()
     assert status(invoice) == CustomerStatus.UNPAID
+
+
+def test_checkout_says_partially_paid_like_every_other_page(company):
+    from doorstep.payments.services import payment_record_manual
+
+    from ..factories import SYSTEM
+    from .helpers import checkout_url
+
+    payer = make_payer(company)
+    invoice = invoice_for(payer, 20000)
+    payment_record_manual(
+        company=company, invoice=invoice, amount=5000, method="check", actor=SYSTEM
+    )
+    page = signed_in(payer).get(checkout_url(company, invoice)).content.decode()
+    assert "Partially paid" in page and "Partly paid" not in page

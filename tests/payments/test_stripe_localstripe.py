@@ -241,10 +241,17 @@ def webhook_records_payment(stripe_company):
             metadata={"payment_id": str(payment.pk), "company_id": str(stripe_company.pk)},
         )
     )
+    # The live server's thread handles the webhook; wait until its transaction is done (the
+    # in-memory SQLite of the tests is shared between threads, so poll for both marks).
     deadline = time.monotonic() + 10
-    while reload(payment).state != PaymentState.SUCCEEDED and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        handled = WebhookEvent.objects.filter(
+            event_type="payment_intent.succeeded", handled_at__isnull=False
+        ).exists()
+        if handled and reload(payment).state == PaymentState.SUCCEEDED:
+            break
         time.sleep(0.2)
-    assert payment.state == PaymentState.SUCCEEDED
+    assert reload(payment).state == PaymentState.SUCCEEDED
     event = WebhookEvent.objects.get(event_type="payment_intent.succeeded")
     assert event.handled_at and event.outcome == f"payment {payment.pk}: pending -> succeeded"
     assert status(invoice) == CustomerStatus.PAID

@@ -16,6 +16,7 @@ from doorstep.jobs.models import Job, JobStatus
 from doorstep.jobs.services import job_change_status
 from doorstep.payments.services import payment_record_manual
 from doorstep.tenancy.services import company_create
+from doorstep.tenancy.time import company_today
 
 from ..factories import (
     SYSTEM,
@@ -135,7 +136,7 @@ def build_story(company: Any = None, *, history: int = 12) -> dict[str, Any]:
             JobStatus.COMPLETED,
         )
         Job.objects.filter(pk=job.pk).update(completed_at=now - timedelta(days=30 * (i + 1)))
-    today = timezone.localdate()
+    today = company_today(customer.company)
     overdue = make_invoice(
         customer,
         issue_date=today - timedelta(days=40),

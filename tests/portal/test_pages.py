@@ -15,6 +15,7 @@ from django.utils import timezone
 from doorstep.billing.models import Invoice
 from doorstep.jobs.models import Job, JobStatus
 from doorstep.payments.services import payment_record_manual
+from doorstep.tenancy.time import company_today
 
 from ..factories import (
     SYSTEM,
@@ -49,7 +50,8 @@ def get(me: dict[str, Any], name: str, *args: Any, query: str = "") -> Any:
 
 
 def invoices_set(me: dict[str, Any]) -> dict[str, Invoice]:
-    customer, today = me["customer"], timezone.localdate()
+    customer = me["customer"]
+    today = company_today(customer.company)
     overdue = make_invoice(
         customer,
         issue_date=today - timedelta(days=30),

@@ -158,3 +158,21 @@ def test_active_jobs_show_more_in_place_and_keep_refreshing(chromium, live_serve
     assert page.locator(".job-card").count() == total  # the refresh keeps the longer list
     assert page.evaluate("window.sameDocument") is True
     context.close()
+
+
+def test_main_pages_pass_axe_core_at_phone_and_desktop_width(chromium, live_server):
+    """axe-core (WCAG 2.1 A/AA) in real Chromium: no violation of any impact."""
+    from ..office.helpers import axe_violations
+
+    story = build_story(history=3)
+    found = {}
+    for size in WIDTHS:
+        context, base = signed_in_context(chromium, live_server, story, size)
+        page = context.new_page()
+        for name, path in pages(story).items():
+            page.goto(base + path)
+            violations = axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))
+            if violations:
+                found[f"{name}-{size}"] = violations
+        context.close()
+    assert not found, found

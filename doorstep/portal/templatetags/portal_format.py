@@ -110,6 +110,15 @@ def visit_window(context: Any, start: datetime | None, end: datetime | None) -> 
     return text
 
 
+@register.simple_tag(takes_context=True)
+def moment(context: Any, value: datetime | None) -> str:
+    """A moment in the company's time zone and format ('Tue, Nov 24 · 9:00 AM')."""
+    if value is None:
+        return ""
+    company = context.get("company")
+    return _formats(company).moment(value.astimezone(company_zone(company)))
+
+
 @register.filter
 def ago(value: datetime | None) -> str:
     """'5 minutes ago' / 'just now': for "updated ..." on job cards."""
