@@ -2,34 +2,27 @@
 
 The office must not import the portal, so the page lives here and the office links to it.
 Authorised by the staff session (Django's signed-in user) and `staff_may` at the URL's
-company, never by a portal session: no customer is signed in, the view is not counted as the
-customer's (first/last seen stay as they were), and nothing on it can pay.
+company (gate.staff_page), never by a portal session: no customer is signed in, the view is
+not counted as the customer's (first/last seen stay as they were), and nothing on it can pay.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from doorstep.tenancy.roles import StaffAction, staff_may
-from doorstep.tenancy.selectors import company_by_slug
+from doorstep.tenancy.models import Company
+from doorstep.tenancy.roles import StaffAction
 from doorstep.tenancy.time import company_today
 
 from . import selectors
+from .gate import staff_page
 
 
 @require_safe
-def invoice_preview(request: HttpRequest, company_slug: str, invoice_id: int) -> HttpResponse:
-    company = company_by_slug(slug=company_slug)
-    if company is None:
-        raise Http404("No such company.")
-    user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not staff_may(user=user, company=company, action=StaffAction.SEE_BILLING):
-        raise Http404("No such invoice.")  # another company's staff learn nothing
+@staff_page(StaffAction.SEE_BILLING)
+def invoice_preview(request: HttpRequest, company: Company, invoice_id: int) -> HttpResponse:
     invoice = selectors.invoice_for_staff_preview(company=company, invoice_id=invoice_id)
     if invoice is None:
         raise Http404("No such invoice.")

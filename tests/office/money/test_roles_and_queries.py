@@ -135,6 +135,7 @@ BUDGETS = [
     ("office:estimates:detail", ["estimate"], "", 8),
     ("office:payments:list", [], "", 6),
     ("office:payments:list", [], "?status=failed", 5),
+    ("portal:invoice_staff_preview", ["slug", "paid"], "", 8),
 ]
 
 
@@ -144,7 +145,8 @@ def test_every_money_page_costs_the_same_queries_however_big_the_company(
 ):
     assert budget <= 15
     client = office_client(Client(), company, "owner")
-    objects = {
+    objects: dict = {
+        "slug": type("Slug", (), {"pk": company.slug})(),
         "paid": money["paid"],
         "owing": money["owing"],
         "payment": money["payment"],
