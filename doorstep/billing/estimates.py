@@ -25,6 +25,7 @@ from doorstep.tenancy.time import company_today
 from . import signals
 from .invoices import LineInput
 from .models import Estimate, EstimateComment, EstimateLineItem, EstimateState
+from .totals import document_totals
 
 if TYPE_CHECKING:
     from doorstep.customers.models import Customer
@@ -34,11 +35,11 @@ if TYPE_CHECKING:
 
 def estimate_recalculate(*, estimate: Estimate) -> Estimate:
     lines = list(EstimateLineItem.objects.filter(estimate=estimate))
-    for line in lines:
-        line.compute()
+    totals = document_totals(lines)
+    for line, computed in zip(lines, totals.lines, strict=True):
+        line.amount, line.tax_amount = computed.amount, computed.tax
     EstimateLineItem.objects.bulk_update(lines, ["amount", "tax_amount"])
-    estimate.subtotal = sum(line.amount for line in lines)
-    estimate.tax = sum(line.tax_amount for line in lines)
+    estimate.subtotal, estimate.tax = totals.subtotal, totals.tax
     if estimate.subtotal < 0:
         raise DomainError("Discounts cannot make the estimate negative.")
     estimate.total = estimate.subtotal + estimate.tax

@@ -22,6 +22,7 @@ from doorstep.integrations.tombstones import tombstone_record
 
 from .balances import invoice_totals_set
 from .models import Invoice, InvoiceState, LineItem
+from .totals import document_totals
 
 if TYPE_CHECKING:
     from doorstep.customers.models import Customer
@@ -104,14 +105,11 @@ def invoice_recalculate(*, invoice: Invoice) -> Invoice:
     refund first.
     """
     lines = list(LineItem.objects.filter(invoice=invoice))
-    for line in lines:
-        line.compute()
+    totals = document_totals(lines)
+    for line, computed in zip(lines, totals.lines, strict=True):
+        line.amount, line.tax_amount = computed.amount, computed.tax
     LineItem.objects.bulk_update(lines, ["amount", "tax_amount"])
-    return invoice_totals_set(
-        invoice=invoice,
-        subtotal=sum(line.amount for line in lines),
-        tax=sum(line.tax_amount for line in lines),
-    )
+    return invoice_totals_set(invoice=invoice, subtotal=totals.subtotal, tax=totals.tax)
 
 
 @transaction.atomic
@@ -143,4 +141,95 @@ def invoice_void(*, company: Company, invoice: Invoice, actor: Actor, reason: st
     )
     # An incremental sync (API `updated_since`) learns of the void from its tombstone.
     tombstone_record(company=company, instance=invoice, reason=TombstoneReason.VOIDED)
+    return invoice
+
+
+def _lines_check(lines: list[LineInput]) -> None:
+    for line in lines:
+        if not line.description.strip():
+            raise DomainError("Describe what you charge on every line.", field="lines")
+        if line.quantity <= 0:
+            raise DomainError("Quantity must be more than zero.", field="lines")
+        if line.tax_rate < 0:
+            raise DomainError("The tax rate cannot be negative.", field="lines")
+
+
+@transaction.atomic
+def invoice_update(
+    *,
+    company: Company,
+    invoice: Invoice,
+    actor: Actor,
+    customer: Customer,
+    issue_date: date,
+    due_date: date,
+    lines: Iterable[LineInput],
+    notes: str = "",
+    kind: str = "standard",
+) -> Invoice:
+    """Staff change an invoice's dates, notes and lines (the lines are replaced as a whole,
+    then the totals recomputed). A void invoice stays as it was; a sent or paid invoice stays
+    with its customer; a total below what was already paid is refused (refund first)."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk, company=company)
+    if invoice.state == InvoiceState.VOID:
+        raise DomainError(f"{invoice.display_number} is void and cannot be changed.")
+    _check_dates(issue_date, due_date, "due_date")
+    if customer.company_id != company.pk:
+        raise DomainError("Choose one of your own customers.", field="customer")
+    moved = customer.pk != invoice.customer_id
+    if moved and (invoice.amount_paid or invoice.amount_pending or invoice.sent_at):
+        raise DomainError(
+            "This invoice was sent or paid; it stays with its customer.", field="customer"
+        )
+    new_lines = list(lines)
+    _lines_check(new_lines)
+    changed = [
+        label
+        for label, old, new in (
+            ("customer", invoice.customer_id, customer.pk),
+            ("issue date", invoice.issue_date, issue_date),
+            ("due date", invoice.due_date, due_date),
+            ("notes", invoice.notes, notes),
+            ("kind", invoice.kind, kind),
+        )
+        if old != new
+    ]
+    old_lines = [
+        (line.description, line.quantity, line.unit_price, line.tax_rate)
+        for line in LineItem.objects.filter(invoice=invoice)
+    ]
+    wanted = [(x.description, x.quantity, x.unit_price, x.tax_rate) for x in new_lines]
+    if old_lines != wanted:
+        changed.append("lines")
+    invoice.customer, invoice.issue_date, invoice.due_date = customer, issue_date, due_date
+    invoice.notes, invoice.kind = notes, kind
+    invoice.save(
+        update_fields=["customer", "issue_date", "due_date", "notes", "kind", "updated_at"]
+    )
+    if "lines" in changed:
+        LineItem.objects.filter(invoice=invoice).delete()
+        LineItem.objects.bulk_create(
+            [
+                LineItem(
+                    company=company,
+                    invoice=invoice,
+                    position=position,
+                    description=line.description,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    tax_rate=line.tax_rate,
+                )
+                for position, line in enumerate(new_lines)
+            ]
+        )
+        invoice_recalculate(invoice=invoice)
+    if changed:
+        audit_record(
+            company=company,
+            target=invoice,
+            verb=Verb.INVOICE_CHANGED,
+            actor=actor,
+            message="Changed " + ", ".join(changed),
+            data={"fields": changed},
+        )
     return invoice

@@ -10,7 +10,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from doorstep.core import money
 from doorstep.core.models import TenantModel, TenantQuerySet
 
 
@@ -41,8 +40,10 @@ class LineBase(TenantModel):
         ordering = ["position", "id"]
 
     def compute(self) -> None:
-        self.amount = money.line_amount(self.quantity, self.unit_price)
-        self.tax_amount = money.line_tax(self.amount, self.tax_rate)
+        from .totals import document_totals  # the one home of the rule (totals.py)
+
+        (line,) = document_totals([self]).lines
+        self.amount, self.tax_amount = line.amount, line.tax
 
     def __str__(self) -> str:
         return self.description

@@ -65,6 +65,8 @@ OFFICE_PAGES = {
     "servicerequests.servicerequest": "office:requests:detail",
     "messaging.conversation": "office:messages:detail",
     "support.ticket": "office:help:detail",
+    "billing.invoice": "office:invoices:detail",
+    "billing.estimate": "office:estimates:detail",
 }
 # Record types whose office page is a list (the record is found there, not on its own page).
 OFFICE_LISTS = {

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from doorstep.access.models import PortalAccount, PortalAccountState
 from doorstep.billing.balances import invoice_payment_processing
@@ -24,7 +25,15 @@ from doorstep.customers.models import Contact, Customer, CustomerKind, Location
 from doorstep.jobs import services as jobs
 from doorstep.jobs.models import Job, JobStatus, Technician
 from doorstep.notifications.services import notification_enqueue
-from doorstep.payments.models import Payment, PaymentAllocation, PaymentMethod, PaymentState
+from doorstep.payments.methods import save_card_text
+from doorstep.payments.models import (
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    PaymentSource,
+    PaymentState,
+    SavedPaymentMethod,
+)
 from doorstep.payments.services import payment_record_manual
 from doorstep.tenancy.models import Company, CompanySettings, Membership, StaffRole
 from doorstep.tenancy.services import company_create
@@ -105,6 +114,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         _portal_accounts(company)
         completed = _jobs(company, spec, customers, technicians)
         _invoices(company, spec, customers, completed)
+        _card_on_file_and_a_declined_try(company)
         _estimates(company, spec, customers)
         types = activity.service_types_create(company, spec)
         activity.service_requests_create(company, spec, customers, types)
@@ -340,7 +350,7 @@ def _invoices(
 def _pay(company: Company, invoice: Invoice, amount: int, i: int) -> None:
     method = [PaymentMethod.CHECK, PaymentMethod.CASH, PaymentMethod.CARD][i % 3]
     payment_record_manual(
-        company=company, invoice=invoice, amount=amount, method=method, actor=ACTOR
+        company=company, invoice=invoice, amount=amount, method=method, actor=ACTOR, receipt=False
     )
 
 
@@ -360,6 +370,60 @@ def _bank_transfer_pending(company: Company, invoice: Invoice) -> None:
         company=company, payment=payment, invoice=invoice, amount=invoice.balance_due
     )
     invoice_payment_processing(invoice=invoice, amount=invoice.balance_due)
+
+
+def _card_on_file_and_a_declined_try(company: Company) -> None:
+    """For the office's money pages: the demo customer saved a card at checkout (with the
+    consent to be charged on request), so "Charge saved card" shows on their unpaid invoice;
+    another customer's card was declined once ("Failed payment" in the lists)."""
+    account = (
+        PortalAccount.objects.for_company(company)
+        .filter(state=PortalAccountState.ACTIVE, contact__is_primary=True)
+        .order_by("customer__name")
+        .first()
+    )
+    if account is None:
+        return
+    now = timezone.now()
+    SavedPaymentMethod.objects.create(
+        company=company,
+        customer=account.customer,
+        provider="demo",
+        provider_customer_ref=f"cus_demo_{account.customer_id}",
+        provider_method_ref="pm_demo_visa_4242_12_30",
+        brand="visa",
+        last4="4242",
+        exp_month=12,
+        exp_year=2030,
+        consent_text=save_card_text(company),
+        consented_at=now - timedelta(days=20),
+    )
+    unpaid = (
+        Invoice.objects.for_company(company)
+        .filter(state="open", balance_due__gt=0, amount_pending=0, amount_paid=0)
+        .exclude(customer=account.customer)
+        .order_by("number")
+        .first()
+    )
+    if unpaid is None:
+        return
+    declined = Payment.objects.create(
+        company=company,
+        customer_id=unpaid.customer_id,
+        amount=unpaid.balance_due,
+        currency=unpaid.currency,
+        method=PaymentMethod.CARD,
+        state=PaymentState.FAILED,
+        source=PaymentSource.CHECKOUT,
+        provider="demo",
+        card_brand="mastercard",
+        card_last4="0341",
+        failure_code="card_declined",
+        failure_message="Your card was declined. Nothing was charged. Try another card.",
+    )
+    PaymentAllocation.objects.create(
+        company=company, payment=declined, invoice=unpaid, amount=unpaid.balance_due
+    )
 
 
 def _estimates(company: Company, spec: CompanySpec, customers: list[Customer]) -> None:

@@ -187,6 +187,8 @@ SAMPLE_VALUES: dict[str, str] = {
     "estimate_number": "EST-0012",
     "estimate_title": "Replace the water heater",
     "valid_until": "January 2, 2027",
+    "expiry_date": "January 31, 2027",
+    "estimate_url": "https://portal.example/p/acme/estimates/12/",
 }
 
 # Shown on the preferences page as always on: they are records or keep the account safe.

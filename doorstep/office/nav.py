@@ -46,6 +46,9 @@ SECTIONS: list[NavItem] = [
     ),
     NavItem("Help desk", "office:help:list", StaffAction.MESSAGE_CUSTOMERS, "office:help"),
     NavItem("Single sign-on", "office:sso:list", StaffAction.MANAGE_PORTAL_ACCESS, "office:sso"),
+    NavItem("Invoices", "office:invoices:list", StaffAction.SEE_BILLING, "office:invoices"),
+    NavItem("Estimates", "office:estimates:list", StaffAction.SEE_BILLING, "office:estimates"),
+    NavItem("Payments", "office:payments:list", StaffAction.SEE_MONEY, "office:payments"),
 ]
 
 

@@ -24,4 +24,7 @@ urlpatterns = [
     path("integrations/", include("doorstep.office.integrations.urls")),
     path("help/", include("doorstep.office.help.urls")),
     path("sso/", include("doorstep.office.sso.urls")),
+    path("invoices/", include("doorstep.office.invoices.urls")),
+    path("estimates/", include("doorstep.office.estimates.urls")),
+    path("payments/", include("doorstep.office.payments.urls")),
 ]

@@ -22,6 +22,9 @@ class PaymentMethod(models.TextChoices):
     ACH = "ach", "Bank transfer (ACH)"
     CASH = "cash", "Cash"
     CHECK = "check", "Check"
+    # Money wired to the company's bank account and recorded by staff (ACH above is a debit
+    # the customer starts in the portal).
+    TRANSFER = "transfer", "Bank transfer"
     OTHER = "other", "Other"
 
 
@@ -42,6 +45,8 @@ class PaymentSource(models.TextChoices):
     CHECKOUT = "checkout", "Customer checkout"
     AUTOPAY = "autopay", "Autopay"
     MANUAL = "manual", "Recorded by staff"
+    # A saved card charged by staff for a customer on the phone (the card's consent allows it).
+    OFFICE = "office", "Charged by staff"
 
 
 class Payment(TenantModel):
@@ -102,12 +107,19 @@ class Payment(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     received_at = models.DateTimeField(null=True, blank=True)
+    # The office form's one-time key: a double click or a resubmitted page records once.
+    request_key = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["company", "request_key"],
+                condition=~Q(request_key=""),
+                name="uniq_payment_request_key",
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
                 condition=Q(amount_refunded__gte=0) & Q(amount_refunded__lte=models.F("amount")),
@@ -186,12 +198,19 @@ class Refund(TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The office form's one-time key: a double click or a resubmitted page refunds once.
+    request_key = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["company", "request_key"],
+                condition=~Q(request_key=""),
+                name="uniq_refund_request_key",
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
         ]
 

@@ -51,11 +51,18 @@ def refund_start(
     refund_application_fee: bool,
     actor: Actor,
     reason: str = "",
+    request_key: str = "",
 ) -> Refund:
     locked = payment_lock(Payment.objects.filter(pk=payment.pk, company=company))
     if locked is None:
         raise Payment.DoesNotExist(f"Payment {payment.pk} does not exist.")
     payment = locked
+    if request_key:
+        # Under the payment's lock: the second of two identical posts finds the first (and
+        # asking the provider again with that refund's idempotency key changes nothing).
+        done = Refund.objects.filter(company=company, request_key=request_key[:40]).first()
+        if done is not None:
+            return done
     if payment.state != PaymentState.SUCCEEDED:
         raise DomainError("Only a completed payment can be refunded.", field="amount")
     if amount <= 0:
@@ -73,6 +80,7 @@ def refund_start(
         refund_application_fee=refund_application_fee,
         reason=reason[:300],
         created_by=actor.user,
+        request_key=request_key[:40],
     )
     audit_record(
         company=company,
@@ -94,6 +102,7 @@ def refund_create(
     refund_application_fee: bool,
     actor: Actor,
     reason: str = "",
+    request_key: str = "",
 ) -> Refund:
     """Start the refund, then ask the provider (outside the transaction)."""
     refund = refund_start(
@@ -103,7 +112,10 @@ def refund_create(
         refund_application_fee=refund_application_fee,
         actor=actor,
         reason=reason,
+        request_key=request_key,
     )
+    if refund.state != RefundState.PENDING:
+        return refund  # the same form posted twice: already done
     if not payment.provider or not payment.provider_reference:
         # Cash or check recorded by staff: the money goes back by hand; record it.
         return refund_apply_result(

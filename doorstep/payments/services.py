@@ -15,6 +15,7 @@ from doorstep.core.money import format_money
 from doorstep.core.verbs import Verb
 from doorstep.tenancy.models import Company
 
+from . import notify
 from .ledger import invoices_reserved
 from .locks import invoices_lock
 from .models import Payment, PaymentAllocation, PaymentMethod, PaymentState
@@ -25,15 +26,30 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def payment_record_manual(
-    *, company: Company, invoice: Invoice, amount: int, method: str, actor: Actor, note: str = ""
+    *,
+    company: Company,
+    invoice: Invoice,
+    amount: int,
+    method: str,
+    actor: Actor,
+    note: str = "",
+    receipt: bool = True,
+    request_key: str = "",
 ) -> Payment:
-    """Staff record a payment received outside the portal (cash, check, card on site)."""
+    """Staff record a payment received outside the portal (cash, check, bank transfer, card on
+    site). The customer is emailed a receipt, as for a payment made in the portal (`receipt`
+    False: history loaded after the fact, e.g. demo data, which no one should be emailed)."""
     if method not in PaymentMethod.values:
         raise DomainError("Choose how the customer paid.", field="method")
     locked = invoices_lock(Invoice.objects.filter(pk=invoice.pk, company=company))
     if not locked:
         raise Invoice.DoesNotExist(f"Invoice {invoice.pk} does not exist.")
     invoice = locked[0]
+    if request_key:
+        # Under the invoice's lock: the second of two identical posts finds the first.
+        done = Payment.objects.filter(company=company, request_key=request_key[:40]).first()
+        if done is not None:
+            return done
     if invoice.state != InvoiceState.OPEN:
         raise DomainError(f"{invoice.display_number} is not open; send it first.")
     if amount <= 0:
@@ -58,8 +74,9 @@ def payment_record_manual(
         recorded_by=actor.user,
         received_at=timezone.now(),
         note=note,
+        request_key=request_key[:40],
     )
-    PaymentAllocation.objects.create(
+    allocation = PaymentAllocation.objects.create(
         company=company, payment=payment, invoice=invoice, amount=amount
     )
     invoice_payment_apply(invoice=invoice, amount=amount)
@@ -71,4 +88,7 @@ def payment_record_manual(
         message=f"Payment of {format_money(amount, invoice.currency)} recorded ({method})",
         data={"payment_id": payment.pk, "amount": amount},
     )
+    if receipt:
+        payment.company = company
+        notify.notify_receipt(payment, allocations=[allocation])
     return payment

@@ -125,3 +125,30 @@ def portal_page(
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def staff_page(action: Any) -> Callable[[CompanyView], UrlView]:
+    """A portal page for the company's staff (the office's "Preview as the customer"):
+    company from the slug, a signed-in staff user whose role at THAT company allows `action`
+    (tenancy.roles.staff_may), else 404 so another company's staff learn nothing; anonymous
+    visitors go to the staff sign-in. Called as `view(request, company, **url_kwargs)`; no
+    portal session is read or made."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from doorstep.tenancy.roles import staff_may
+
+    def decorate(view: CompanyView) -> UrlView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
+            company = company_by_slug(slug=company_slug)
+            if company is None:
+                raise Http404("No such portal.")
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not staff_may(user=request.user, company=company, action=action):
+                raise Http404("Not found.")
+            return view(request, company, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -380,3 +380,28 @@ def locations_for_customer(
         )
         .order_by("label", "street")[:50]
     )
+
+
+def invoice_for_staff_preview(*, company: Company, invoice_id: int) -> Invoice | None:
+    """An invoice as its customer's page shows it, for the office's "Preview as the
+    customer" (drafts too: staff look before they send). Same prefetches as
+    invoice_for_customer."""
+    invoice = Invoice.objects.for_company(company).filter(pk=invoice_id).first()
+    if invoice is None:
+        return None
+    found = (
+        Invoice.objects.for_company(company)
+        .filter(pk=invoice_id, customer_id=invoice.customer_id)
+        .select_related("customer")
+        .prefetch_related(
+            "lines",
+            Prefetch(
+                "allocations",
+                queryset=PaymentAllocation.objects.select_related("payment").order_by(
+                    "-payment__created_at", "-id"
+                ),
+            ),
+        )
+        .first()
+    )
+    return found

@@ -30,6 +30,7 @@ from . import (
     sign_in,
     sign_in_links,
     sign_out,
+    staff_preview,
     unsubscribe,
 )
 
@@ -61,6 +62,12 @@ portal_urls = [
     path("invoices/", invoices.invoices, name="invoices"),
     path("invoices/<int:invoice_id>/", invoices.invoice_detail, name="invoice_detail"),
     path("invoices/<int:invoice_id>/pdf", invoices.invoice_pdf, name="invoice_pdf"),
+    # The office's "Preview as the customer" (staff session; read-only, not a customer view).
+    path(
+        "invoices/<int:invoice_id>/staff-preview",
+        staff_preview.invoice_preview,
+        name="invoice_staff_preview",
+    ),
     path("payments/", invoices.payments, name="payments"),
     path("jobs/", jobs.jobs, name="jobs"),
     path("jobs/live", jobs.jobs_live, name="jobs_live"),
