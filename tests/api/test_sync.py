@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from doorstep.core.audit import Actor
-from doorstep.customers.services import customer_update
+from doorstep.customers.services import customer_update_values
 from tests.factories import CustomerFactory, LocationFactory, make_invoice, make_job
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +41,8 @@ def test_pages_miss_nothing_while_rows_change(api, company):
     assert first["has_more"] is True
     # Meanwhile: one already seen and one not yet seen change.
     actor = Actor.system("tests")
-    customer_update(company=company, customer=customers[1], actor=actor, name="Changed 1")
-    customer_update(company=company, customer=customers[4], actor=actor, name="Changed 4")
+    customer_update_values(company=company, customer=customers[1], actor=actor, name="Changed 1")
+    customer_update_values(company=company, customer=customers[4], actor=actor, name="Changed 4")
     rest = []
     cursor = first["next_cursor"]
     while cursor:
@@ -64,7 +64,7 @@ def test_updated_since_returns_only_what_changed(api, company):
         quiet = CustomerFactory(company=company)
         busy = CustomerFactory(company=company)
     since = timezone.now() - timedelta(minutes=1)
-    customer_update(company=company, customer=busy, actor=Actor.system("t"), name="New name")
+    customer_update_values(company=company, customer=busy, actor=Actor.system("t"), name="New name")
     body = api.get("/api/v1/customers/", {"updated_since": since.isoformat()}).json()
     assert [item["id"] for item in body["data"]] == [busy.pk]
     assert quiet.pk not in [item["id"] for item in body["data"]]
