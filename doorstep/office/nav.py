@@ -24,12 +24,18 @@ class NavItem:
     namespace: str
 
 
+# In the order of an office manager's day: who, money, work, conversations, then the set-up
+# pages an owner visits now and then.
 SECTIONS: list[NavItem] = [
     NavItem("Home", "office:home", StaffAction.VIEW_OFFICE, "office"),
     NavItem("Customers", "office:customers:list", StaffAction.VIEW_OFFICE, "office:customers"),
+    NavItem("Invoices", "office:invoices:list", StaffAction.SEE_BILLING, "office:invoices"),
+    NavItem("Estimates", "office:estimates:list", StaffAction.SEE_BILLING, "office:estimates"),
+    NavItem("Payments", "office:payments:list", StaffAction.SEE_MONEY, "office:payments"),
     NavItem("Jobs", "office:jobs:list", StaffAction.VIEW_OFFICE, "office:jobs"),
     NavItem("Requests", "office:requests:list", StaffAction.REVIEW_REQUESTS, "office:requests"),
     NavItem("Messages", "office:messages:list", StaffAction.MESSAGE_CUSTOMERS, "office:messages"),
+    NavItem("Help desk", "office:help:list", StaffAction.MESSAGE_CUSTOMERS, "office:help"),
     NavItem(
         "Registrations",
         "office:registrations:list",
@@ -44,11 +50,7 @@ SECTIONS: list[NavItem] = [
         StaffAction.MANAGE_API_KEYS,
         "office:integrations",
     ),
-    NavItem("Help desk", "office:help:list", StaffAction.MESSAGE_CUSTOMERS, "office:help"),
     NavItem("Single sign-on", "office:sso:list", StaffAction.MANAGE_PORTAL_ACCESS, "office:sso"),
-    NavItem("Invoices", "office:invoices:list", StaffAction.SEE_BILLING, "office:invoices"),
-    NavItem("Estimates", "office:estimates:list", StaffAction.SEE_BILLING, "office:estimates"),
-    NavItem("Payments", "office:payments:list", StaffAction.SEE_MONEY, "office:payments"),
 ]
 
 
