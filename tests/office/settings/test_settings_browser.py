@@ -98,7 +98,7 @@ def test_an_owners_settings_journey(page, live_server, company, mailbox):
     # 2. Estimates off: the customer's portal loses the section.
     page.goto(f"{live_server.url}/office/settings/")
     page.get_by_role("link", name="Portal", exact=True).first.click()
-    page.get_by_label("Estimates").uncheck()
+    page.get_by_role("checkbox", name="Estimates").uncheck()
     page.keyboard.press("Tab")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved: Estimates (off).").wait_for()
