@@ -85,6 +85,7 @@ class Verb(StrEnum):
     JOB_CHANGED = "job.changed"
     JOB_CREATED = "job.created"
     JOB_PHOTOS_ADDED = "job.photos_added"
+    JOB_PHOTO_REMOVED = "job.photo_removed"
     JOB_STATUS_CHANGED = "job.status_changed"
     JOB_VISIT_PLANNED = "job.visit_planned"
     # location

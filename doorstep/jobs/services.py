@@ -315,3 +315,23 @@ def job_photos_add(
         data={"photo_ids": [p.pk for p in stored]},
     )
     return stored
+
+
+@transaction.atomic
+def job_photo_remove(*, company: Company, job: Job, photo: JobPhoto, actor: Actor) -> None:
+    """A completion photo uploaded by mistake: the row goes at once (the customer's job page
+    no longer shows it) and the stored file after commit, so a rollback keeps both."""
+    if photo.company_id != company.pk or photo.job_id != job.pk:
+        raise DomainError("That photo is not one of this job's.")
+    job = Job.objects.select_for_update().get(pk=job.pk, company=company)
+    photo_id, stored_name, storage = photo.pk, photo.file.name, photo.file.storage
+    photo.delete()
+    audit_record(
+        company=company,
+        target=job,
+        verb=Verb.JOB_PHOTO_REMOVED,
+        actor=actor,
+        message="A completion photo was removed",
+        data={"photo_id": photo_id},
+    )
+    transaction.on_commit(lambda: storage.delete(stored_name))

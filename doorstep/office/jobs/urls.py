@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/visit", views.job_plan, name="plan"),
     path("<int:pk>/photos", views.job_add_photos, name="add_photos"),
     path("<int:pk>/photos/<int:photo_id>", views.job_photo, name="photo"),
+    path("<int:pk>/photos/<int:photo_id>/remove", views.job_photo_remove, name="remove_photo"),
 ]

@@ -218,6 +218,41 @@ def job_photo(request: HttpRequest, office: Office, pk: int, photo_id: int) -> H
 
 
 @require_POST
+@office_page(StaffAction.MOVE_JOBS)
+def job_photo_remove(
+    request: HttpRequest, office: Office, pk: int, photo_id: int
+) -> HttpResponseBase:
+    """Remove a photo uploaded by mistake: asks first (showing the photo), then the customer
+    no longer sees it. Whoever may add photos to the job may remove them."""
+    assigned_to = _assigned_to(office)
+    job = _job_or_404(office, pk)
+    photo = selectors.job_photo_for_office(
+        company=office.company, job_id=job.pk, photo_id=photo_id, assigned_to=assigned_to
+    )
+    if photo is None:
+        raise Http404("No such photo.")
+    back = reverse("office:jobs:detail", args=[job.pk]) + "#photos"
+    if request.POST.get("confirmed") != "1":
+        return office_render(
+            request,
+            office,
+            "office/jobs/photo_remove_confirm.html",
+            {
+                "question": f"Remove this completion photo from {job.display_number}?",
+                "details": [("Job", f"{job.display_number} · {job.title}")],
+                "confirm_label": "Remove the photo",
+                "cancel_url": back,
+                "danger": True,
+                "job": job,
+                "photo": photo,
+            },
+        )
+    services.job_photo_remove(company=office.company, job=job, photo=photo, actor=office.actor)
+    messages.success(request, "The photo is removed; the customer no longer sees it.")
+    return redirect(back)
+
+
+@require_POST
 @office_page(StaffAction.EDIT_JOBS)
 def jobs_bulk_move(request: HttpRequest, office: Office) -> HttpResponseBase:
     """Several jobs at once (tidying up old records): asks first, and never tells the

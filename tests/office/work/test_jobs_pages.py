@@ -17,7 +17,10 @@ from doorstep.core.verbs import Verb
 from doorstep.jobs.models import Job, JobPhoto, JobStatus
 from doorstep.notifications.models import Notification
 
-from ...factories import TechnicianFactory, make_invoice, make_job
+from doorstep.jobs.services import job_photos_add
+
+from ...factories import SYSTEM, TechnicianFactory, make_invoice, make_job, make_portal_account
+from ...portal_helpers import sign_in
 from ...servicerequests.helpers import PNG, csrf_post, png
 from ..helpers import office_client
 from .world import customer_with_contact, grow, job_assigned
@@ -311,3 +314,46 @@ def test_job_pages_cost_the_same_for_a_small_and_a_big_company(
     measure(client, urls, django_assert_num_queries)
     grow(company, 25)
     measure(client, urls, django_assert_num_queries)
+
+
+def test_a_wrong_completion_photo_is_removed_after_a_confirmation(
+    company, carla, sam, django_capture_on_commit_callbacks
+):
+    job = job_assigned(carla, sam)
+    [kept, wrong] = job_photos_add(company=company, job=job, photos=[png(), png()], actor=SYSTEM)
+    stored_name, storage = wrong.file.name, wrong.file.storage
+    account = make_portal_account(carla.contacts.get())
+    customer = Client()
+    sign_in(customer, account)
+    portal_url = reverse("portal:job_photo", args=[company.slug, job.pk, wrong.pk])
+    assert customer.get(portal_url).status_code == 200
+
+    client = office_client(Client(enforce_csrf_checks=True), company, "office")
+    url = reverse("office:jobs:remove_photo", args=[job.pk, wrong.pk])
+    assert f'action="{url}"' in client.get(detail(job)).content.decode()
+    ask = csrf_post(client, detail(job), {}, url)
+    assert ask.status_code == 200
+    assert "Remove this completion photo from" in ask.content.decode()
+    assert JobPhoto.objects.filter(pk=wrong.pk).exists()  # nothing before the confirmation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = csrf_post(client, detail(job), {"confirmed": "1"}, url)
+    assert done.status_code == 302
+    assert list(JobPhoto.objects.filter(job=job)) == [kept]
+    assert not storage.exists(stored_name)
+    [event] = audit_for(company=company, target=job).filter(verb=Verb.JOB_PHOTO_REMOVED)
+    assert (
+        event.data == {"photo_id": wrong.pk} and event.message == "A completion photo was removed"
+    )
+    assert customer.get(portal_url).status_code == 404
+    page = customer.get(reverse("portal:job_detail", args=[company.slug, job.pk])).content.decode()
+    assert f"/photos/{wrong.pk}" not in page and f"/photos/{kept.pk}" in page
+
+
+def test_a_photo_is_removed_only_from_its_own_job(company, carla, sam):
+    job, other = job_assigned(carla, sam), job_assigned(carla, sam, title="Another")
+    [photo] = job_photos_add(company=company, job=other, photos=[png()], actor=SYSTEM)
+    client = office_client(Client(), company, "office")
+    url = reverse("office:jobs:remove_photo", args=[job.pk, photo.pk])
+    assert client.post(url, {"confirmed": "1"}).status_code == 404
+    assert JobPhoto.objects.filter(pk=photo.pk).exists()
