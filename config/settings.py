@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "doorstep.servicerequests",
     "doorstep.messaging",
     "doorstep.support",
+    "doorstep.imports",
     "doorstep.helpdesk",
     "doorstep.backoffice",
     "doorstep.office",

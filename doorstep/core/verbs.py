@@ -73,6 +73,9 @@ class Verb(StrEnum):
     ESTIMATE_DRAFT = "estimate.draft"
     ESTIMATE_EXPIRED = "estimate.expired"
     ESTIMATE_SENT = "estimate.sent"
+    # import (a spreadsheet)
+    IMPORT_STARTED = "import.started"
+    IMPORT_FINISHED = "import.finished"
     # invoice
     INVOICE_RESENT = "invoice.resent"
     INVOICE_CHANGED = "invoice.changed"

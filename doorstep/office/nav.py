@@ -50,6 +50,7 @@ SECTIONS: list[NavItem] = [
         StaffAction.MANAGE_API_KEYS,
         "office:integrations",
     ),
+    NavItem("Import", "office:imports:index", StaffAction.IMPORT_DATA, "office:imports"),
     NavItem("Single sign-on", "office:sso:list", StaffAction.MANAGE_PORTAL_ACCESS, "office:sso"),
 ]
 
