@@ -269,7 +269,9 @@ def _invoices(company: Company, rows: list[dict[str, str]]) -> list[Checked]:
     seen: dict[str, int] = {}
     checked = []
     for index, row in enumerate(rows):
-        values = {name: row.get(name, "") for name in SHEETS[ImportKind.INVOICES].columns}
+        values: dict[str, Any] = {
+            name: row.get(name, "") for name in SHEETS[ImportKind.INVOICES].columns
+        }
         out = Checked(number=index + 2, action="create", values=values, errors=[])
         _duplicates(out, seen)
         _reference(out, customers)

@@ -95,6 +95,11 @@ def records(company) -> dict[str, int]:
     ids["messages"] = Conversation.objects.create(
         company=company, customer=customer, subject="Hi"
     ).pk
+    from doorstep.imports.models import ImportRun
+
+    ids["imports"] = ImportRun.objects.create(
+        company=company, kind="customers", file_name="customers.csv"
+    ).pk
     return ids
 
 
@@ -103,6 +108,7 @@ SLUGS = {
     "office:settings:wording_edit": "invoice_sent",
     "office:settings:wording_preview": "invoice_sent",
     "office:settings:wording_reset": "invoice_sent",
+    "office:imports:template": "customers",
 }
 
 

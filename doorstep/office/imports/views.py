@@ -49,7 +49,7 @@ def import_index(request: HttpRequest, office: Office) -> HttpResponseBase:
         status = 400
     context = {
         "form": form,
-        "sheets": [(kind, label, SHEETS[kind]) for kind, label in ImportKind.choices],
+        "sheets": [(kind, label, SHEETS[ImportKind(kind)]) for kind, label in ImportKind.choices],
         "runs": import_runs_recent(company=office.company),
     }
     return office_render(request, office, "office/imports/index.html", context, status=status)

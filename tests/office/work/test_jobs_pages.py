@@ -15,9 +15,8 @@ from django.utils import timezone
 from doorstep.core.audit import audit_for
 from doorstep.core.verbs import Verb
 from doorstep.jobs.models import Job, JobPhoto, JobStatus
-from doorstep.notifications.models import Notification
-
 from doorstep.jobs.services import job_photos_add
+from doorstep.notifications.models import Notification
 
 from ...factories import SYSTEM, TechnicianFactory, make_invoice, make_job, make_portal_account
 from ...portal_helpers import sign_in
