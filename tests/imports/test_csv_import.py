@@ -272,3 +272,24 @@ def test_technicians_and_billing_may_not_import(company):
     for role in ("technician", "billing"):
         client = office_client(Client(), company, role)
         assert client.get(INDEX).status_code == 403
+
+
+def test_the_sample_files_in_docs_import_with_the_problems_they_show(company, owner):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    examples = Path(settings.BASE_DIR) / "docs" / "examples"
+    outcomes = {}
+    for kind in ("customers", "jobs", "invoices"):
+        run = preview(owner, kind, (examples / f"import-{kind}.csv").read_text())
+        outcomes[kind] = [bool(row["errors"]) for row in run.rows]
+        confirm(owner, run)
+    assert outcomes == {
+        "customers": [False, False, True, True],
+        "jobs": [False, False, True],
+        "invoices": [False, False, True],
+    }
+    assert Customer.objects.filter(company=company).count() == 2
+    assert Job.objects.filter(company=company).count() == 2
+    assert Invoice.objects.filter(company=company, state=InvoiceState.OPEN).count() == 2
