@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from doorstep.office.nav import SECTIONS
 from doorstep.tenancy.models import StaffRole
 from doorstep.tenancy.roles import ROLE_ACTIONS
 
@@ -144,6 +145,23 @@ def record_level(role: str, name: str, route: str) -> bool:
     return role == "technician" and name.startswith("office:jobs:")
 
 
+NAV = '<nav class="office-nav" aria-label="Office">'
+
+
+def in_the_frame(role: str, name: str, response: Any) -> None:
+    """A whole page (not an htmx part, not a download) is inside office/base.html with the
+    office menu, and the menu marks the page's area when the role has an entry for it."""
+    page = response.content.decode() if "text/html" in response.get("Content-Type", "") else ""
+    if not page.lstrip().lower().startswith("<!doctype html>"):
+        return
+    assert NAV in page, (role, name)
+    area = name.rsplit(":", 1)[0]
+    entries = {item.namespace for item in SECTIONS if item.action in ROLE_ACTIONS[role]}
+    if area in entries and area != "office":
+        menu = page[page.index(NAV) : page.index("</nav>", page.index(NAV))]
+        assert 'aria-current="page"' in menu, (role, name)
+
+
 def test_every_office_url_is_gated_by_a_role_action():
     names = {name for name, _, view in office_patterns() if not hasattr(view, "office_action")}
     assert names <= UNGATED, f"office views without @office_page: {names - UNGATED}"
@@ -168,6 +186,8 @@ def test_each_role_gets_the_pages_its_actions_allow(role: str, company):
             if response.status_code == 404 and record_level(role, name, route):
                 continue  # allowed page, refused record: its area's tests cover it
             assert response.status_code in (200, 302), (role, name, url, response.status_code)
+            if response.status_code == 200:
+                in_the_frame(role, name, response)
         else:
             assert response.status_code == 403, (role, name, url, response.status_code)
             assert "does not include this page" in response.content.decode()
@@ -193,3 +213,15 @@ def test_a_user_of_one_company_never_sees_another_companys_record(company, other
         assert response.status_code == 404, (name, url, response.status_code)
         seen += 1
     assert seen >= 4
+
+
+@pytest.mark.parametrize(("role", "entry"), [("office", "Email wording"), ("owner", "Settings")])
+def test_whoever_may_reword_the_emails_has_a_menu_entry_to_the_wording_pages(
+    company, role, entry
+):
+    client = office_client(Client(), company, role=role)
+    page = client.get("/office/settings/messages/").content.decode()
+    menu = page[page.index(NAV) : page.index("</nav>", page.index(NAV))]
+    assert f'aria-current="page">{entry}</a>' in menu
+    assert ("Email wording" in menu) == (role == "office")
+    assert "Customers</a>" in menu
