@@ -216,9 +216,7 @@ def test_a_user_of_one_company_never_sees_another_companys_record(company, other
 
 
 @pytest.mark.parametrize(("role", "entry"), [("office", "Email wording"), ("owner", "Settings")])
-def test_whoever_may_reword_the_emails_has_a_menu_entry_to_the_wording_pages(
-    company, role, entry
-):
+def test_whoever_may_reword_the_emails_has_a_menu_entry_to_the_wording_pages(company, role, entry):
     client = office_client(Client(), company, role=role)
     page = client.get("/office/settings/messages/").content.decode()
     menu = page[page.index(NAV) : page.index("</nav>", page.index(NAV))]
