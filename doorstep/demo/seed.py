@@ -51,6 +51,7 @@ from .catalogue import (
     CompanySpec,
 )
 from .help_site import help_site_create
+from .imports import import_preview_create
 from .office_settings import office_settings_create
 
 ACTOR = Actor.system("Demo data")
@@ -121,6 +122,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         activity.conversations_create(company, customers)
         activity.completion_photos_add(company, list(completed.values()))
         office_settings_create(company)
+        import_preview_create(company)
         activity.single_sign_on_example(company)
         help_site_create(company, activity._staff_actor(company))
         notification_enqueue(

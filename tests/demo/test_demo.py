@@ -42,6 +42,12 @@ def test_demo_has_every_status_and_running_twice_changes_nothing(
         Company.objects.get(slug="evergreen"),
     )
     assert bluewater.accent_color != evergreen.accent_color
+    # The Import page has a preview waiting: two customers to create, one bad email.
+    from doorstep.imports.models import ImportRun, ImportState
+
+    [waiting] = ImportRun.objects.filter(company=bluewater)
+    assert waiting.state == ImportState.PREVIEWED and waiting.total == 2
+    assert [e["column"] for row in waiting.error_rows for e in row["errors"]] == ["email"]
     for company in (bluewater, evergreen):
         customers = Customer.objects.for_company(company)
         assert customers.count() == 20
