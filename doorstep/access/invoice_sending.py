@@ -65,7 +65,7 @@ def invoice_send(
                 recipient=account.email,
                 template="invoice_sent",
                 context={
-                    "customer_name": customer.first_name,
+                    "customer_name": customer.greeting_name(account.contact),
                     "number": item.display_number,
                     "total": format_money(item.total, item.currency, company.locale),
                     "balance": format_money(item.balance_due, item.currency, company.locale),

@@ -328,11 +328,14 @@ def link_email(
     when the company has reworded it (notifications/wording.py)."""
     link = issued.link
     company = link.company
+    account = link.account
     notification_enqueue(
         company=company,
         recipient=link.email,
         template="portal_link",
         context={
+            # The company's reworded link email may say "Hi {customer_name}".
+            "customer_name": account.customer.greeting_name(account.contact),
             "subject": subject,
             "heading": heading,
             "intro": intro,

@@ -48,6 +48,14 @@ class Customer(TenantModel):
     def first_name(self) -> str:
         return self.name.split()[0] if self.kind == CustomerKind.PERSON and self.name else self.name
 
+    def greeting_name(self, contact: Contact | None = None) -> str:
+        """Who a page or an email says hello to. A person by first name; a business by the
+        first name of the contact reading it ("Hello Zoë", not "Hello O'Brien & Sons
+        Plumbing"), and by its name only when that contact has no name on file."""
+        if self.kind == CustomerKind.BUSINESS and contact is not None and contact.name.strip():
+            return contact.name.split()[0]
+        return self.first_name
+
 
 class Contact(TenantModel):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
