@@ -359,7 +359,7 @@ def sign_in_link_send(
     company = account.company
     if sso_required(account):
         raise DomainError(
-            f"{account.email} must sign in with single sign-on: no sign-in link was sent.",
+            f"No sign-in link was sent: {account.email} must sign in with single sign-on.",
         )
     with transaction.atomic():
         issued = login_link_issue(
