@@ -13,7 +13,7 @@ from doorstep.customers.selectors import customer_email, customer_greeting_name
 from doorstep.notifications.send_time import new_nonce, reference
 from doorstep.notifications.services import notification_enqueue
 
-from .models import Payment, PaymentAllocation, Refund
+from .models import Payment, PaymentAllocation, PaymentSource, Refund
 
 # `[[send-time payment_pay_link PAYMENT NONCE]]`: the pay link of a failed payment's email to
 # the customer. The app that owns portal access (doorstep.access) registers its resolver: an
@@ -34,6 +34,7 @@ def payment_context(
         "customer_name": payment.customer.name,
         "amount": format_money(payment.amount, payment.currency, company.locale),
         "method": payment.method_label,
+        "autopay": payment.source == PaymentSource.AUTOPAY,
         "reference": payment.provider_reference or f"DS-{payment.pk}",
         "date": timezone.localtime(
             payment.received_at or payment.created_at, ZoneInfo(company.timezone)
