@@ -24,6 +24,10 @@ class Customer(TenantModel):
     )
     # Archived customers leave the office's lists and search; nothing of theirs is deleted.
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Messages from the office the customer has not read yet, over all conversations: the
+    # portal's navigation badge reads it off the session's one query (kept by
+    # messaging/services.py with Conversation.customer_unread).
+    unread_messages = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Also touched when a contact or location changes (customers/sync_stamps.py): an incremental
     # sync (API `updated_since`) then sees the customer, which carries both.
