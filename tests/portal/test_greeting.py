@@ -28,7 +28,7 @@ def business(company):
 
 
 def test_portal_home_greets_the_business_contact_by_first_name(company, business):
-    customer, contact = business
+    _, contact = business
     client = Client()
     sign_in(client, make_portal_account(contact))
     page = client.get(reverse("portal:home", args=[company.slug])).content.decode()

@@ -18,8 +18,8 @@ from doorstep.messaging.services import conversation_start, message_post
 
 from ..factories import ContactFactory, CustomerFactory, make_portal_account
 from ..portal_helpers import sign_in
-from .test_screens import WIDTHS, signed_in_context
 from .story import build_story
+from .test_screens import WIDTHS, signed_in_context
 
 STAFF = Actor.system("Office")
 
