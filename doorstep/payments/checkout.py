@@ -180,7 +180,6 @@ def attempts_check(*, company: Company, customer: Customer) -> None:
         )
 
 
-@transaction.atomic
 def _mandate_fields(mandate: AchMandate | None) -> dict[str, object]:
     if mandate is None:
         return {}
@@ -195,6 +194,7 @@ def _mandate_fields(mandate: AchMandate | None) -> dict[str, object]:
     }
 
 
+@transaction.atomic
 def payment_attempt_create(
     *,
     company: Company,
