@@ -25,7 +25,7 @@ MANDATE_VERSION = "2026-12-1"
 def mandate_text(company: Company) -> str:
     """The words the customer agrees to, as shown on the page and stored with the payment."""
     contact = " or ".join(p for p in (company.support_phone, company.support_email) if p)
-    reach = f" ({contact})" if contact else ""
+    reach = f" at {contact}" if contact else ""
     return (
         f"I authorise {company.name} to debit the bank account above once, for the amount "
         "on the Pay button, on or after today, to pay the invoices listed. This is a single "
