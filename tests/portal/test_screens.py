@@ -227,7 +227,8 @@ def test_every_page_passes_axe_with_a_light_and_a_dark_brand_colour(chromium, li
                 if violations:
                     found[f"{name}-{size}-{colour}"] = violations
             context.close()
-            context = chromium.new_context(viewport=dict(zip(("width", "height"), WIDTHS[size])))
+            width, height = WIDTHS[size]
+            context = chromium.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
             for path in SIGNED_OUT:
                 response = page.goto(f"{live_server.url}/p/{company.slug}/{path}")
