@@ -45,7 +45,7 @@ def estimate_send(*, company: Company, estimate: Estimate, actor: Actor) -> Esti
         recipient=account.email,
         template="estimate_sent",
         context={
-            "customer_name": estimate.customer.first_name,
+            "customer_name": estimate.customer.greeting_name(account.contact),
             "estimate_number": estimate.display_number,
             "estimate_title": estimate.title,
             "total": format_money(estimate.total, estimate.currency, company.locale),

@@ -21,6 +21,7 @@ from doorstep.core.money import format_money
 from doorstep.core.verbs import Verb
 from doorstep.notifications.email import ATTACHMENT_BUILDERS
 from doorstep.notifications.services import notification_enqueue
+from doorstep.payments.autopay import autopay_applies
 from doorstep.payments.tasks import autopay_after_invoice_sent
 from doorstep.tenancy.models import Company
 from doorstep.tenancy.time import company_today
@@ -60,12 +61,16 @@ def invoice_send(
                 if "invoice_pdf" in ATTACHMENT_BUILDERS
                 else []
             )
+            # Autopay charges the saved card right after this email (autopay_after_invoice_sent):
+            # the email says so instead of asking the customer to pay.
+            consent = autopay_applies(company=company, invoice=item)
+            today = company_today(company)
             notification_enqueue(
                 company=company,
                 recipient=account.email,
                 template="invoice_sent",
                 context={
-                    "customer_name": customer.first_name,
+                    "customer_name": customer.greeting_name(account.contact),
                     "number": item.display_number,
                     "total": format_money(item.total, item.currency, company.locale),
                     "balance": format_money(item.balance_due, item.currency, company.locale),
@@ -75,6 +80,8 @@ def invoice_send(
                     # back-dated invoice is the invoice, not "Reminder: ... is overdue".
                     "reminder": overdue and not first_send,
                     "paid": item.balance_due <= 0,
+                    "autopay_card": str(consent.saved_method) if consent else "",
+                    "autopay_date": f"{today:%B} {today.day}, {today.year}",
                     "invoice_url": invoice_link_create(invoice=item, account=account),
                     "portal_url": portal_url(company, "sign-in"),
                 },

@@ -328,11 +328,14 @@ def link_email(
     when the company has reworded it (notifications/wording.py)."""
     link = issued.link
     company = link.company
+    account = link.account
     notification_enqueue(
         company=company,
         recipient=link.email,
         template="portal_link",
         context={
+            # The company's reworded link email may say "Hi {customer_name}".
+            "customer_name": account.customer.greeting_name(account.contact),
             "subject": subject,
             "heading": heading,
             "intro": intro,
@@ -356,7 +359,7 @@ def sign_in_link_send(
     company = account.company
     if sso_required(account):
         raise DomainError(
-            f"{account.email} must sign in with single sign-on: no sign-in link was sent.",
+            f"No sign-in link was sent: {account.email} must sign in with single sign-on.",
         )
     with transaction.atomic():
         issued = login_link_issue(

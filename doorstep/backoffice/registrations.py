@@ -223,8 +223,10 @@ class RegistrationRequestAdmin(TenantAdmin):
             else:
                 messages.success(
                     request,
-                    f"{registration.email} is now a contact of {customer.name} and was "
-                    "invited to choose a password.",
+                    # Never start with the address: the admin capitalises a message's
+                    # first letter ("Newbie@example.com ...").
+                    f"Invited {registration.email} to choose a password; they are now a "
+                    f"contact of {customer.name}.",
                 )
                 return redirect(back)
         query = request.GET.get("q", "")

@@ -21,12 +21,13 @@ from doorstep.core.money import format_money
 from doorstep.tenancy.models import Company
 
 from .models import Invoice, InvoicePdf, InvoiceState
+from .pdf_glyphs import drawable_code_points, printable_values
 from .selectors import invoice_for_printing
 
 log = logging.getLogger(__name__)
 
 # Bump when templates/billing/invoice_pdf.html changes in a way customers should see.
-TEMPLATE_VERSION = 2  # 2: the company's terms and footer
+TEMPLATE_VERSION = 3  # 2: the company's terms and footer; 3: glyphs no font has are dropped
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -78,32 +79,35 @@ def invoice_pdf_context(*, company: Company, invoice: Invoice) -> dict[str, Any]
         for line in invoice.lines.all()
     ]
     paid = invoice.state == InvoiceState.OPEN and invoice.balance_due <= 0
-    return {
-        "company": {
-            "name": company.name,
-            "address": company.address,
-            "phone": company.support_phone,
-            "email": company.billing_email or company.support_email,
-            "accent": company.accent_color,
-            "logo": company.logo.name if company.logo else "",
-            # Branding settings (office → Settings → Branding).
-            "terms": company.pdf_terms,
-            "footer": company.pdf_footer,
-        },
-        "customer": {"name": customer.name, "address": customer.billing_address},
-        "number": invoice.display_number,
-        "issue_date": day(invoice.issue_date),
-        "due_date": day(invoice.due_date),
-        "lines": lines,
-        "subtotal": fmt(invoice.subtotal),
-        "tax": fmt(invoice.tax),
-        "total": fmt(invoice.total),
-        "amount_paid": fmt(invoice.amount_paid),
-        "balance_due": fmt(invoice.balance_due),
-        "has_payments": invoice.amount_paid > 0,
-        "stamp": "Void" if invoice.state == InvoiceState.VOID else ("Paid" if paid else ""),
-        "notes": invoice.notes,
-    }
+    # An emoji in a name would print as an empty box (pdf_glyphs.py).
+    return printable_values(
+        {
+            "company": {
+                "name": company.name,
+                "address": company.address,
+                "phone": company.support_phone,
+                "email": company.billing_email or company.support_email,
+                "accent": company.accent_color,
+                "logo": company.logo.name if company.logo else "",
+                # Branding settings (office → Settings → Branding).
+                "terms": company.pdf_terms,
+                "footer": company.pdf_footer,
+            },
+            "customer": {"name": customer.name, "address": customer.billing_address},
+            "number": invoice.display_number,
+            "issue_date": day(invoice.issue_date),
+            "due_date": day(invoice.due_date),
+            "lines": lines,
+            "subtotal": fmt(invoice.subtotal),
+            "tax": fmt(invoice.tax),
+            "total": fmt(invoice.total),
+            "amount_paid": fmt(invoice.amount_paid),
+            "balance_due": fmt(invoice.balance_due),
+            "has_payments": invoice.amount_paid > 0,
+            "stamp": "Void" if invoice.state == InvoiceState.VOID else ("Paid" if paid else ""),
+            "notes": invoice.notes,
+        }
+    )
 
 
 def invoice_pdf_checksum(context: dict[str, Any]) -> str:
@@ -132,6 +136,7 @@ def pdf_renderer_warm() -> None:
         from weasyprint import HTML
 
         HTML(string="<p>Doorstep</p>").write_pdf()
+        drawable_code_points()
     except Exception:
         log.exception("Could not warm up the PDF renderer")
 

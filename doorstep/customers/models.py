@@ -24,6 +24,10 @@ class Customer(TenantModel):
     )
     # Archived customers leave the office's lists and search; nothing of theirs is deleted.
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Messages from the office the customer has not read yet, over all conversations: the
+    # portal's navigation badge reads it off the session's one query (kept by
+    # messaging/services.py with Conversation.customer_unread).
+    unread_messages = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Also touched when a contact or location changes (customers/sync_stamps.py): an incremental
     # sync (API `updated_since`) then sees the customer, which carries both.
@@ -47,6 +51,14 @@ class Customer(TenantModel):
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.kind == CustomerKind.PERSON and self.name else self.name
+
+    def greeting_name(self, contact: Contact | None = None) -> str:
+        """Who a page or an email says hello to. A person by first name; a business by the
+        first name of the contact reading it ("Hello Zoë", not "Hello O'Brien & Sons
+        Plumbing"), and by its name only when that contact has no name on file."""
+        if self.kind == CustomerKind.BUSINESS and contact is not None and contact.name.strip():
+            return contact.name.split()[0]
+        return self.first_name
 
 
 class Contact(TenantModel):

@@ -28,6 +28,11 @@ def customer_email(*, company: Company, customer: Customer) -> str:
     return contact.email if contact is not None else ""
 
 
+def customer_greeting_name(*, company: Company, customer: Customer) -> str:
+    """The name the customer's emails greet (Customer.greeting_name of the contact they go to)."""
+    return customer.greeting_name(customer_email_contact(company=company, customer=customer))
+
+
 def customers_for_office(*, company: Company, archived: bool = False, query: str = "") -> Any:
     """The company's customers by name (the (company, name) index), active or archived,
     narrowed by customers.search when a query is typed."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from doorstep.billing.models import Invoice
@@ -23,6 +24,7 @@ from doorstep.core.uploads import (
     private_file_store,
 )
 from doorstep.core.verbs import Verb
+from doorstep.customers.models import Customer
 from doorstep.jobs.models import Job
 from doorstep.notifications.customer_notices import customer_notify
 from doorstep.notifications.models import NotificationEvent
@@ -159,6 +161,10 @@ def message_post(
     Conversation.objects.filter(pk=conversation.pk).update(
         **{other_unread: F(other_unread) + 1}, last_message_at=timezone.now()
     )
+    if side == Side.STAFF:  # the portal's unread badge (Customer.unread_messages)
+        Customer.objects.filter(company=company, pk=conversation.customer_id).update(
+            unread_messages=F("unread_messages") + 1
+        )
     audit_record(
         company=company,
         target=conversation,
@@ -206,6 +212,11 @@ def _tell_other_side(
 def conversation_mark_read(*, company: Company, conversation: Conversation, side: str) -> None:
     """The reader's own counter goes to zero (a plain UPDATE: no audit row for reading)."""
     field = "customer_unread" if side == Side.CUSTOMER else "staff_unread"
-    if getattr(conversation, field):
+    unread = getattr(conversation, field)
+    if unread:
         Conversation.objects.filter(company=company, pk=conversation.pk).update(**{field: 0})
         setattr(conversation, field, 0)
+        if side == Side.CUSTOMER:
+            Customer.objects.filter(company=company, pk=conversation.customer_id).update(
+                unread_messages=Greatest(F("unread_messages") - unread, 0)
+            )

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from doorstep.core.links import portal_url
 from doorstep.customers.models import Customer
-from doorstep.customers.selectors import customer_email
+from doorstep.customers.selectors import customer_email_contact
 
 from .defaults import default_channels
 from .events import EVENTS, EventSpec
@@ -114,9 +114,10 @@ def customer_notify(
     """Queue the event's email and/or text for the customer, as their preferences say."""
     spec = EVENTS[event]
     wants_email, wants_sms = customer_channels(company=company, customer=customer, event=event)
+    contact = customer_email_contact(company=company, customer=customer)
     values = {
         "company_name": company.name,
-        "customer_name": customer.first_name,
+        "customer_name": customer.greeting_name(contact),
         "portal_url": portal_url(company),
         **values,
     }
@@ -124,7 +125,7 @@ def customer_notify(
         spec=spec, texts=message_template_for(company=company, event=event), values=values
     )
     queued: list[Notification] = []
-    recipient = customer_email(company=company, customer=customer)
+    recipient = contact.email if contact is not None else ""
     if wants_email and recipient:
         unsubscribe = reference(UNSUBSCRIBE_KIND, customer.pk, event)
         queued.append(

@@ -24,6 +24,7 @@ from doorstep.core.verbs import Verb
 from doorstep.customers.models import Customer
 from doorstep.tenancy.models import Company
 
+from .ach_mandate import AchMandate
 from .ledger import invoices_reserved, payment_apply_result
 from .locks import invoices_lock
 from .models import (
@@ -179,6 +180,20 @@ def attempts_check(*, company: Company, customer: Customer) -> None:
         )
 
 
+def _mandate_fields(mandate: AchMandate | None) -> dict[str, object]:
+    if mandate is None:
+        return {}
+    return {
+        "ach_account_holder": mandate.account_holder,
+        "mandate_version": mandate.version,
+        "mandate_text": mandate.text,
+        "mandate_sha256": mandate.sha256,
+        "mandate_accepted_at": mandate.accepted_at,
+        "mandate_ip": mandate.ip_address,
+        "mandate_user_agent": mandate.user_agent,
+    }
+
+
 @transaction.atomic
 def payment_attempt_create(
     *,
@@ -194,6 +209,7 @@ def payment_attempt_create(
     consent_ip: str | None = None,
     saved_method: SavedPaymentMethod | None = None,
     autopay_invoice: Invoice | None = None,
+    ach_mandate: AchMandate | None = None,
 ) -> Payment:
     """The attempt row, written (with its allocations) before the provider is called.
 
@@ -233,6 +249,7 @@ def payment_attempt_create(
         consent_ip=consent_ip if save_method else None,
         saved_method=saved_method,
         autopay_invoice=autopay_invoice,
+        **(_mandate_fields(ach_mandate) if method == PaymentMethod.ACH else {}),
     )
     PaymentAllocation.objects.bulk_create(
         [

@@ -87,6 +87,15 @@ class Payment(TenantModel):
         default=False, help_text="The customer ticked 'Save this card' (portal only)."
     )
     consent_ip = models.GenericIPAddressField(null=True, blank=True)
+    # A bank debit needs the account holder's authorisation (ach_mandate.py): what they
+    # agreed to, word for word, with its version and SHA-256, when, from where.
+    ach_account_holder = models.CharField(max_length=200, blank=True)
+    mandate_version = models.CharField(max_length=20, blank=True)
+    mandate_text = models.TextField(blank=True)
+    mandate_sha256 = models.CharField(max_length=64, blank=True)
+    mandate_accepted_at = models.DateTimeField(null=True, blank=True)
+    mandate_ip = models.GenericIPAddressField(null=True, blank=True)
+    mandate_user_agent = models.CharField(max_length=300, blank=True)
     saved_method = models.ForeignKey(
         "payments.SavedPaymentMethod",
         null=True,

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from doorstep.core.links import portal_page_url
 from doorstep.core.money import format_money
-from doorstep.customers.selectors import customer_email
+from doorstep.customers.selectors import customer_email, customer_greeting_name
 from doorstep.notifications.send_time import new_nonce, reference
 from doorstep.notifications.services import notification_enqueue
 
-from .models import Payment, PaymentAllocation, Refund
+from .models import Payment, PaymentAllocation, PaymentSource, Refund
 
 # `[[send-time payment_pay_link PAYMENT NONCE]]`: the pay link of a failed payment's email to
 # the customer. The app that owns portal access (doorstep.access) registers its resolver: an
@@ -29,9 +29,12 @@ def payment_context(
         allocations = list(payment.allocations.select_related("invoice").order_by("invoice_id"))
     return {
         "payment_id": payment.pk,
+        # Staff emails name the customer in full; the customer's own emails greet them
+        # (customer_context below).
         "customer_name": payment.customer.name,
         "amount": format_money(payment.amount, payment.currency, company.locale),
         "method": payment.method_label,
+        "autopay": payment.source == PaymentSource.AUTOPAY,
         "reference": payment.provider_reference or f"DS-{payment.pk}",
         "date": timezone.localtime(
             payment.received_at or payment.created_at, ZoneInfo(company.timezone)
@@ -52,6 +55,13 @@ def payment_recipient(payment: Payment) -> str:
     return payment.payer_email or customer_email(company=payment.company, customer=payment.customer)
 
 
+def customer_greeting(payment: Payment) -> dict[str, str]:
+    """The name the customer's own payment emails greet (a business's contact by first name)."""
+    return {
+        "customer_name": customer_greeting_name(company=payment.company, customer=payment.customer)
+    }
+
+
 def notify_receipt(
     payment: Payment, *, pending: bool = False, allocations: list[PaymentAllocation] | None = None
 ) -> None:
@@ -61,7 +71,11 @@ def notify_receipt(
             company=payment.company,
             recipient=recipient,
             template="payment_receipt",
-            context={**payment_context(payment, allocations), "pending": pending},
+            context={
+                **payment_context(payment, allocations),
+                **customer_greeting(payment),
+                "pending": pending,
+            },
         )
 
 
@@ -85,7 +99,12 @@ def notify_customer(
             company=payment.company,
             recipient=recipient,
             template=template,
-            context={**payment_context(payment), "audience": "customer", **(extra or {})},
+            context={
+                **payment_context(payment),
+                **customer_greeting(payment),
+                "audience": "customer",
+                **(extra or {}),
+            },
             # An invoice link in pay_url works without signing in: blank it once sent.
             secret_keys=["pay_url"],
         )

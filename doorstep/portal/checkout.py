@@ -27,6 +27,7 @@ from doorstep.core.money import (
     parse_amount,
 )
 from doorstep.payments import methods as saved
+from doorstep.payments.ach_mandate import ach_mandate_accept, mandate_text
 from doorstep.payments.checkout import (
     checkout_refused,
     invoices_payable,
@@ -144,6 +145,10 @@ def _render_checkout(
         can_save=identity.is_full,
         save_card_text=saved.save_card_text(company),
         ach_enabled=settings_.ach_enabled,
+        mandate_text=mandate_text(company) if settings_.ach_enabled else "",
+        account_holder=request.POST.get("account_holder", ""),
+        mandate_agreed=request.POST.get("mandate") == "agreed",
+        method_choice=request.POST.get("method_choice", ""),
         setup=setup,
         setup_error=setup_error,
         error=error,
@@ -207,6 +212,7 @@ def _checkout_submit(
     method_ref = request.POST.get("payment_method", "").strip()
     amount_text = request.POST.get("amount")
     saved_method = None
+    ach_mandate = None
     customer_ref = ""
     try:
         if choice == "saved":
@@ -223,6 +229,14 @@ def _checkout_submit(
             if not METHOD_REF.match(method_ref):
                 raise DomainError("Enter your card details.", field="card")
         elif choice == "ach":
+            # The account holder's authorisation comes before anything is debited.
+            ach_mandate = ach_mandate_accept(
+                company=company,
+                account_holder=request.POST.get("account_holder", ""),
+                agreed=request.POST.get("mandate") == "agreed",
+                ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
             # Some providers collect the account on the next step, others on this page.
             needs_ref = provider_for(company).bank_details_on_checkout
             if (method_ref or needs_ref) and not METHOD_REF.match(method_ref):
@@ -241,6 +255,7 @@ def _checkout_submit(
             save_method=save,
             consent_ip=client_ip(request),
             saved_method=saved_method,
+            ach_mandate=ach_mandate,
         )
     except NotFound:
         checkout_refused(

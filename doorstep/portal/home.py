@@ -25,6 +25,7 @@ def home(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
         identity,
         "portal/home.html",
         nav="home",
+        greeting_name=identity.customer.greeting_name(identity.contact),
         balance=selectors.balance_for_customer(**scope, today=today),
         next_visit=selectors.next_visit_for_customer(**scope),
         active_jobs=selectors.jobs_active_for_customer(**scope, limit=3),

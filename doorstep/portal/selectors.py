@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -69,7 +80,8 @@ def balance_for_customer(*, company: Company, customer: Customer, today: date) -
 def invoices_for_customer(
     *, company: Company, customer: Customer, status: str = "all", today: date
 ) -> QuerySet[Invoice]:
-    """Newest first; `status` is one of INVOICE_FILTERS (anything else means all)."""
+    """Overdue ones first (what needs the customer now), then newest first; `status` is one
+    of INVOICE_FILTERS (anything else means all)."""
     qs = _customer_invoices(company=company, customer=customer)
     if status == "unpaid":
         qs = qs.filter(_unpaid())
@@ -77,7 +89,8 @@ def invoices_for_customer(
         qs = qs.filter(_unpaid(), due_date__lt=today)
     elif status == "paid":
         qs = qs.filter(state=InvoiceState.OPEN, balance_due__lte=0)
-    return qs.order_by("-issue_date", "-number")
+    overdue_first = Case(When(_unpaid() & Q(due_date__lt=today), then=0), default=1)
+    return qs.order_by(overdue_first, "-issue_date", "-number")
 
 
 def invoice_for_customer(

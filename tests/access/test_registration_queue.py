@@ -137,6 +137,10 @@ def test_approving_means_choosing_and_confirming_and_is_audited(queue_company, s
 
     done = post(staff, url, {"customer": harbor.pk, "confirmed": "on"})
     assert done.status_code == 302
+    # The admin capitalises a message's first letter: the address is never first.
+    said = staff.get(done["Location"]).content.decode()
+    assert "Invited robin@harborview.test to choose a password" in said
+    assert "Robin@harborview.test" not in said
     account = PortalAccount.objects.get(email="robin@harborview.test")
     assert account.customer == harbor
     registration.refresh_from_db()

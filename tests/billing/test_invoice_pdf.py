@@ -136,3 +136,20 @@ def test_the_web_process_warms_the_pdf_renderer_once_at_start():
 
     pdf.pdf_renderer_warm()
     assert "weasyprint" in sys.modules
+
+
+def test_a_glyph_no_installed_font_has_is_left_out_instead_of_printed_as_a_box(company):
+    from doorstep.billing.pdf_glyphs import drawable_code_points
+
+    # No font on the machine has the potable-water emoji: it would print as an empty box.
+    assert 0x1F6B0 not in drawable_code_points()
+    customer = CustomerFactory(
+        company=company, kind="business", name="Zoë O'Brien & Sons Plumbing 🚰"
+    )
+    invoice = make_invoice(customer, lines=[("Leak fixed 🚰 under the sink", 12000, "1", "0")])
+    text = pdf_text(pdf.invoice_pdf_attachment(company, invoice.pk)[1])
+    assert "Zoë O'Brien & Sons Plumbing" in text
+    assert "Leak fixed under the sink" in text
+    assert "\U0001f6b0" not in text
+    # Every character in the PDF is one a font on this machine draws.
+    assert all(ord(ch) in drawable_code_points() for ch in text if not ch.isspace())

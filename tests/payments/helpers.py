@@ -66,6 +66,8 @@ def post_form(client: Client, url: str, data: dict[str, Any], *, page: str | Non
 def pay(client: Client, company: Any, invoices: list[Invoice], /, **data: Any) -> Any:
     url = checkout_url(company, *invoices)
     form = {"invoice": [i.pk for i in invoices], "method_choice": "card", **data}
+    if form["method_choice"] == "ach":  # the account holder's name and authorisation
+        form = {"account_holder": "Pat Customer", "mandate": "agreed", **form}
     return post_form(client, f"/p/{company.slug}/pay", form, page=url)
 
 

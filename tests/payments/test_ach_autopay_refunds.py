@@ -186,6 +186,59 @@ def test_sending_the_invoice_email_asks_autopay_after_commit(company, mailbox):
     assert Payment.objects.filter(source=PaymentSource.AUTOPAY).count() == 1
 
 
+def test_autopay_invoice_email_says_the_saved_card_will_be_charged_then_the_receipt_says_it_was(
+    company, mailbox
+):
+    payer = make_payer(company)
+    client = save_card(payer, invoice_for(payer))
+    turn_on_autopay(client, payer)
+    invoice = invoice_for(payer, 6500, open_=False)
+    mailbox.clear()
+    with time_machine.travel(datetime(2026, 3, 9, 15, 0, tzinfo=UTC)):
+        invoice_send(company=company, invoice=invoice, actor=Actor.system("Office"))
+    sent, receipt = mailbox.to(payer.email)
+    text = mailbox.text(sent)
+    assert "we will charge $65.00 to your saved Visa ending 4242 on March 9, 2026" in text
+    assert "View and pay" not in text and "Balance due" not in text
+    assert "View and pay" not in mailbox.html(sent)
+    assert "Autopay charged your saved Visa ending 4242" in mailbox.text(receipt)
+    payment = Payment.objects.get(source=PaymentSource.AUTOPAY)
+    page = client.get(f"/p/{company.slug}/payments/{payment.pk}/receipt").content.decode()
+    assert "Autopay charged your saved Visa ending 4242" in page
+
+
+def test_without_autopay_the_invoice_email_asks_to_view_and_pay(company, mailbox):
+    payer = make_payer(company)
+    save_card(payer, invoice_for(payer))  # a saved card alone is not autopay
+    invoice = invoice_for(payer, 6500, open_=False)
+    mailbox.clear()
+    invoice_send(company=company, invoice=invoice, actor=Actor.system("Office"))
+    [sent] = mailbox.to(payer.email)
+    assert "View and pay" in mailbox.text(sent) and "Autopay" not in mailbox.text(sent)
+
+
+def test_a_recorded_check_payment_emails_the_receipt_the_portal_lists(company, mailbox):
+    from doorstep.payments.services import payment_record_manual
+
+    payer = make_payer(company)
+    invoice = invoice_for(payer, 4000)
+    mailbox.clear()
+    payment = payment_record_manual(
+        company=company, invoice=invoice, amount=4000, method="check", actor=Actor.system("Office")
+    )
+    [receipt] = mailbox.to(payer.email)
+    text = mailbox.text(receipt)
+    assert "Thank you for your payment" in text and "$40.00" in text and "Check" in text
+    assert "Autopay" not in text
+    client = signed_in(payer)
+    assert (
+        f"/payments/{payment.pk}/receipt"
+        in client.get(f"/p/{company.slug}/payments/").content.decode()
+    )
+    page = client.get(f"/p/{company.slug}/payments/{payment.pk}/receipt").content.decode()
+    assert "payment received" in page and "$40.00" in page and "Check" in page
+
+
 def test_autopay_limited_to_chosen_invoice_kinds(company):
     company.settings.autopay_invoice_kinds = [InvoiceKind.SERVICE_AGREEMENT]
     company.settings.save()

@@ -176,3 +176,92 @@ def test_main_pages_pass_axe_core_at_phone_and_desktop_width(chromium, live_serv
                 found[f"{name}-{size}"] = violations
         context.close()
     assert not found, found
+
+
+# A dark and a light brand colour: the accent is used on the header, buttons and links.
+BRAND_COLOURS = ("#0b2545", "#ffd60a")
+
+
+def more_pages(story: dict[str, Any]) -> dict[str, str]:
+    invoice = story["invoices"]["partly"]
+    return {
+        **pages(story),
+        "checkout": f"pay?invoice={invoice.pk}",
+        "payment-methods": "payment-methods",
+        "notifications": "notifications/",
+        "messages": "messages/",
+        "requests": "requests/",
+        "help": "help/",
+    }
+
+
+SIGNED_OUT = ("sign-in", "sign-in/code", "password/forgot", "register")
+
+
+def test_every_page_passes_axe_with_a_light_and_a_dark_brand_colour(chromium, live_server):
+    """axe-core, no violation of any impact, signed in (with the More menu and the bank
+    panel open) and signed out, at 390 and 1280 px, for a dark and a light accent."""
+    from ..office.helpers import axe_violations
+
+    story = build_story(history=1)
+    company = story["company"]
+    company.settings.ach_enabled = True
+    company.settings.sign_in_mode = "both"
+    company.settings.save()
+    impacts = ("minor", "moderate", "serious", "critical")
+    found: dict[str, Any] = {}
+    for colour in BRAND_COLOURS:
+        company.accent_color = colour
+        company.save()
+        for size in WIDTHS:
+            context, base = signed_in_context(chromium, live_server, story, size)
+            page = context.new_page()
+            for name, path in more_pages(story).items():
+                response = page.goto(base + path)
+                assert response is not None and response.status == 200, (name, response)
+                if name == "home":
+                    page.locator(".nav-more summary").click()
+                if name == "checkout":
+                    page.locator("input[name=method_choice][value=ach]").check()
+                violations = axe_violations(page, impacts=impacts)
+                if violations:
+                    found[f"{name}-{size}-{colour}"] = violations
+            context.close()
+            width, height = WIDTHS[size]
+            context = chromium.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            for path in SIGNED_OUT:
+                response = page.goto(f"{live_server.url}/p/{company.slug}/{path}")
+                assert response is not None and response.status == 200, path
+                violations = axe_violations(page, impacts=impacts)
+                if violations:
+                    found[f"{path}-{size}-{colour}"] = violations
+            context.close()
+    assert not found, found
+
+
+def test_phone_screenshots_for_the_docs(chromium, live_server):
+    """The 390 px screenshots in docs/portal.md (docs/screenshots/portal-*.png)."""
+    story = build_story(history=3)
+    story["company"].settings.ach_enabled = True
+    story["company"].settings.save()
+    docs = Path(settings.BASE_DIR) / "docs" / "screenshots"
+    docs.mkdir(parents=True, exist_ok=True)
+    context, base = signed_in_context(chromium, live_server, story, "phone")
+    page = context.new_page()
+    shots = {
+        "home": "",
+        "invoices": "invoices/",
+        "invoice": f"invoices/{story['invoices']['partly'].pk}/",
+        "jobs": "jobs/",
+        "checkout-bank": f"pay?invoice={story['invoices']['partly'].pk}",
+    }
+    for name, path in shots.items():
+        page.goto(base + path)
+        if name == "checkout-bank":
+            page.locator("input[name=method_choice][value=ach]").check()
+        page.screenshot(path=str(docs / f"portal-{name}.png"), full_page=name != "home")
+    page.goto(base)
+    page.locator(".nav-more summary").click()
+    page.screenshot(path=str(docs / "portal-more-menu.png"))
+    context.close()

@@ -95,8 +95,10 @@ def registration_approve_view(request: HttpRequest, office: Office, pk: int) -> 
         else:
             messages.success(
                 request,
-                f"{registration.email} is now a contact of {customer.name} and was invited to "
-                "choose a password.",
+                # Never start with the address: the admin capitalises a message's first
+                # letter ("Newbie@example.com ...").
+                f"Invited {registration.email} to choose a password; they are now a contact "
+                f"of {customer.name}.",
             )
             return redirect("office:registrations:list")
     return office_render(
