@@ -13,7 +13,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("customers", "0005_customer_unread_messages"),
+        ("customers", "0006_customer_unread_messages"),
         ("messaging", "0002_same_company_guards"),
     ]
 

@@ -22,7 +22,7 @@ def drop_column(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("customers", "0004_customer_updated_at"),
+        ("customers", "0005_search_trigram_indexes"),
     ]
 
     operations = [
