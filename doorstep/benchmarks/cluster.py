@@ -115,7 +115,7 @@ class Cluster:
                 continue
             while True:
                 try:
-                    with urllib.request.urlopen(  # noqa: S310  (our own server)
+                    with urllib.request.urlopen(
                         f"http://127.0.0.1:{process.port}/healthz", timeout=2
                     ) as answer:
                         if answer.status == 200:

@@ -108,8 +108,8 @@ def _receive_and_handle(*, provider: str, event: ProviderEvent) -> Received:
             _handled_mark(row, _dispatch(row, event))
             return Received(200, "handled", stored_pk)
     except DatabaseError as exc:
-        # A deadlock, a serialization failure, a lost connection: the provider retries any
-        # non-2xx answer, and a retry finds nothing stored (the transaction rolled back).
+        # A deadlock, a serialization failure, a lost connection: the endpoint answers 503,
+        # the provider retries any non-2xx answer and finds nothing stored (rolled back).
         log.warning("webhook %s %s not handled: %s", provider, event.event_id, exc)
         raise
     except Exception:
