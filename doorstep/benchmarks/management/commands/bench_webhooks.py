@@ -200,6 +200,9 @@ class Command(BaseCommand):
             "task per event (WEBHOOKS_HANDLE_IN_REQUEST=false, as before ADR 0004)",
         )
         parser.add_argument("--timeout", type=float, default=300)
+        parser.add_argument(
+            "--report-only", action="store_true", help="never fail on the target (smoke runs)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor == "sqlite" and ":memory:" in str(connection.settings_dict["NAME"]):
@@ -222,7 +225,7 @@ class Command(BaseCommand):
         (folder / "webhooks.txt").write_text(report)
         self.stdout.write(report)
         # The target is PostgreSQL's (SQLite serialises every writer: the embedded default).
-        if not ok and connection.vendor == "postgresql":
+        if not ok and connection.vendor == "postgresql" and not options["report_only"]:
             raise CommandError("end-to-end webhook throughput below the target")
 
     def run_mode(self, mode: str, options: dict[str, Any]) -> tuple[list[str], bool]:
