@@ -77,7 +77,8 @@ bench: install-dev
 	echo "== Benchmark database: $$url"; \
 	DATABASE_URL="$$url" $(BIN)/python manage.py bench $(BENCH_ARGS) && \
 	DATABASE_URL="$$url" $(BIN)/python manage.py bench_payments && \
-	DATABASE_URL="$$url" $(BIN)/python manage.py bench_office
+	DATABASE_URL="$$url" $(BIN)/python manage.py bench_office && \
+	DATABASE_URL="$$url" $(BIN)/python manage.py bench_webhooks
 
 clean-db:
 	rm -f var/doorstep.sqlite3 var/doorstep.sqlite3-wal var/doorstep.sqlite3-shm

@@ -214,6 +214,9 @@ TASKS = {
 # are idempotent and must finish well within it. After TASK_MAX_CLAIMS claims it is failed.
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 900)
 TASK_MAX_CLAIMS = env_int("TASK_MAX_CLAIMS", 5)
+# A verified webhook is handled inside its request (docs/adr/0004); false: one queued task per
+# event, as before (what `manage.py bench_webhooks --compare` measures against).
+WEBHOOKS_HANDLE_IN_REQUEST = env_bool("WEBHOOKS_HANDLE_IN_REQUEST", True)
 
 # --- Auth, sessions, security ----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -27,10 +28,15 @@ def receive(request: HttpRequest, provider: str) -> HttpResponse:
         # lost once the secret is set; and an unauthenticated caller must never cause a 5xx).
         log.error(problem)
         return HttpResponse("webhook secret not configured", status=400, content_type="text/plain")
-    received = webhook_receive(
-        provider=provider,
-        payload=request.body,
-        signature=request.META.get(handler.signature_header, ""),
-        ip_address=request.META.get("REMOTE_ADDR") or None,
-    )
+    try:
+        received = webhook_receive(
+            provider=provider,
+            payload=request.body,
+            signature=request.META.get(handler.signature_header, ""),
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+        )
+    except DatabaseError:
+        # Nothing was stored (the transaction rolled back, webhooks.py logged why): the
+        # provider delivers the event again later.
+        return HttpResponse("try again later", status=503, content_type="text/plain")
     return HttpResponse(received.reason, status=received.status, content_type="text/plain")

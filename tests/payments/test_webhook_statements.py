@@ -74,3 +74,49 @@ def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(company, 
     ], new.captured_queries
     # Duplicate: the one insert that the unique index turns into nothing.
     assert len(duplicate.captured_queries) == 1, duplicate.captured_queries
+
+
+def test_an_event_handled_in_its_request_costs_eight_statements(company, settings):
+    """The HTTP path (ADR 0004): no task, no event-row lock (the new row is invisible to
+    others until commit). BEGIN/COMMIT are not captured; inside the test's own transaction the
+    request's transaction is a savepoint, left out here."""
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.WEBHOOKS_HANDLE_IN_REQUEST = True
+    company.settings.payment_provider = "stripe"
+    company.settings.save()
+    payer = make_payer(company)
+    invoice = invoice_for(payer)
+    payment = payment_attempt_create(
+        company=company,
+        customer=payer.customer,
+        invoice_ids=[invoice.pk],
+        amount_text=None,
+        method="card",
+        actor=Actor.system("test"),
+        payer_email=payer.email,
+    )
+    Payment.objects.filter(pk=payment.pk).update(provider_reference="pi_inline_statements")
+    payment = reload(payment)
+    payload = json.dumps(
+        stripe_event("payment_intent.succeeded", intent_object(payment, "succeeded"))
+    ).encode()
+    signature = signature_header(payload=payload, secret=WEBHOOK_SECRET)
+    with CaptureQueriesContext(connection) as new:
+        received = webhook_receive(provider="stripe", payload=payload, signature=signature)
+    assert received.reason == "handled"
+    assert reload(payment).state == PaymentState.SUCCEEDED
+    statements = [
+        q["sql"].split(" ", 1)[0]
+        for q in new.captured_queries
+        if "SAVEPOINT" not in q["sql"].split(" ", 2)[:2]
+    ]
+    assert statements == [
+        "INSERT",
+        "SELECT",
+        "SELECT",
+        "UPDATE",
+        "UPDATE",
+        "INSERT",
+        "INSERT",
+        "UPDATE",
+    ], new.captured_queries

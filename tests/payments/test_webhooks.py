@@ -281,3 +281,47 @@ def test_the_demo_providers_events_are_checked_the_same_way(company, mailbox):
     assert reload(payment).state == PaymentState.PENDING and reload(payment).provider_mismatch
     assert reload(invoice).balance_due == 10000
     assert len(mailbox.to(company.billing_email)) == 1
+
+
+def test_a_verified_event_is_handled_inside_its_request(stripe_company, mailbox):
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer, 4200)
+    payment = attempt(payer, invoice, reference="pi_inline")
+    event = stripe_event("payment_intent.succeeded", intent_object(payment, "succeeded"))
+    response = post_webhook(Client(), event)
+    assert response.status_code == 200 and response.content == b"handled"
+    row = WebhookEvent.objects.get(event_id=event["id"])
+    assert row.handled_at is not None and row.company_id == stripe_company.pk
+    assert row.outcome == f"payment {payment.pk}: pending -> succeeded"
+    assert reload(invoice).balance_due == 0
+    assert len(mailbox.to(payer.email)) == 1
+
+
+def test_when_handling_fails_the_event_is_kept_and_the_queue_handles_it(
+    stripe_company, mailbox, monkeypatch
+):
+    from doorstep.payments import webhooks
+
+    real_dispatch, calls = webhooks._dispatch, []
+
+    def fails_once(row, event):
+        calls.append(event.event_id)
+        if len(calls) == 1:
+            raise RuntimeError("a bug in a handler")
+        return real_dispatch(row, event)
+
+    monkeypatch.setattr(webhooks, "_dispatch", fails_once)
+    payer = make_payer(stripe_company)
+    invoice = invoice_for(payer, 4200)
+    payment = attempt(payer, invoice, reference="pi_retry")
+    event = stripe_event("payment_intent.succeeded", intent_object(payment, "succeeded"))
+    response = post_webhook(Client(), event)
+    # Stored (not lost, no retry storm from the provider) and handled by the queued task.
+    assert response.status_code == 200 and response.content == b"stored"
+    assert len(calls) == 2
+    assert WebhookEvent.objects.get(event_id=event["id"]).handled_at is not None
+    assert reload(payment).state == PaymentState.SUCCEEDED
+    assert reload(invoice).balance_due == 0
+    assert len(mailbox.to(payer.email)) == 1
+    assert post_webhook(Client(), event).content == b"duplicate"
+    assert len(calls) == 2
