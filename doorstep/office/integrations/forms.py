@@ -56,3 +56,46 @@ class ApiKeyForm(forms.Form):
         day = self.cleaned_data.get("expires_on")
         # The end of that day where the company is (the office runs in its time zone).
         return timezone.make_aware(datetime.combine(day, time.max)) if day else None
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.CharField(
+        max_length=500,
+        label="URL",
+        help_text="Where your software receives events, e.g. https://example.com/doorstep-hooks.",
+        error_messages={"required": "Enter the URL that should receive the events."},
+    )
+    description = forms.CharField(max_length=100, required=False, label="Description (optional)")
+    event_types = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Events to send",
+        help_text="Choose none to receive every event.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from doorstep.integrations.webhooks.event_types import EVENT_TYPES
+
+        super().__init__(*args, **kwargs)
+        self.fields["event_types"].choices = [
+            (name, f"{words} ({name})") for name, words in EVENT_TYPES.items()
+        ]
+
+
+class WebhookReplayForm(forms.Form):
+    start = forms.DateTimeField(
+        label="From",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={
+            "required": "Enter when the range starts.",
+            "invalid": "Enter a date and time.",
+        },
+    )
+    end = forms.DateTimeField(
+        label="Until",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={
+            "required": "Enter when the range ends.",
+            "invalid": "Enter a date and time.",
+        },
+    )
