@@ -8,6 +8,7 @@ A company with no endpoint that wants the event pays one query and stores nothin
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -46,10 +47,14 @@ def _enqueue(delivery_ids: list[int]) -> None:
     transaction.on_commit(send)
 
 
-def webhook_emit(*, company: Company, type: str, data: dict[str, Any]) -> WebhookEvent | None:
+Snapshot = dict[str, Any] | Callable[[], dict[str, Any]]
+
+
+def webhook_emit(*, company: Company, type: str, data: Snapshot) -> WebhookEvent | None:
     """Record that `type` happened, with `data` (the record as the API shows it, at this
-    moment). Call inside the business transaction. Returns the event, or None when no
-    enabled endpoint of the company wants it."""
+    moment; a function is called only when some endpoint wants the event, so building the
+    snapshot costs nothing otherwise). Call inside the business transaction. Returns the
+    event, or None when no enabled endpoint of the company wants it."""
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {type!r}")
     endpoints = [
@@ -59,7 +64,8 @@ def webhook_emit(*, company: Company, type: str, data: dict[str, Any]) -> Webhoo
     ]
     if not endpoints:
         return None
-    return _event_with_deliveries(company=company, type=type, data=data, endpoints=endpoints)
+    snapshot = data() if callable(data) else data
+    return _event_with_deliveries(company=company, type=type, data=snapshot, endpoints=endpoints)
 
 
 def _event_with_deliveries(

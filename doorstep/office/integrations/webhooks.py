@@ -168,7 +168,8 @@ def webhook_rotate(request: HttpRequest, office: Office, pk: int) -> HttpRespons
         office,
         endpoint,
         question="Make a new signing secret for this endpoint?",
-        after="deliveries carry two signatures (old and new secret) for 24 hours, then only the new one",
+        after="deliveries carry two signatures (old and new secret) for 24 hours, "
+        "then only the new one",
         label="Make a new secret",
         danger=False,
     )
