@@ -37,6 +37,8 @@ class ApiScope(StrEnum):
     MESSAGES_WRITE = "messages:write"
     DOCUMENTS_WRITE = "documents:write"
     PORTAL_ACCESS_WRITE = "portal_access:write"
+    WEBHOOKS_READ = "webhooks:read"
+    WEBHOOKS_WRITE = "webhooks:write"
 
 
 class ApiKey(TenantModel):

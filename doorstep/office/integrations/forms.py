@@ -25,6 +25,8 @@ SCOPE_WORDS = {
     ApiScope.MESSAGES_WRITE: "Reply to customers",
     ApiScope.DOCUMENTS_WRITE: "Share documents with customers",
     ApiScope.PORTAL_ACCESS_WRITE: "Invite customers to the portal, send sign-in links",
+    ApiScope.WEBHOOKS_READ: "See webhook endpoints",
+    ApiScope.WEBHOOKS_WRITE: "Add, change, rotate and delete webhook endpoints",
 }
 
 
