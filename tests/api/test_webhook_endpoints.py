@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from standardwebhooks import Webhook
 
 from doorstep.integrations.models import ApiScope, WebhookEndpoint
@@ -11,9 +10,9 @@ from .conftest import make_api
 
 
 def test_create_shows_the_secret_once_and_a_delivery_verifies_with_it(
-    company, django_capture_on_commit_callbacks, received
+    company, django_capture_on_commit_callbacks, receiver
 ):
-    receiver_url = received.url
+    receiver_url = receiver.url
     api = make_api(company)
     response = api.post(
         "/api/v1/webhook_endpoints/",
@@ -33,7 +32,7 @@ def test_create_shows_the_secret_once_and_a_delivery_verifies_with_it(
     with django_capture_on_commit_callbacks(execute=True):
         test = api.post(f"/api/v1/webhook_endpoints/{body['id']}/test/")
     assert test.status_code == 200
-    request = received.requests[0]
+    request = receiver.requests[0]
     assert Webhook(body["secret"]).verify(request.body, request.headers)["type"] == "webhook.test"
     assert request.headers["webhook-id"] == test.json()["id"]
 
@@ -78,12 +77,3 @@ def test_reading_needs_a_webhooks_scope(company):
     reader = make_api(company, scopes=[ApiScope.WEBHOOKS_READ])
     assert reader.get("/api/v1/webhook_endpoints/").status_code == 200
     assert reader.post("/api/v1/webhook_endpoints/", {"url": "https://e.com/"}).status_code == 403
-
-
-@pytest.fixture
-def received():
-    from tests.integrations.receiver import Receiver
-
-    server = Receiver().start()
-    yield server
-    server.stop()

@@ -38,7 +38,7 @@ def production(settings):
         "fe80::1",
         "fc00::1",
         "224.0.0.1",
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104 (an address to refuse, not one to bind)
         "100.64.0.1",
         "240.0.0.1",
     ],
