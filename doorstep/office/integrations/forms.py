@@ -79,9 +79,9 @@ class WebhookEndpointForm(forms.Form):
         from doorstep.integrations.webhooks.event_types import EVENT_TYPES
 
         super().__init__(*args, **kwargs)
-        self.fields["event_types"].choices = [
-            (name, f"{words} ({name})") for name, words in EVENT_TYPES.items()
-        ]
+        field = self.fields["event_types"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(name, f"{words} ({name})") for name, words in EVENT_TYPES.items()]
 
 
 class WebhookReplayForm(forms.Form):
