@@ -411,6 +411,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceRequestStatusEnum": "doorstep.servicerequests.models.RequestStatus.choices",
         "InvoiceStatusEnum": "doorstep.billing.models.CustomerStatus.choices",
         "ListObjectEnum": ["list"],
+        "WebhookEndpointObjectEnum": ["webhook_endpoint"],
     },
 }
 # Requests a minute allowed per API key and per company (all its keys together).
