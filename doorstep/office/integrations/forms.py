@@ -81,7 +81,11 @@ class WebhookEndpointForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["event_types"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(name, f"{words} ({name})") for name, words in EVENT_TYPES.items()]
+        field.choices = [
+            (name, f"{words} ({name})")
+            for name, words in EVENT_TYPES.items()
+            if name != "webhook.test"  # sent to one endpoint on request, never subscribed to
+        ]
 
 
 class WebhookReplayForm(forms.Form):
