@@ -258,3 +258,11 @@ def test_the_body_is_the_snapshot_at_the_moment_of_the_change(
     body = json.loads(receiver.requests[0].body)
     Webhook(issued.secret).verify(receiver.requests[0].body, receiver.requests[0].headers)
     assert body["data"]["status"] == "open"
+
+
+def test_a_company_without_endpoints_pays_one_query_per_change(company, django_assert_num_queries):
+    def snapshot():
+        raise AssertionError("no endpoint wants it: the snapshot is never built")
+
+    with django_assert_num_queries(1):
+        assert webhook_emit(company=company, type="invoice.paid", data=snapshot) is None
