@@ -317,6 +317,17 @@ NOTIFICATION_RETRY_HOURS = env_int("NOTIFICATION_RETRY_HOURS", 72)
 # Keep it well above EMAIL_TIMEOUT (each SMTP step may take that long).
 NOTIFICATION_SEND_LEASE_SECONDS = env_int("NOTIFICATION_SEND_LEASE_SECONDS", 300)
 
+# --- Outgoing webhooks (docs/api.md "Webhooks") ----------------------------------------------
+# http:// URLs and loopback receivers are for development and tests only: production endpoints
+# are HTTPS on public addresses (doorstep/integrations/webhooks/ssrf.py).
+DOORSTEP_WEBHOOKS_ALLOW_HTTP = env_bool("DOORSTEP_WEBHOOKS_ALLOW_HTTP", DEBUG)
+DOORSTEP_WEBHOOKS_ALLOW_LOOPBACK = env_bool("DOORSTEP_WEBHOOKS_ALLOW_LOOPBACK", DEBUG)
+DOORSTEP_WEBHOOKS_TIMEOUT_SECONDS = env_int("DOORSTEP_WEBHOOKS_TIMEOUT_SECONDS", 15)
+# A delivery is "sending" for at most this long; past it a crashed attempt is tried again.
+DOORSTEP_WEBHOOKS_SEND_LEASE_SECONDS = env_int("DOORSTEP_WEBHOOKS_SEND_LEASE_SECONDS", 120)
+# An endpoint failing (no 2xx) for this long is switched off and the owners are emailed.
+DOORSTEP_WEBHOOKS_DISABLE_AFTER_HOURS = env_int("DOORSTEP_WEBHOOKS_DISABLE_AFTER_HOURS", 120)
+
 # --- Payments -------------------------------------------------------------------------------
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
@@ -404,6 +415,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceRequestStatusEnum": "doorstep.servicerequests.models.RequestStatus.choices",
         "InvoiceStatusEnum": "doorstep.billing.models.CustomerStatus.choices",
         "ListObjectEnum": ["list"],
+        "WebhookEndpointObjectEnum": ["webhook_endpoint"],
     },
 }
 # Requests a minute allowed per API key and per company (all its keys together).

@@ -60,3 +60,13 @@ def other_company(db: Any) -> Any:
 
 from .browser import chromium, page  # noqa: E402, F401  (fixtures for browser tests)
 from .twilio_fake import twilio  # noqa: E402, F401  (fake api.twilio.com for SMS tests)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Any]:
+    """A real HTTP server on loopback that records webhook deliveries (tests/integrations)."""
+    from .integrations.receiver import Receiver
+
+    server = Receiver().start()
+    yield server
+    server.stop()

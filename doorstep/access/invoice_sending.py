@@ -19,6 +19,8 @@ from doorstep.core.audit import Actor, audit_record
 from doorstep.core.links import portal_url
 from doorstep.core.money import format_money
 from doorstep.core.verbs import Verb
+from doorstep.integrations.webhooks.outbox import webhook_emit
+from doorstep.integrations.webhooks.snapshots import record_snapshot
 from doorstep.notifications.email import ATTACHMENT_BUILDERS
 from doorstep.notifications.services import notification_enqueue
 from doorstep.payments.autopay import autopay_applies
@@ -94,6 +96,11 @@ def invoice_send(
                 verb=Verb.INVOICE_SENT if first_send else Verb.INVOICE_RESENT,
                 actor=actor,
                 message=f"{item.display_number} emailed to {account.email}",
+            )
+            webhook_emit(
+                company=company,
+                type="invoice.sent",
+                data=record_snapshot(company, "invoice", item, resent=not first_send),
             )
             transaction.on_commit(
                 partial(autopay_after_invoice_sent, invoice_id=item.pk, company_id=company.pk)

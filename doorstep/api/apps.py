@@ -8,3 +8,6 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from . import schema_extensions  # noqa: F401  (registers the OpenAPI extensions)
+        from .webhook_snapshots import register
+
+        register()

@@ -11,14 +11,13 @@ from rest_framework.response import Response
 
 from doorstep.customers import services
 from doorstep.customers.models import Contact, Customer, CustomerKind, Location
-from doorstep.integrations.external_ids import external_id_set
 from doorstep.integrations.models import ApiScope
 
 from .base import ApiView
 from .expand import expand_parse, expand_prepare, represent
 from .fields import ApiModelSerializer, ExternalIdField, object_name
 from .pagination import cursor_page, list_body
-from .records import by_external_id, record_or_404
+from .records import external_id_keep, record_or_404, upsert_by_external_id
 from .records import valid_input as _valid
 from .schema import list_doc, read_doc, write_doc
 
@@ -154,34 +153,36 @@ class CustomerList(ApiView):
         external_id = data.pop("external_id", "")
         contacts = data.pop("contacts", [])
         locations = data.pop("locations", [])
-        with transaction.atomic():
-            existing = by_external_id(
-                customers_of(self.company), self.company, "customer", external_id
-            )
-            if existing is not None:
-                customer = services.customer_update_values(
-                    company=self.company, customer=existing, actor=self.client.actor, **data
-                )
-                return _show(self, customer)
+        actor = self.client.actor
+
+        def create() -> Customer:
             customer = services.customer_create_from_values(
-                company=self.company, actor=self.client.actor, **data
+                company=self.company, actor=actor, **data
             )
             for contact in contacts:
                 services.contact_create(
-                    company=self.company, customer=customer, actor=self.client.actor, **contact
+                    company=self.company, customer=customer, actor=actor, **contact
                 )
             for location in locations:
                 services.location_create(
-                    company=self.company, customer=customer, actor=self.client.actor, **location
+                    company=self.company, customer=customer, actor=actor, **location
                 )
-            if external_id:
-                external_id_set(
-                    company=self.company,
-                    object_type="customer",
-                    object_id=customer.pk,
-                    external_id=external_id,
-                )
-        return _show(self, customer, status.HTTP_201_CREATED)
+            return customer
+
+        def update(existing: Customer) -> Customer:
+            return services.customer_update_values(
+                company=self.company, customer=existing, actor=actor, **data
+            )
+
+        customer, created = upsert_by_external_id(
+            customers_of(self.company),
+            self.company,
+            "customer",
+            external_id,
+            create=create,
+            update=update,
+        )
+        return _show(self, customer, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class CustomerDetail(ApiView):
@@ -209,13 +210,7 @@ class CustomerDetail(ApiView):
             customer = services.customer_update_values(
                 company=self.company, customer=customer, actor=self.client.actor, **data
             )
-            if external_id:
-                external_id_set(
-                    company=self.company,
-                    object_type="customer",
-                    object_id=customer.pk,
-                    external_id=external_id,
-                )
+            external_id_keep(self.company, "customer", customer, external_id)
         return _show(self, customer)
 
 

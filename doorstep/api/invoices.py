@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from django.db import transaction
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,7 +14,6 @@ from rest_framework.response import Response
 from doorstep.access.invoice_sending import invoice_send
 from doorstep.billing.invoices import LineInput, invoice_create, invoice_void
 from doorstep.billing.models import CustomerStatus, Invoice, InvoiceKind, LineItem
-from doorstep.integrations.external_ids import external_id_set
 from doorstep.integrations.models import ApiScope
 from doorstep.jobs.models import Job
 
@@ -25,7 +23,7 @@ from .expand import Expandable, expand_parse, expand_prepare, represent
 from .fields import ApiModelSerializer, ExternalIdField, object_name
 from .jobs import JobOut
 from .pagination import cursor_page, list_body
-from .records import by_external_id, record_or_404, referenced, valid_input
+from .records import record_or_404, referenced, upsert_by_external_id, valid_input
 from .schema import list_doc, read_doc, write_doc
 
 CENTS = "In cents (integer minor units of the invoice's currency)."
@@ -169,12 +167,8 @@ class InvoiceList(ApiView):
     def post(self, request: Request) -> Response:
         data = valid_input(InvoiceIn, request.data)
         external_id = data.pop("external_id", "")
-        with transaction.atomic():
-            existing = by_external_id(
-                invoices_of(self.company), self.company, "invoice", external_id
-            )
-            if existing is not None:
-                return _show(self, existing)
+
+        def create() -> Invoice:
             customer = referenced(
                 customers_of(self.company), data["customer"], field="customer", words="customer"
             )
@@ -186,7 +180,7 @@ class InvoiceList(ApiView):
                     field="job",
                     words="job of this customer",
                 )
-            invoice = invoice_create(
+            return invoice_create(
                 company=self.company,
                 customer=customer,
                 job=job,
@@ -197,14 +191,11 @@ class InvoiceList(ApiView):
                 actor=self.client.actor,
                 lines=[LineInput(**line) for line in data["lines"]],
             )
-            if external_id:
-                external_id_set(
-                    company=self.company,
-                    object_type="invoice",
-                    object_id=invoice.pk,
-                    external_id=external_id,
-                )
-        return _show(self, invoice, status.HTTP_201_CREATED)
+
+        invoice, created = upsert_by_external_id(
+            invoices_of(self.company), self.company, "invoice", external_id, create=create
+        )
+        return _show(self, invoice, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class InvoiceDetail(ApiView):

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.db import transaction
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from doorstep.customers.models import Location
-from doorstep.integrations.external_ids import external_id_set
 from doorstep.integrations.models import ApiScope
 from doorstep.jobs import services
 from doorstep.jobs.models import Job, JobStatus
@@ -21,7 +19,7 @@ from .customers import EXTERNAL_ID, CustomerOut, LocationOut, customers_of
 from .expand import Expandable, expand_parse, expand_prepare, represent
 from .fields import ApiModelSerializer, ExternalIdField, object_name
 from .pagination import cursor_page, list_body
-from .records import by_external_id, record_or_404, referenced, valid_input
+from .records import record_or_404, referenced, upsert_by_external_id, valid_input
 from .schema import list_doc, read_doc, write_doc
 
 
@@ -103,10 +101,8 @@ class JobList(ApiView):
     def post(self, request: Request) -> Response:
         data = valid_input(JobIn, request.data)
         external_id = data.pop("external_id", "")
-        with transaction.atomic():
-            existing = by_external_id(jobs_of(self.company), self.company, "job", external_id)
-            if existing is not None:
-                return _show(self, existing)
+
+        def create() -> Job:
             customer = referenced(
                 customers_of(self.company), data.pop("customer"), field="customer", words="customer"
             )
@@ -116,21 +112,18 @@ class JobList(ApiView):
                 field="location",
                 words="location of this customer",
             )
-            job = services.job_create(
+            return services.job_create(
                 company=self.company,
                 customer=customer,
                 location=location,
                 actor=self.client.actor,
                 **data,
             )
-            if external_id:
-                external_id_set(
-                    company=self.company,
-                    object_type="job",
-                    object_id=job.pk,
-                    external_id=external_id,
-                )
-        return _show(self, job, status.HTTP_201_CREATED)
+
+        job, created = upsert_by_external_id(
+            jobs_of(self.company), self.company, "job", external_id, create=create
+        )
+        return _show(self, job, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class JobDetail(ApiView):

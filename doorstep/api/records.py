@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
 from doorstep.core.middleware import LARGEST_ID
-from doorstep.integrations.external_ids import external_lookup
+from doorstep.integrations.external_ids import external_id_set, external_lookup
 
 from .errors import ApiError
 
@@ -51,3 +53,33 @@ def referenced(queryset: QuerySet[M], pk: Any, *, field: str, words: str) -> M:
     if record is None:
         raise ApiError(400, "no_such_record", f"No such {words}.", field)
     return record
+
+
+def upsert_by_external_id(
+    queryset: QuerySet[M],
+    company: Any,
+    object_type: str,
+    external_id: str,
+    *,
+    create: Callable[[], M],
+    update: Callable[[M], M] | None = None,
+) -> tuple[M, bool]:
+    """The one "upsert by external_id" of every resource, in one transaction: the record that
+    already has this external id (changed by `update`, or returned unchanged), else a new one
+    from `create`, which then gets the external id. Returns (record, created) so the view
+    answers 201 or 200. A replayed sync therefore never duplicates a record."""
+    with transaction.atomic():
+        existing = by_external_id(queryset, company, object_type, external_id)
+        if existing is not None:
+            return (update(existing) if update is not None else existing), False
+        record = create()
+        external_id_keep(company, object_type, record, external_id)
+        return record, True
+
+
+def external_id_keep(company: Any, object_type: str, record: Model, external_id: str) -> None:
+    """Give the record this external id (PATCH, create); nothing when none was sent."""
+    if external_id:
+        external_id_set(
+            company=company, object_type=object_type, object_id=record.pk, external_id=external_id
+        )

@@ -15,6 +15,7 @@ from . import (
     portal_access,
     service_requests,
     tombstones,
+    webhook_endpoints,
 )
 from .errors import unknown_endpoint
 
@@ -84,6 +85,26 @@ urlpatterns = [
     ),
     path("documents/", documents.DocumentUpload.as_view(), name="documents"),
     path("tombstones/", tombstones.TombstoneList.as_view(), name="tombstones"),
+    path(
+        "webhook_endpoints/",
+        webhook_endpoints.WebhookEndpointList.as_view(),
+        name="webhook_endpoints",
+    ),
+    path(
+        "webhook_endpoints/<int:pk>/",
+        webhook_endpoints.WebhookEndpointDetail.as_view(),
+        name="webhook_endpoint",
+    ),
+    path(
+        "webhook_endpoints/<int:pk>/rotate/",
+        webhook_endpoints.WebhookEndpointRotate.as_view(),
+        name="webhook_endpoint_rotate",
+    ),
+    path(
+        "webhook_endpoints/<int:pk>/test/",
+        webhook_endpoints.WebhookEndpointTest.as_view(),
+        name="webhook_endpoint_test",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Last: any other path answers the API's JSON 404, never an HTML page.

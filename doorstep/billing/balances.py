@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from doorstep.core.errors import DomainError
+from doorstep.integrations.webhooks.outbox import webhook_emit
+from doorstep.integrations.webhooks.snapshots import record_snapshot
 
 from .models import Invoice
 
@@ -37,6 +39,7 @@ def invoice_totals_set(*, invoice: Invoice, subtotal: int, tax: int) -> Invoice:
 def invoice_payment_apply(*, invoice: Invoice, amount: int) -> None:
     """Add `amount` to what was paid (negative: a refund). Paid in full clears "action
     needed" and stamps `paid_at`; money pending never exceeds the new balance."""
+    was_paid = invoice.balance_due == 0 and invoice.amount_paid > 0
     invoice.amount_paid += amount
     invoice.balance_due = invoice.total - invoice.amount_paid
     invoice.paid_at = timezone.now() if invoice.balance_due == 0 else None
@@ -53,6 +56,12 @@ def invoice_payment_apply(*, invoice: Invoice, amount: int) -> None:
             "updated_at",
         ]
     )
+    if invoice.balance_due == 0 and not was_paid:
+        webhook_emit(
+            company=invoice.company,
+            type="invoice.paid",
+            data=record_snapshot(invoice.company, "invoice", invoice),
+        )
 
 
 def invoice_payment_received(*, invoice: Invoice, amount: int, was_pending: bool) -> bool:

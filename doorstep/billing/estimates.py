@@ -19,6 +19,8 @@ from doorstep.core.errors import DomainError
 from doorstep.core.numbering import number_next
 from doorstep.core.verbs import Verb
 from doorstep.customers.models import Location
+from doorstep.integrations.webhooks.outbox import webhook_emit
+from doorstep.integrations.webhooks.snapshots import record_snapshot
 from doorstep.jobs.services import job_create
 from doorstep.tenancy.time import company_today
 
@@ -128,6 +130,12 @@ def estimate_change_state(
         actor=actor,
         message=message or f"{EstimateState(old).label} → {EstimateState(new_state).label}",
     )
+    if new_state in (EstimateState.ACCEPTED, EstimateState.DECLINED):
+        webhook_emit(
+            company=company,
+            type=f"estimate.{new_state}",
+            data=record_snapshot(company, "estimate", estimate),
+        )
     return estimate
 
 

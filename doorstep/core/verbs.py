@@ -42,6 +42,16 @@ class Verb(StrEnum):
     API_KEY_CREATED = "api_key.created"
     API_KEY_REVOKED = "api_key.revoked"
     API_KEY_ROTATED = "api_key.rotated"
+    # outgoing webhooks (integrations)
+    WEBHOOK_ENDPOINT_CREATED = "webhook_endpoint.created"
+    WEBHOOK_ENDPOINT_UPDATED = "webhook_endpoint.updated"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
+    WEBHOOK_ENDPOINT_ENABLED = "webhook_endpoint.enabled"
+    WEBHOOK_ENDPOINT_DELETED = "webhook_endpoint.deleted"
+    WEBHOOK_ENDPOINT_ROTATED = "webhook_endpoint.rotated"
+    WEBHOOK_RESENT = "webhook.resent"
+    WEBHOOK_REPLAYED = "webhook.replayed"
+    WEBHOOK_TEST_SENT = "webhook.test_sent"
     # autopay
     AUTOPAY_DISABLED = "autopay.disabled"
     AUTOPAY_ENABLED = "autopay.enabled"

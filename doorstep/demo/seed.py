@@ -53,6 +53,7 @@ from .catalogue import (
 from .help_site import help_site_create
 from .imports import import_preview_create
 from .office_settings import office_settings_create
+from .webhooks import webhook_endpoint_demo
 
 ACTOR = Actor.system("Demo data")
 CUSTOMERS_PER_COMPANY = 20
@@ -125,6 +126,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         import_preview_create(company)
         activity.single_sign_on_example(company)
         help_site_create(company, activity._staff_actor(company))
+        webhook_endpoint_demo(company, activity._staff_actor(company))
         notification_enqueue(
             company=company,
             recipient=spec.owner_email,

@@ -37,6 +37,8 @@ class ApiScope(StrEnum):
     MESSAGES_WRITE = "messages:write"
     DOCUMENTS_WRITE = "documents:write"
     PORTAL_ACCESS_WRITE = "portal_access:write"
+    WEBHOOKS_READ = "webhooks:read"
+    WEBHOOKS_WRITE = "webhooks:write"
 
 
 class ApiKey(TenantModel):
@@ -165,3 +167,111 @@ class Tombstone(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.object_type} {self.object_id} {self.reason}"
+
+
+class WebhookEndpoint(TenantModel):
+    """A URL of the company's own software that hears about events (Standard Webhooks).
+
+    The signing secret (`whsec_` + base64) is shown once and kept sealed (core/sealed.py).
+    After a rotation the previous secret also signs until `previous_secret_expires_at`, so a
+    receiver can switch without rejecting a delivery. An endpoint is switched off by staff,
+    by a 410 Gone answer, or after failing for WEBHOOK_DISABLE_AFTER (the reason says which).
+    """
+
+    url = models.URLField(max_length=500)
+    description = models.CharField(max_length=100, blank=True)
+    # Empty: every event type.
+    event_types = models.JSONField(default=list, blank=True)
+    secret_sealed = models.TextField()
+    previous_secret_sealed = models.TextField(blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    enabled = models.BooleanField(default=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    # First failure of the current run of failures; cleared by any success.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "enabled"])]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_type: str) -> bool:
+        return not self.event_types or event_type in self.event_types
+
+
+class WebhookEvent(TenantModel):
+    """The outbox: one event, written in the same transaction as the change it tells about,
+    with a snapshot of the record at that moment. `public_id` (msg_...) is the webhook-id
+    header: the same on every retry and resend, so a receiver can drop duplicates."""
+
+    public_id = models.CharField(max_length=40, unique=True)
+    type = models.CharField(max_length=50)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.public_id}"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    # Claimed by a worker until `claimed_until` (committed before the HTTP call).
+    SENDING = "sending", "Sending"
+    SUCCEEDED = "succeeded", "Delivered"
+    FAILED = "failed", "Gave up"
+    CANCELLED = "cancelled", "Not sent (endpoint off)"
+
+
+class WebhookDelivery(TenantModel):
+    """One event to one endpoint, retried on the Standard Webhooks schedule."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(
+        max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["company", "endpoint", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} -> {self.endpoint_id} ({self.state})"
+
+
+class WebhookAttempt(TenantModel):
+    """One HTTP request of a delivery, for the attempt log."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField()
+    attempted_at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    succeeded = models.BooleanField(default=False)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-attempted_at", "-id"]
+        indexes = [models.Index(fields=["company", "endpoint", "-attempted_at"])]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of {self.delivery_id}: {self.status_code or self.error}"

@@ -1,4 +1,5 @@
-"""Periodic housekeeping: finished limit windows and expired idempotency records."""
+"""Periodic housekeeping (finished limit windows, expired idempotency records) and webhook
+delivery. Thin: each task loads by id and calls a service."""
 
 from __future__ import annotations
 
@@ -12,3 +13,17 @@ from .limits import request_counts_prune
 def integrations_prune() -> None:
     request_counts_prune()
     idempotency_prune()
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> None:
+    from .webhooks.delivery import webhook_deliver
+
+    webhook_deliver(delivery_id=delivery_id)
+
+
+@task()
+def deliver_due_webhooks() -> None:
+    from .webhooks.delivery import webhooks_deliver_due
+
+    webhooks_deliver_due()

@@ -15,6 +15,8 @@ from doorstep.core.errors import DomainError
 from doorstep.core.numbering import number_next
 from doorstep.core.uploads import MAX_PHOTO_BYTES, PHOTO_KINDS, photos_check, private_file_store
 from doorstep.core.verbs import Verb
+from doorstep.integrations.webhooks.outbox import webhook_emit
+from doorstep.integrations.webhooks.snapshots import record_snapshot
 
 from .models import (
     ACTIVITY_RANK,
@@ -178,6 +180,11 @@ def job_change_status(
             "told_customer": tells,
             **({"happened_at": when.isoformat()} if happened_at is not None else {}),
         },
+    )
+    webhook_emit(
+        company=company,
+        type="job.status_changed",
+        data=record_snapshot(company, "job", job, previous_status=old),
     )
     from . import signals  # late import: listeners (notifications) live in other apps
 

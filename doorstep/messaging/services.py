@@ -25,6 +25,8 @@ from doorstep.core.uploads import (
 )
 from doorstep.core.verbs import Verb
 from doorstep.customers.models import Customer
+from doorstep.integrations.webhooks.outbox import webhook_emit
+from doorstep.integrations.webhooks.snapshots import record_snapshot
 from doorstep.jobs.models import Job
 from doorstep.notifications.customer_notices import customer_notify
 from doorstep.notifications.models import NotificationEvent
@@ -173,6 +175,11 @@ def message_post(
         message=f"{Side(side).label} wrote a message"
         + (f" with {len(photos)} photo(s)" if photos else ""),
         data={"message_id": message.pk},
+    )
+    webhook_emit(
+        company=company,
+        type="message.created",
+        data=record_snapshot(company, "message", message, conversation=conversation.pk),
     )
     _tell_other_side(company, conversation, side, message)
     return message

@@ -43,6 +43,12 @@ class NotificationsConfig(AppConfig):
             estimate_notices.on_estimate_comment_replied, dispatch_uid="notify_estimate_replied"
         )
 
+        from doorstep.integrations.webhooks.signals import endpoint_disabled
+
+        from .webhook_notices import on_endpoint_disabled
+
+        endpoint_disabled.connect(on_endpoint_disabled, dispatch_uid="notify_webhook_disabled")
+
         from doorstep.core.scheduler import register_periodic
 
         from .tasks import deliver_due_notifications

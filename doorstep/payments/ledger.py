@@ -22,6 +22,8 @@ from doorstep.core.audit import Actor, audit_event, audit_record
 from doorstep.core.models import AuditEvent
 from doorstep.core.money import format_money
 from doorstep.core.verbs import Verb
+from doorstep.integrations.webhooks.outbox import webhook_emit
+from doorstep.integrations.webhooks.snapshots import record_snapshot
 
 from . import notify
 from .locks import payment_invoices_lock, payment_lock_by_id
@@ -166,6 +168,11 @@ def _succeed(payment: Payment, actor: Actor) -> None:
         )
     )
     AuditEvent.objects.bulk_create(audits)
+    webhook_emit(
+        company=payment.company,
+        type="payment.succeeded",
+        data=record_snapshot(payment.company, "payment", payment),
+    )
     if payment.save_method and payment.provider_method_ref:
         from .methods import saved_method_record
 
@@ -211,6 +218,11 @@ def _fail(payment: Payment, result: ChargeResult, actor: Actor) -> None:
         actor=actor,
         message=f"Failed: {payment.failure_message}",
         data={"code": payment.failure_code},
+    )
+    webhook_emit(
+        company=payment.company,
+        type="payment.failed",
+        data=record_snapshot(payment.company, "payment", payment),
     )
     if was_processing:
         notify.notify_customer(

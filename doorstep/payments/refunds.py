@@ -18,6 +18,8 @@ from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 from doorstep.core.verbs import Verb
+from doorstep.integrations.webhooks.outbox import webhook_emit
+from doorstep.integrations.webhooks.snapshots import record_snapshot
 from doorstep.tenancy.models import Company
 
 from . import notify
@@ -183,6 +185,11 @@ def refund_apply_result(
         actor=actor,
         message=f"{format_money(refund.amount, payment.currency)} refunded",
         data={"refund_id": refund.pk, "platform_fee_refunded": refund.refund_application_fee},
+    )
+    webhook_emit(
+        company=payment.company,
+        type="refund.succeeded",
+        data=record_snapshot(payment.company, "refund", refund, payment=payment.pk),
     )
     notify.notify_refund(refund)
     return refund

@@ -13,6 +13,8 @@ from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.money import format_money
 from doorstep.core.verbs import Verb
+from doorstep.integrations.webhooks.outbox import webhook_emit
+from doorstep.integrations.webhooks.snapshots import record_snapshot
 from doorstep.tenancy.models import Company
 
 from . import notify
@@ -87,6 +89,11 @@ def payment_record_manual(
         actor=actor,
         message=f"Payment of {format_money(amount, invoice.currency)} recorded ({method})",
         data={"payment_id": payment.pk, "amount": amount},
+    )
+    webhook_emit(
+        company=company,
+        type="payment.succeeded",
+        data=record_snapshot(company, "payment", payment),
     )
     if receipt:
         payment.company = company

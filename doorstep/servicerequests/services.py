@@ -22,6 +22,8 @@ from doorstep.core.uploads import (
 )
 from doorstep.core.verbs import Verb
 from doorstep.customers.models import Location
+from doorstep.integrations.webhooks.outbox import webhook_emit
+from doorstep.integrations.webhooks.snapshots import record_snapshot
 from doorstep.jobs.services import job_create
 from doorstep.notifications.customer_notices import customer_notify
 from doorstep.notifications.models import NotificationEvent
@@ -160,6 +162,11 @@ def service_request_submit(
         actor=actor,
         message=f"Request {request.display_number} submitted ({service_type.name})",
         data={"photos": len(photos), "new_address": new_address is not None},
+    )
+    webhook_emit(
+        company=company,
+        type="service_request.created",
+        data=record_snapshot(company, "service_request", request),
     )
     if company.support_email:
         notification_enqueue(

@@ -27,6 +27,7 @@ from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.uploads import MAX_PHOTO_BYTES, PHOTO_KINDS, photos_check, private_file_store
 from doorstep.core.verbs import Verb
+from doorstep.integrations.webhooks.outbox import webhook_emit
 from doorstep.notifications.send_time import derived_token, new_nonce, reference
 from doorstep.notifications.services import notification_enqueue
 
@@ -64,6 +65,28 @@ class Requester:
     name: str = ""
     customer: Customer | None = None
     contact: Contact | None = None
+
+
+def ticket_snapshot(ticket: Ticket, **extra: Any) -> Any:
+    """A ticket in a webhook event (the API has no ticket resource): built only when an
+    endpoint wants the event. No tokens, no IP address."""
+
+    def build() -> dict[str, Any]:
+        return {
+            "object": "ticket",
+            "id": ticket.pk,
+            "subject": ticket.subject,
+            "state": ticket.state,
+            "priority": ticket.priority,
+            "source": ticket.source,
+            "customer": ticket.customer_id,
+            "requester_email": ticket.requester_email,
+            "requester_name": ticket.requester_name,
+            "created_at": ticket.created_at,
+            **extra,
+        }
+
+    return build
 
 
 def _clean(subject: str, body: str) -> tuple[str, str]:
@@ -170,6 +193,8 @@ def ticket_file(
             message=f"Ticket filed ({TicketSource(source).label})",
             data={"source": source, "article": article.pk if article else None},
         )
+        if not public:  # a public ticket is announced once its email is verified
+            webhook_emit(company=company, type="ticket.created", data=ticket_snapshot(ticket))
         if public:
             # Fixed subject and text (emails/help_verify.*): nothing the sender typed.
             notification_enqueue(
@@ -236,6 +261,7 @@ def _enter_queue(ticket: Ticket, company: Company, actor: Actor, verb: Verb, tex
         update_fields=["state", "verified_at", "verify_hash", "verify_expires_at", "updated_at"]
     )
     audit_record(company=company, target=ticket, verb=verb, actor=actor, message=text)
+    webhook_emit(company=company, type="ticket.created", data=ticket_snapshot(ticket))
     _email_requester(ticket, company, "help_ticket_received")
 
 
@@ -454,6 +480,11 @@ def ticket_staff_reply(
                 actor=actor,
                 message="Public reply sent to the customer",
             )
+            webhook_emit(
+                company=company,
+                type="ticket.replied",
+                data=ticket_snapshot(ticket, reply_from="staff", message_id=message.pk),
+            )
             _email_requester(
                 ticket, company, "help_ticket_reply", reply_body=body, author=actor.label
             )
@@ -520,6 +551,11 @@ def ticket_customer_reply(
             actor=actor,
             message=("Reopened by the customer" if reopened else "Customer replied")
             + (" by email" if by_email else ""),
+        )
+        webhook_emit(
+            company=company,
+            type="ticket.replied",
+            data=ticket_snapshot(ticket, reply_from="customer", message_id=message.pk),
         )
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     return message

@@ -33,6 +33,9 @@ class Api:
             headers=self._headers(headers),
         )
 
+    def delete(self, path: str, data: Any = None, headers: dict | None = None) -> Any:
+        return self.client.delete(path, headers=self._headers(headers))
+
     def patch(self, path: str, data: Any = None, headers: dict | None = None) -> Any:
         return self.client.patch(
             path, data or {}, content_type="application/json", headers=self._headers(headers)
@@ -92,7 +95,16 @@ def one_of_each(company: Any) -> dict[str, Any]:
         body="Hello",
         actor=Actor.system("tests"),
     )
+    from doorstep.integrations.webhooks.endpoints import webhook_endpoint_create
+
+    endpoint = webhook_endpoint_create(
+        company=company,
+        url=f"https://hooks.example.com/secret-{company.pk}",
+        event_types=["invoice.paid"],
+        actor=Actor.system("tests"),
+    ).endpoint
     return {
+        "webhook_endpoint": endpoint,
         "customer": customer,
         "location": location,
         "job": job,

@@ -31,6 +31,9 @@ RECORD_OF = {
     "service_request_decline": "service_request",
     "conversation": "conversation",
     "conversation_reply": "conversation",
+    "webhook_endpoint": "webhook_endpoint",
+    "webhook_endpoint_rotate": "webhook_endpoint",
+    "webhook_endpoint_test": "webhook_endpoint",
 }
 # Lists -> the record type they list.
 LISTED = {
@@ -41,6 +44,7 @@ LISTED = {
     "payments": "payment",
     "service_requests": "service_request",
     "conversations": "conversation",
+    "webhook_endpoints": "webhook_endpoint",
 }
 NOT_RECORDS = {"schema", "docs", "documents", "tombstones", "unknown"}
 
@@ -82,7 +86,12 @@ def test_another_companys_key_gets_404_on_every_record_endpoint(company, other_c
         record = records[RECORD_OF[pattern.name]]
         path = f"/api/v1/{pattern.pattern}".replace("<int:pk>", str(record.pk))
         for method in pattern.callback.view_class.scopes:
-            call = {"GET": intruder.get, "POST": intruder.post, "PATCH": intruder.patch}[method]
+            call = {
+                "GET": intruder.get,
+                "POST": intruder.post,
+                "PATCH": intruder.patch,
+                "DELETE": intruder.delete,
+            }[method]
             response = call(path, _bodies(pattern.name, record)) if method != "GET" else call(path)
             assert response.status_code == 404, (method, path, response.content)
             assert set(response.json()) == {"type", "code", "message", "field"}
@@ -96,6 +105,10 @@ def test_another_companys_key_gets_404_on_every_record_endpoint(company, other_c
     assert records["job"].status != "cancelled"
     records["invoice"].refresh_from_db()
     assert records["invoice"].state == "open"
+    endpoint = records["webhook_endpoint"]
+    sealed = endpoint.secret_sealed
+    endpoint.refresh_from_db()  # not deleted, not rotated
+    assert endpoint.secret_sealed == sealed
 
 
 @pytest.mark.django_db

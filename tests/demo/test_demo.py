@@ -82,6 +82,12 @@ def _assert_activity(company: Company) -> None:
     assert all(i.customer.portal_accounts.exists() for i in sent.select_related("customer"))
     decided = company.estimate_set.filter(state__in=["accepted", "declined"])
     assert all(e.decided_at for e in decided)
+    from doorstep.integrations.models import WebhookAttempt, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.for_company(company).get()
+    assert not endpoint.enabled  # nothing is sent while no demo receiver runs
+    assert WebhookAttempt.objects.for_company(company).filter(succeeded=True).count() == 2
+    assert WebhookAttempt.objects.for_company(company).filter(succeeded=False).count() == 2
     assert all(e.signature_name for e in decided.filter(state="accepted"))
     assert ServiceType.objects.for_company(company).filter(is_active=True).count() == 5
     requests = ServiceRequest.objects.for_company(company)

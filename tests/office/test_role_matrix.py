@@ -101,6 +101,16 @@ def records(company) -> dict[str, int]:
     ids["imports"] = ImportRun.objects.create(
         company=company, kind="customers", file_name="customers.csv"
     ).pk
+    from doorstep.integrations.models import WebhookDelivery
+    from doorstep.integrations.webhooks.endpoints import webhook_endpoint_create
+    from doorstep.integrations.webhooks.outbox import webhook_emit
+
+    endpoint = webhook_endpoint_create(
+        company=company, url="https://hooks.example.com/in", event_types=[], actor=Actor.system("t")
+    ).endpoint
+    ids["webhooks"] = endpoint.pk
+    webhook_emit(company=company, type="invoice.paid", data={"id": 1})  # not delivered: no commit
+    ids["webhook_deliveries"] = WebhookDelivery.objects.get(endpoint=endpoint).pk
     return ids
 
 
@@ -113,8 +123,16 @@ SLUGS = {
 }
 
 
+# Pages of an area about another kind of record than the area's first one.
+RECORD_OF_PAGE = {"office:integrations:webhook_resend": "webhook_deliveries"}
+
+
 def url_for(route: str, name: str, ids: dict[str, int]) -> str:
     area = name.split(":")[1] if name.count(":") >= 2 else ""
+    if name in RECORD_OF_PAGE:
+        area = RECORD_OF_PAGE[name]
+    elif name.startswith("office:integrations:webhook"):
+        area = "webhooks"
     url = route.replace("^", "").replace("$", "")
     if name in SLUGS:
         start = url.index("<")

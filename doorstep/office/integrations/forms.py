@@ -25,6 +25,8 @@ SCOPE_WORDS = {
     ApiScope.MESSAGES_WRITE: "Reply to customers",
     ApiScope.DOCUMENTS_WRITE: "Share documents with customers",
     ApiScope.PORTAL_ACCESS_WRITE: "Invite customers to the portal, send sign-in links",
+    ApiScope.WEBHOOKS_READ: "See webhook endpoints",
+    ApiScope.WEBHOOKS_WRITE: "Add, change, rotate and delete webhook endpoints",
 }
 
 
@@ -56,3 +58,50 @@ class ApiKeyForm(forms.Form):
         day = self.cleaned_data.get("expires_on")
         # The end of that day where the company is (the office runs in its time zone).
         return timezone.make_aware(datetime.combine(day, time.max)) if day else None
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.CharField(
+        max_length=500,
+        label="URL",
+        help_text="Where your software receives events, e.g. https://example.com/doorstep-hooks.",
+        error_messages={"required": "Enter the URL that should receive the events."},
+    )
+    description = forms.CharField(max_length=100, required=False, label="Description (optional)")
+    event_types = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Events to send",
+        help_text="Choose none to receive every event.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from doorstep.integrations.webhooks.event_types import EVENT_TYPES
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["event_types"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (name, f"{words} ({name})")
+            for name, words in EVENT_TYPES.items()
+            if name != "webhook.test"  # sent to one endpoint on request, never subscribed to
+        ]
+
+
+class WebhookReplayForm(forms.Form):
+    start = forms.DateTimeField(
+        label="From",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={
+            "required": "Enter when the range starts.",
+            "invalid": "Enter a date and time.",
+        },
+    )
+    end = forms.DateTimeField(
+        label="Until",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={
+            "required": "Enter when the range ends.",
+            "invalid": "Enter a date and time.",
+        },
+    )
