@@ -33,7 +33,7 @@ way out. So a staff session never reaches the help site and a help session never
 staff one, even when portal and help site differ only by port (browsers do not separate
 cookies by port). Settings are never changed per request (thread-safe).
 
-On the help host only the help site (and /static/, /healthz) is served; any other path is
+On the help host only the help site (and /static/, /healthz, /readyz) is served; any other path is
 a 404 there, so the portal and office are reachable only on BASE_URL.
 """
 
@@ -205,7 +205,7 @@ def is_help_request(request: HttpRequest) -> bool:
 
 
 # Paths the help host serves besides the help site itself.
-_HELP_HOST_PATHS = ("/h/", "/static/", "/healthz")
+_HELP_HOST_PATHS = ("/h/", "/static/", "/healthz", "/readyz")
 
 
 class HelpSessionCookieMiddleware:
