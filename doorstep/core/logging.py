@@ -25,9 +25,10 @@ class NoTracebackBelow500(logging.Filter):
 
 
 # --- What a log line may never carry ---------------------------------------------------------
-# Link tokens (secrets.token_urlsafe: 32+ characters of [A-Za-z0-9_-]) appear in the raw paths
-# Django's own warnings print ("Not Found: /p/acme/l/<token>"); task and row ids are UUIDs
-# (hyphens at fixed places) and stay readable.
+# doorstep/access/logging.py already redacts link tokens on the loggers that print paths
+# (including percent-encoded ones). This filter sits on the handler, so it is the backstop for
+# every other logger, and adds email addresses and card numbers. Tokens: 32+ characters of
+# [A-Za-z0-9_-]; task and row ids are UUIDs (hyphens at fixed places) and stay readable.
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![\w-])"
 TOKEN = re.compile(rf"(?<![\w-])(?!{_UUID})[A-Za-z0-9_-]{{32,}}")
 EMAIL = re.compile(r"([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
@@ -46,7 +47,7 @@ def _luhn(number: str) -> bool:
 
 def redact(text: str) -> str:
     """Tokens out, emails masked to their first letter and domain, card numbers out."""
-    text = TOKEN.sub("[token]", text)
+    text = TOKEN.sub("[redacted]", text)
     text = EMAIL.sub(r"\1***@\2", text)
     return CARD.sub(lambda m: "[card number]" if _luhn(m.group()) else m.group(), text)
 

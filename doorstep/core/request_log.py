@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.signals import request_finished
 from django.db import connections
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -65,14 +66,13 @@ class RequestLogMiddleware:
         request.doorstep_context = context  # type: ignore[attr-defined]
         counter = QueryCounter()
         started = time.perf_counter()
-        try:
-            with _counting(counter):
-                response = self.get_response(request)
-            response["X-Request-ID"] = request_id
-            self._record(request, response.status_code, started, counter, context)
-            return response
-        finally:
-            request_context_end()
+        with _counting(counter):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        self._record(request, response.status_code, started, counter, context)
+        # The context stays until request_finished: Django logs "Not Found" and 500s after
+        # the middleware returned, and those lines need the request id too.
+        return response
 
     @staticmethod
     def _record(request, status: int, started: float, counter: QueryCounter, context) -> None:
@@ -120,6 +120,11 @@ class _counting:
     def __exit__(self, *exc: Any) -> None:
         for manager in reversed(self.wrapped):
             manager.__exit__(*exc)
+
+
+@receiver(request_finished, dispatch_uid="doorstep.core.request_log.request_finished")
+def request_context_clear(sender: Any, **kwargs: Any) -> None:
+    request_context_end()
 
 
 @receiver(task_finished, dispatch_uid="doorstep.core.request_log.task_finished")
