@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import background_work, views
 
 app_name = "integrations"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.key_new, name="new"),
     path("<int:pk>/rotate/", views.key_rotate, name="rotate"),
     path("<int:pk>/revoke/", views.key_revoke, name="revoke"),
+    path("background-work/", background_work.background_work, name="background_work"),
 ]
