@@ -44,7 +44,7 @@ def test_staff_api_and_anonymous_requests_name_their_actor(client, company):
     with console_lines() as lines:
         client.get("/office/")
         api.get("/api/v1/customers/")
-        Client().get(f"/p/{company.slug}/sign-in/")
+        Client().get(f"/p/{company.slug}/sign-in")
         Client().get("/no/such/page/")
     got = [(r["actor"], r.get("company_id"), r["route"]) for r in lines.records("doorstep.request")]
     assert got[0][:2] == ("staff", company.pk)
