@@ -92,7 +92,9 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if not settings.METRICS_TOKEN and not settings.METRICS_ALLOWED_IPS:
         raise Http404("Metrics are not switched on.")
     if not _allowed(request):
-        response = HttpResponse("A metrics token is needed.\n", status=401, content_type="text/plain")
+        response = HttpResponse(
+            "A metrics token is needed.\n", status=401, content_type="text/plain"
+        )
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     registry = CollectorRegistry()
