@@ -34,6 +34,7 @@ request_log = logging.getLogger("doorstep.request")
 task_log = logging.getLogger("doorstep.task")
 
 UNMATCHED = "(no route)"
+KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # Incoming webhooks: refused deliveries are counted by route, failed handling by task.
 WEBHOOK_ROUTES = ("webhooks/", "hooks/")
 WEBHOOK_TASKS = {"doorstep.payments.tasks.handle_webhook_event"}
@@ -79,7 +80,9 @@ class RequestLogMiddleware:
         seconds = time.perf_counter() - started
         route = route_of(request)
         method = request.method or ""
-        metrics.REQUESTS.labels(route, method, str(status)).inc()
+        # A client can send any method name: unknown ones share one series.
+        label = method if method in KNOWN_METHODS else "other"
+        metrics.REQUESTS.labels(route, label, str(status)).inc()
         metrics.REQUEST_SECONDS.labels(route).observe(seconds)
         if status >= 400 and route.startswith(WEBHOOK_ROUTES):
             metrics.INCOMING_WEBHOOK_FAILURES.labels(route, "received").inc()

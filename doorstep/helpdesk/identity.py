@@ -55,6 +55,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.access.models import PortalAccount, PortalAccountState
+from doorstep.core.request_context import request_note
 from doorstep.customers.models import Contact, Customer
 from doorstep.tenancy.models import Company
 from doorstep.tenancy.selectors import company_by_slug
@@ -177,6 +178,10 @@ def help_page(
             if not company.settings.portal_enabled:
                 return help_unavailable(request, company)
             identity = help_identity(request, company)
+            # A signed-in help-site visitor is one of the company's customers.
+            request_note(
+                request, company_id=company.pk, actor="customer" if identity else "anonymous"
+            )
             if signed_in and identity is None:
                 return redirect(help_sign_in_url(company, request.get_full_path()))
             return view(request, HelpSite(company=company, identity=identity), **kwargs)

@@ -65,6 +65,9 @@ def test_requests_are_counted_by_route_template_and_status(client, metrics_on, c
     assert after[key] == before + 2
     latency = ("doorstep_http_request_duration_seconds_count", (("route", "healthz"),))
     assert after[latency] >= 2
+    client.generic("BREW", "/healthz")
+    methods = {dict(labels).get("method") for (_name, labels) in scrape(client)}
+    assert "BREW" not in methods and "other" in methods
     routes = {dict(labels).get("route") for (_name, labels) in after}
     assert not any(company.slug in (route or "") for route in routes)
 

@@ -46,11 +46,13 @@ def test_staff_api_and_anonymous_requests_name_their_actor(client, company):
         api.get("/api/v1/customers/")
         Client().get(f"/p/{company.slug}/sign-in")
         Client().get("/no/such/page/")
+        Client().get(f"/h/{company.slug}/")
     got = [(r["actor"], r.get("company_id"), r["route"]) for r in lines.records("doorstep.request")]
     assert got[0][:2] == ("staff", company.pk)
     assert got[1][:2] == ("api", company.pk)
     assert got[2][:2] == ("anonymous", company.pk)
     assert got[3] == ("anonymous", None, "(no route)")
+    assert got[4] == ("anonymous", company.pk, "h/<slug:company_slug>/")
 
 
 def test_a_sign_in_link_token_never_reaches_the_log(company):
