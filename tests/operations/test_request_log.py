@@ -106,3 +106,23 @@ def test_a_task_writes_one_line_with_its_name_duration_and_outcome(company, mail
     assert line["outcome"] == "successful"
     assert isinstance(line["duration_ms"], float)
     assert line["task_id"]
+
+
+def test_api_errors_carry_the_request_id_header(client):
+    response = client.get("/api/v1/customers/")  # no key
+    assert response.status_code == 401
+    assert len(response["X-Request-ID"]) == 32
+    assert "request_id" not in response.json()  # 4xx bodies keep the documented shape
+
+
+def test_the_plain_format_shows_the_request_id(client, settings):
+    import io
+
+    handler = next(h for h in logging.getLogger().handlers if h.name == "console")
+    stream = io.StringIO()
+    old = handler.setStream(stream)
+    try:
+        response = client.get("/healthz")
+    finally:
+        handler.setStream(old)
+    assert f"[{response['X-Request-ID']}] GET healthz 200" in stream.getvalue()
