@@ -131,6 +131,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the one log line and the metrics of every request, whatever
+    # answers it (doorstep/core/request_log.py).
+    "doorstep.core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Gives the help site its own session cookie (doorstep/helpdesk/identity.py); must come
@@ -369,12 +372,30 @@ DOORSTEP_INSTALLATION_ID = _installation_id()
 TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")  # a local stand-in for api.twilio.com
 
 # --- Logging: never tokens or card data (see doorstep.core.logging) ------------------------
+# LOG_FORMAT: "json" (one JSON object a line, for a log shipper; the default with DEBUG off) or
+# "plain" (readable, the default for `make run`). `LOG_FORMAT=json make run` shows the JSON.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "plain"}:
+    raise RuntimeError('LOG_FORMAT must be "json" or "plain".')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"no_4xx_traceback": {"()": "doorstep.core.logging.NoTracebackBelow500"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "doorstep.core.logging.JsonFormatter"},
+    },
+    "filters": {
+        "no_4xx_traceback": {"()": "doorstep.core.logging.NoTracebackBelow500"},
+        "request_id": {"()": "doorstep.core.logging.RequestId"},
+        "redact": {"()": "doorstep.core.logging.Redact"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -384,6 +405,15 @@ LOGGING = {
         "django.security": {"filters": ["no_4xx_traceback"]},
     },
 }
+
+# --- Operations: /healthz, /readyz, /metrics (docs/deploy.md) ---------------------------------
+# /readyz answers 503 when the oldest waiting background task has waited longer than this.
+READYZ_MAX_QUEUE_LAG_SECONDS = env_int("READYZ_MAX_QUEUE_LAG_SECONDS", 60)
+# /metrics answers a request bearing `Authorization: Bearer <METRICS_TOKEN>`, or one from an
+# address in METRICS_ALLOWED_IPS (REMOTE_ADDR: the scraper talks to the process directly).
+# Neither set: /metrics answers 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])
 
 # --- Integration API (/api/v1/, doorstep/api, docs/api.md) ---------------------------------
 REST_FRAMEWORK = {

@@ -4,12 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from doorstep.api import errors as api_errors
+from doorstep.operations.metrics_view import metrics
+from doorstep.operations.readiness import healthz, readyz
 from doorstep.portal.error_pages import handler
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
-
 
 urlpatterns = [
     # The office workspace (doorstep/office/urls.py), then the Portal Access buttons and
@@ -23,7 +20,10 @@ urlpatterns = [
     path("", include("doorstep.notifications.webhook_urls")),
     path("webhooks/", include("doorstep.payments.webhook_urls")),
     path("api/v1/", include("doorstep.api.urls")),
+    # For the load balancer, the platform and Prometheus (docs/deploy.md).
     path("healthz", healthz),
+    path("readyz", readyz),
+    path("metrics", metrics),
 ]
 
 

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 
 from doorstep.core.audit import Actor
 from doorstep.core.models import ActorType
+from doorstep.core.request_context import request_note
 from doorstep.integrations.keys import api_key_authenticate
 from doorstep.integrations.models import ApiKey
 from doorstep.tenancy.models import Company
@@ -41,6 +42,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "This API key is not valid: it is unknown, revoked or expired."
             )
+        request_note(request._request, company_id=key.company_id, actor="api")
         return (None, ApiClient.of(key))
 
     def authenticate_header(self, request: Request) -> str:

@@ -15,6 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from doorstep.core.errors import DomainError
+from doorstep.core.request_context import current_request_id
 
 logger = logging.getLogger("doorstep.api")
 
@@ -37,12 +38,17 @@ TYPES = {
 
 
 def error_body(status_code: int, code: str, message: str, field: str | None = None) -> dict:
-    return {
+    body = {
         "type": TYPES.get(status_code, "invalid_request"),
         "code": code,
         "message": message,
         "field": field,
     }
+    if status_code >= 500:
+        # Our fault: the id support looks up in the logs (every response also carries it in
+        # the X-Request-ID header, 4xx included).
+        body["request_id"] = current_request_id()
+    return body
 
 
 class ApiError(exceptions.APIException):

@@ -33,7 +33,7 @@ class Plan:
 
 def plan_for(visitor: Visitor, spec: PageSpec, *, requests: int, pdf_requests: int) -> Plan:
     if spec.kind == "baseline":
-        return Plan(spec, requests, content_type="text/plain")
+        return Plan(spec, requests, content_type="application/json")  # /healthz
     if spec.kind == "pdf_cold":
         invoice = visitor.invoice
 

@@ -6,4 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import clock_check  # noqa: F401  (registers the server clock check)
+        from . import (
+            clock_check,  # noqa: F401  (registers the server clock check)
+            request_log,  # noqa: F401  (connects the task log line and metrics)
+        )

@@ -33,7 +33,7 @@ way out. So a staff session never reaches the help site and a help session never
 staff one, even when portal and help site differ only by port (browsers do not separate
 cookies by port). Settings are never changed per request (thread-safe).
 
-On the help host only the help site (and /static/, /healthz) is served; any other path is
+On the help host only the help site (and /static/, /healthz, /readyz) is served; any other path is
 a 404 there, so the portal and office are reachable only on BASE_URL.
 """
 
@@ -55,6 +55,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.access.models import PortalAccount, PortalAccountState
+from doorstep.core.request_context import request_note
 from doorstep.customers.models import Contact, Customer
 from doorstep.tenancy.models import Company
 from doorstep.tenancy.selectors import company_by_slug
@@ -177,6 +178,10 @@ def help_page(
             if not company.settings.portal_enabled:
                 return help_unavailable(request, company)
             identity = help_identity(request, company)
+            # A signed-in help-site visitor is one of the company's customers.
+            request_note(
+                request, company_id=company.pk, actor="customer" if identity else "anonymous"
+            )
             if signed_in and identity is None:
                 return redirect(help_sign_in_url(company, request.get_full_path()))
             return view(request, HelpSite(company=company, identity=identity), **kwargs)
@@ -205,7 +210,7 @@ def is_help_request(request: HttpRequest) -> bool:
 
 
 # Paths the help host serves besides the help site itself.
-_HELP_HOST_PATHS = ("/h/", "/static/", "/healthz")
+_HELP_HOST_PATHS = ("/h/", "/static/", "/healthz", "/readyz")
 
 
 class HelpSessionCookieMiddleware:

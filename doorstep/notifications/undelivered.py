@@ -176,3 +176,11 @@ def notifications_stop_trying(*, notifications: QuerySet[Notification], actor: A
 def undelivered_count(*, company: Company) -> int:
     """How many of the company's messages are undelivered (the office home's count)."""
     return notifications_undelivered(company_ids=[company.pk]).count()
+
+
+def outbox_backlog_all_companies() -> int:
+    """Emails and texts not delivered yet (queued or being sent), every company together: the
+    operator's "outbox backlog" metric (docs/deploy.md). A count, never a row."""
+    return Notification.objects.filter(  # scope: the installation-wide operator figure
+        state__in=[NotificationState.QUEUED, NotificationState.SENDING]
+    ).count()

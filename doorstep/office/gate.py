@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from doorstep.access.portal_sessions import client_ip
 from doorstep.core.audit import Actor
+from doorstep.core.request_context import request_note
 from doorstep.tenancy.models import Company
 from doorstep.tenancy.roles import (
     StaffAction,
@@ -108,6 +109,7 @@ def office_page(
             office = office_for(request)
             if office is None:
                 return render(request, "office/no_office.html", status=403)
+            request_note(request, company_id=office.company.pk, actor="staff")
             with timezone.override(office.company.timezone or "UTC"):
                 if not office.may(action):
                     return render(

@@ -32,6 +32,7 @@ from doorstep.access.portal_sessions import (
     client_ip,
     portal_session_resolve_by_slug,
 )
+from doorstep.core.request_context import request_note
 from doorstep.tenancy.models import Company
 from doorstep.tenancy.selectors import company_by_slug
 
@@ -58,6 +59,7 @@ def company_page(view: CompanyView) -> UrlView:
         company = company_by_slug(slug=company_slug)
         if company is None:
             raise Http404("No such portal.")
+        request_note(request, company_id=company.pk, actor="anonymous")
         if not company.settings.portal_enabled:
             return portal_unavailable(request, company)
         return view(request, company, **kwargs)
@@ -79,6 +81,7 @@ def link_page(view: CompanyView) -> UrlView:
             access_denied(company=company, reason="portal_off", ip_address=client_ip(request))
             response = portal_unavailable(request, company)
         else:
+            request_note(request, company_id=company.pk, actor="anonymous")
             response = view(request, company, **kwargs)
         # The URL holds a secret: never send its path on as a Referer (strict-origin, not
         # no-referrer, which makes browsers send "Origin: null" and fail CSRF), never cache, and
@@ -113,6 +116,9 @@ def portal_page(
             company = identity.company if identity else company_by_slug(slug=company_slug)
             if company is None:
                 raise Http404("No such portal.")
+            request_note(
+                request, company_id=company.pk, actor="customer" if identity else "anonymous"
+            )
             if not company.settings.portal_enabled:
                 return portal_unavailable(request, company)
             if identity is None or not (identity.is_full or allow_invoice_link):
@@ -147,6 +153,7 @@ def staff_page(action: Any) -> Callable[[CompanyView], UrlView]:
                 return redirect_to_login(request.get_full_path())
             if not staff_may(user=request.user, company=company, action=action):
                 raise Http404("Not found.")
+            request_note(request, company_id=company.pk, actor="staff")
             return view(request, company, **kwargs)
 
         return wrapper

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, webhooks
+from . import background_work, views, webhooks
 
 app_name = "integrations"
 
@@ -24,4 +24,5 @@ urlpatterns = [
         webhooks.webhook_delivery_resend,
         name="webhook_resend",
     ),
+    path("background-work/", background_work.background_work, name="background_work"),
 ]

@@ -53,3 +53,15 @@ def test_create_and_revoke_a_key(page, live_server, company):
     assert page.get_by_text("Revoked", exact=True).is_visible()
     page.screenshot(path="var/api-keys-list.png", full_page=True)
     assert ApiKey.objects.get().revoked_at is not None
+
+
+def test_background_work_page_by_keyboard_and_axe(page, live_server, company):
+    staff = office_client(Client(), company, "owner")
+    share_session(page, staff, live_server.url)
+    page.goto(f"{live_server.url}/office/integrations/")
+    link = page.get_by_role("link", name="Background work")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/background-work/")
+    assert page.get_by_role("status").inner_text() == "Background work is on time."
+    _check(page)
