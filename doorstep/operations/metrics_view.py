@@ -31,11 +31,15 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from doorstep.core.queue_health import queue_lag
+from doorstep.integrations.webhooks.outbox import webhook_backlog_all_companies
 from doorstep.notifications.undelivered import outbox_backlog_all_companies
 
 log = logging.getLogger("doorstep.metrics")
 
-_OUTBOXES: dict[str, Callable[[], int]] = {"notifications": outbox_backlog_all_companies}
+_OUTBOXES: dict[str, Callable[[], int]] = {
+    "notifications": outbox_backlog_all_companies,
+    "webhooks": webhook_backlog_all_companies,
+}
 
 
 def outbox_backlog_register(name: str, count: Callable[[], int]) -> None:
@@ -65,7 +69,7 @@ class DatabaseFigures:
         oldest.add_metric([], lag.oldest_waiting_seconds)
         backlog = GaugeMetricFamily(
             "doorstep_outbox_backlog",
-            "Messages not yet delivered, by outbox (notifications: email and SMS).",
+            "Messages not yet delivered, by outbox (notifications: email and SMS; webhooks: deliveries).",
             labels=["outbox"],
         )
         for name, value in backlogs.items():

@@ -81,21 +81,30 @@ def test_queue_and_outbox_figures_come_from_the_database(
     queued_task(waited=timedelta(seconds=5))
     ContactFactory(customer=CustomerFactory(company=company))
     Notification.objects.create(company=company, recipient="pat@example.com", template="x")
-    with django_assert_num_queries(2):  # the queue lag + the outbox count
+    from doorstep.core.audit import Actor
+    from doorstep.integrations.webhooks.endpoints import webhook_endpoint_create
+    from doorstep.integrations.webhooks.outbox import webhook_emit
+
+    webhook_endpoint_create(
+        company=company, url="https://hooks.example.com/in", event_types=[], actor=Actor.system("t")
+    )
+    webhook_emit(company=company, type="invoice.paid", data={"id": 1})
+    with django_assert_num_queries(3):  # the queue lag + the two outbox counts
         figures = scrape(client)
     assert figures[("doorstep_queue_waiting_tasks", ())] == 2
     assert 299 <= figures[("doorstep_queue_oldest_waiting_seconds", ())] < 330
     assert figures[("doorstep_outbox_backlog", (("outbox", "notifications"),))] == 1
+    assert figures[("doorstep_outbox_backlog", (("outbox", "webhooks"),))] == 1
 
 
 def test_a_registered_outbox_is_exposed(client, metrics_on):
     from doorstep.operations import metrics_view
 
-    metrics_view.outbox_backlog_register("webhooks", lambda: 7)
+    metrics_view.outbox_backlog_register("sms-gateway", lambda: 7)
     try:
-        assert scrape(client)[("doorstep_outbox_backlog", (("outbox", "webhooks"),))] == 7
+        assert scrape(client)[("doorstep_outbox_backlog", (("outbox", "sms-gateway"),))] == 7
     finally:
-        metrics_view._OUTBOXES.pop("webhooks")
+        metrics_view._OUTBOXES.pop("sms-gateway")
 
 
 def test_refused_incoming_webhooks_are_counted(client, metrics_on, settings):

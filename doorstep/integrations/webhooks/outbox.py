@@ -194,3 +194,11 @@ def webhook_replay(
     )
     _enqueue([delivery.pk for delivery in deliveries])
     return len(deliveries)
+
+
+def webhook_backlog_all_companies() -> int:
+    """Webhook deliveries not finished yet (waiting or being sent), every company together: the
+    operator's "outbox backlog" metric beside the email outbox (docs/deploy.md). A count only."""
+    return WebhookDelivery.objects.filter(  # scope: the installation-wide operator figure
+        state__in=[DeliveryState.PENDING, DeliveryState.SENDING]
+    ).count()
