@@ -69,7 +69,7 @@ class DatabaseFigures:
         oldest.add_metric([], lag.oldest_waiting_seconds)
         backlog = GaugeMetricFamily(
             "doorstep_outbox_backlog",
-            "Messages not yet delivered, by outbox (notifications: email and SMS; webhooks: deliveries).",
+            "Messages not yet delivered, by outbox (notifications: email and SMS; webhooks).",
             labels=["outbox"],
         )
         for name, value in backlogs.items():
