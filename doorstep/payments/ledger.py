@@ -23,7 +23,7 @@ from doorstep.core.models import AuditEvent
 from doorstep.core.money import format_money
 from doorstep.core.verbs import Verb
 
-from . import notify
+from . import adoption, notify
 from .locks import payment_invoices_lock, payment_lock_by_id
 from .models import (
     IN_FLIGHT_STATES,
@@ -166,6 +166,7 @@ def _succeed(payment: Payment, actor: Actor) -> None:
         )
     )
     AuditEvent.objects.bulk_create(audits)
+    adoption.payment_settled(payment=payment, invoices=[i for _, i in pairs], actor=actor)
     if payment.save_method and payment.provider_method_ref:
         from .methods import saved_method_record
 
@@ -187,6 +188,7 @@ def _processing(payment: Payment, actor: Actor) -> None:
         actor=actor,
         message="Waiting for the bank to confirm (up to 4 business days)",
     )
+    adoption.payment_pending(payment=payment, actor=actor)
     notify.notify_receipt(payment, pending=True)
 
 

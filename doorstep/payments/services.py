@@ -15,7 +15,7 @@ from doorstep.core.money import format_money
 from doorstep.core.verbs import Verb
 from doorstep.tenancy.models import Company
 
-from . import notify
+from . import adoption, notify
 from .ledger import invoices_reserved
 from .locks import invoices_lock
 from .models import Payment, PaymentAllocation, PaymentMethod, PaymentState
@@ -88,6 +88,7 @@ def payment_record_manual(
         message=f"Payment of {format_money(amount, invoice.currency)} recorded ({method})",
         data={"payment_id": payment.pk, "amount": amount},
     )
+    adoption.payment_recorded(payment=payment, invoice=invoice, actor=actor)
     if receipt:
         payment.company = company
         notify.notify_receipt(payment, allocations=[allocation])

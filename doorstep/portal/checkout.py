@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from doorstep.access.portal_sessions import PortalIdentity, client_ip
+from doorstep.adoption.models import Channel
 from doorstep.core.errors import DomainError, NotFound
 from doorstep.core.money import (
     AmountError,
@@ -241,6 +242,7 @@ def _checkout_submit(
             save_method=save,
             consent_ip=client_ip(request),
             saved_method=saved_method,
+            channel=Channel.PORTAL if identity.is_full else Channel.INVOICE_LINK,
         )
     except NotFound:
         checkout_refused(
