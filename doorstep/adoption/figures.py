@@ -5,7 +5,6 @@ queries whatever the history: the work grows with the period, never with the yea
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -187,7 +186,9 @@ def _split_add(split: Split, portal: bool, value: int) -> None:
         split.other += value
 
 
-def _cohort_add(invoices: dict[date, CohortRow], estimates: dict[date, CohortRow], f: Figure) -> None:
+def _cohort_add(
+    invoices: dict[date, CohortRow], estimates: dict[date, CohortRow], f: Figure
+) -> None:
     assert f.cohort_month is not None
     bucket = f.latency_bucket
     if f.verb in (V.INVOICE_SENT, V.INVOICE_OPENED, V.INVOICE_PAID):

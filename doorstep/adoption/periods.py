@@ -20,7 +20,7 @@ class Period:
     def label(self) -> str:
         if self.key in PERIODS:
             return PERIODS[self.key]
-        return f"{self.start:%b} {self.start.day}, {self.start.year} – {self.end:%b} {self.end.day}, {self.end.year}"
+        return f"{_words(self.start)} – {_words(self.end)}"
 
     def query(self) -> str:
         if self.key == "custom":
@@ -71,3 +71,7 @@ def months_of(period: Period) -> list[date]:
         months.append(month)
         month = date(month.year + (month.month // 12), month.month % 12 + 1, 1)
     return months
+
+
+def _words(day: date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"

@@ -42,6 +42,7 @@ SECTIONS: list[NavItem] = [
         StaffAction.MANAGE_PORTAL_ACCESS,
         "office:registrations",
     ),
+    NavItem("Portal adoption", "office:adoption:page", StaffAction.SEE_ADOPTION, "office:adoption"),
     NavItem("Settings", "office:settings:index", StaffAction.EDIT_SETTINGS, "office:settings"),
     NavItem("Staff", "office:staff:list", StaffAction.MANAGE_STAFF, "office:staff"),
     NavItem(

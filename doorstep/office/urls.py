@@ -27,4 +27,5 @@ urlpatterns = [
     path("invoices/", include("doorstep.office.invoices.urls")),
     path("estimates/", include("doorstep.office.estimates.urls")),
     path("payments/", include("doorstep.office.payments.urls")),
+    path("adoption/", include("doorstep.office.adoption.urls")),
 ]

@@ -39,6 +39,7 @@ class StaffAction(StrEnum):
     REPLACE_SECRETS = "replace_secrets"  # type a new Twilio token; nobody ever reads one back
     MANAGE_STAFF = "manage_staff"  # change or remove memberships
     MANAGE_API_KEYS = "manage_api_keys"  # create, rotate, revoke the integration API's keys
+    SEE_ADOPTION = "see_adoption"  # how customers use the portal: figures, charts, export
 
 
 A = StaffAction
@@ -66,6 +67,7 @@ ROLE_ACTIONS: dict[str, frozenset[StaffAction]] = {
             A.MESSAGE_CUSTOMERS,
             A.EDIT_WORDING,
             A.MANAGE_PORTAL_ACCESS,
+            A.SEE_ADOPTION,
         }
     ),
     BILLING: frozenset(
