@@ -32,6 +32,10 @@ ONCE_VERBS = {
     V.ESTIMATE_DECLINED,
 }
 
+# What reaches a customer (docs/adoption.md, "invited"): a sign-in link or invitation, and
+# the invoice and estimate emails, whose links open the portal; a sign-in activates.
+REACH_VERBS = {V.INVITED, V.INVOICE_SENT, V.INVOICE_RESENT, V.ESTIMATE_SENT, V.SIGNED_IN}
+
 # Upper bounds (seconds) of the time-to-open/pay buckets the rollups keep; last = longer.
 LATENCY_BOUNDS = (3600, 4 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 30 * 86400)
 LATENCY_WORDS = (
@@ -115,7 +119,7 @@ def activity_record(
         detail=detail[:200],
     )
     activity.save(force_insert=True)
-    if customer_id is not None and verb in (V.INVITED, V.SIGNED_IN):
+    if customer_id is not None and verb in REACH_VERBS:
         _reach_update(company, customer_id, verb, now)
     return activity
 
@@ -142,7 +146,7 @@ def _object_history(company: Company, object_type: str, object_id: int) -> dict[
 
 def _reach_update(company: Company, customer_id: int, verb: str, now: datetime) -> None:
     reach, _ = CustomerReach.objects.get_or_create(company=company, customer_id=customer_id)
-    if verb == V.INVITED:
+    if verb != V.SIGNED_IN:
         fields: dict[str, Any] = {"invited_at": Coalesce(F("invited_at"), now)}
     else:
         # A sign-in also means the customer was reached (an invoice link is an invitation).
