@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import F
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from doorstep.core.models import ActorType
@@ -146,13 +146,13 @@ def _object_history(company: Company, object_type: str, object_id: int) -> dict[
 
 def _reach_update(company: Company, customer_id: int, verb: str, now: datetime) -> None:
     reach, _ = CustomerReach.objects.get_or_create(company=company, customer_id=customer_id)
-    if verb != V.SIGNED_IN:
-        fields: dict[str, Any] = {"invited_at": Coalesce(F("invited_at"), now)}
-    else:
+    # Least/Greatest: rows written with a past time (imported history) keep the earliest.
+    fields: dict[str, Any] = {"invited_at": Least(Coalesce(F("invited_at"), now), now)}
+    if verb == V.SIGNED_IN:
         # A sign-in also means the customer was reached (an invoice link is an invitation).
         fields = {
-            "invited_at": Coalesce(F("invited_at"), now),
-            "activated_at": Coalesce(F("activated_at"), now),
+            **fields,
+            "activated_at": Least(Coalesce(F("activated_at"), now), now),
             "last_signed_in_at": Greatest(Coalesce(F("last_signed_in_at"), now), now),
         }
     CustomerReach.objects.filter(pk=reach.pk).update(**fields)

@@ -40,6 +40,7 @@ from doorstep.tenancy.services import company_create
 from doorstep.tenancy.time import company_today, company_zone
 
 from . import activity
+from .adoption_history import adoption_history_create
 from .catalogue import (
     BUSINESSES,
     COMPANIES,
@@ -122,6 +123,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         activity.completion_photos_add(company, list(completed.values()))
         office_settings_create(company)
         activity.single_sign_on_example(company)
+        adoption_history_create(company, customers)
         help_site_create(company, activity._staff_actor(company))
         notification_enqueue(
             company=company,
