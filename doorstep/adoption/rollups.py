@@ -65,7 +65,7 @@ def count_activities(company: Company, activities: QuerySet[Activity]) -> list[F
     )
     # Latency is grouped to its bucket here (a CASE in SQL would do the same, less readably):
     # the groups are per distinct latency, still bounded by the rows of the days asked for.
-    merged: dict[tuple[Any, ...], list[int]] = {}
+    merged: dict[tuple[date, str, str, bool, bool, date | None, int | None], list[int]] = {}
     for row in rows:
         key = (
             row["day"],
@@ -79,7 +79,7 @@ def count_activities(company: Company, activities: QuerySet[Activity]) -> list[F
         sums = merged.setdefault(key, [0, 0])
         sums[0] += row["n"]
         sums[1] += row["total"] or 0
-    return [Figure(*key, count=n, amount=total) for key, (n, total) in merged.items()]
+    return [Figure(*key, n, total) for key, (n, total) in merged.items()]
 
 
 def _as_date(value: Any) -> date | None:

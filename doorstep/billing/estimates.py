@@ -147,7 +147,7 @@ def estimate_change_state(
     return estimate
 
 
-ADOPTION_VERBS = {
+ADOPTION_VERBS: dict[str, str] = {
     EstimateState.SENT: ActivityVerb.ESTIMATE_SENT,
     EstimateState.ACCEPTED: ActivityVerb.ESTIMATE_ACCEPTED,
     EstimateState.DECLINED: ActivityVerb.ESTIMATE_DECLINED,

@@ -268,7 +268,7 @@ def payment_attempt_create(
     return payment
 
 
-CHANNEL_OF_SOURCE = {
+CHANNEL_OF_SOURCE: dict[str, str] = {
     PaymentSource.CHECKOUT: Channel.PORTAL,
     PaymentSource.AUTOPAY: Channel.AUTOPAY,
     PaymentSource.OFFICE: Channel.OFFICE,
