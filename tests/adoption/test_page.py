@@ -163,3 +163,19 @@ def test_technicians_and_billing_clerks_do_not_see_it(company, client):
         assert client.get(URL).status_code == 403
     office_client(client, company, role="office")
     assert client.get(URL).status_code == 200
+
+
+def test_the_office_home_shows_the_three_headline_numbers(company, client):
+    history(company, months=2, per_month=10)
+    with time_machine.travel(NOW, tick=False):
+        office_client(client, company)
+        page = client.get("/office/").content.decode()
+        portal = Activity.objects.filter(
+            verb=ActivityVerb.PAYMENT_SETTLED,
+            channel=Channel.INVOICE_LINK,
+            occurred_at__gte=NOW - timedelta(days=30),
+        ).count()
+    assert "Active on the portal" in page and "Activated" in page
+    assert f"{portal} of " in page and "in the last 30 days" in page
+    office_client(client, company, role="technician")
+    assert "Active on the portal" not in client.get("/office/").content.decode()
