@@ -165,12 +165,12 @@ def test_the_home_costs_a_constant_number_of_queries(
     office_client(client, company, role="owner")
     _waiting(company, 1)
     client.get("/office/")
-    # the frame's 4, one aggregate per area, and the adoption headline's 5 (eligible
-    # customers, their reach, the rolled-through day, daily figures, today's live figures)
-    with django_assert_num_queries(17):
+    # the frame's 4, one aggregate per area, and the adoption headline's 2 (customers'
+    # reach, the last 30 days' payments)
+    with django_assert_num_queries(14):
         client.get("/office/")
     _waiting(company, 3)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         client.get("/office/")
 
 
