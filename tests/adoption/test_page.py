@@ -182,3 +182,33 @@ def test_the_office_home_shows_the_three_headline_numbers(company, client):
     assert f"{portal} of {settled.count()} in the 30 days to yesterday" in page
     office_client(client, company, role="technician")
     assert "Active on the portal" not in client.get("/office/").content.decode()
+
+
+def test_customers_list_filters_by_portal_reach(company, client):
+    from doorstep.adoption.ledger import activity_record
+
+    names = {}
+    for name in ("Ana Never", "Ben Invited", "Cy Active"):
+        names[name] = CustomerFactory(company=company, name=name)
+    for name, verbs in (
+        ("Ben Invited", [ActivityVerb.INVITED]),
+        ("Cy Active", [ActivityVerb.INVITED, ActivityVerb.SIGNED_IN]),
+    ):
+        for verb in verbs:
+            activity_record(
+                company=company,
+                verb=verb,
+                object_type="portal_account",
+                object_id=names[name].pk,
+                actor_type=ActorType.PORTAL,
+                customer_id=names[name].pk,
+            )
+    office_client(client, company)
+
+    def listed(portal: str) -> set[str]:
+        page = client.get("/office/customers/", {"portal": portal}).content.decode()
+        return {n for n in names if n in page}
+
+    assert listed("never_signed_in") == {"Ana Never", "Ben Invited"}
+    assert listed("not_activated") == {"Ben Invited"}
+    assert listed("") == set(names) == listed("anything else")
