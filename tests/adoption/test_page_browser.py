@@ -53,3 +53,9 @@ def test_the_adoption_page_on_demo_data(page, live_server):
         page.keyboard.press("Enter")
     assert "Jan 1, 2026 – Mar 31, 2026" in page.content()
     assert_no_serious_axe(page)
+
+    # The customers who never signed in, with the boxes to invite them again.
+    page.goto(f"{live_server.url}/office/customers/?portal=never_signed_in")
+    assert page.get_by_role("button", name="Resend invitation…").is_visible()
+    assert_no_serious_axe(page)
+    assert horizontal_overflow(page) == 0

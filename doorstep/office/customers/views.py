@@ -69,6 +69,7 @@ def customer_list(request: HttpRequest, office: Office) -> HttpResponse:
             "archived": archived,
             "portal": portal,
             "portal_filters": PORTAL_FILTERS.items(),
+            "may_invite": office.may(StaffAction.MANAGE_PORTAL_ACCESS),
             "can_edit": office.may(StaffAction.EDIT_CUSTOMERS),
         },
     )
