@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "doorstep.tenancy",
     "doorstep.integrations",
     "doorstep.customers",
+    "doorstep.adoption",
     "doorstep.jobs",
     "doorstep.billing",
     "doorstep.payments",

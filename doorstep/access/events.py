@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from doorstep.adoption.ledger import activity_record
+from doorstep.adoption.models import ActivityVerb, Channel
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.models import AuditEvent
 from doorstep.core.verbs import Verb
@@ -74,9 +76,32 @@ def access_event(
 ) -> AuditEvent:
     target = account if account is not None else company
     who = actor or Actor.portal(account.email if account is not None else "Visitor", ip_address)
-    return audit_record(
+    event = audit_record(
         company=company, target=target, verb=verb, actor=who, message=message, data=data
     )
+    if account is not None and verb in ADOPTION_VERBS:
+        verb_of, channel = ADOPTION_VERBS[verb]
+        activity_record(
+            company=company,
+            verb=verb_of,
+            object_type="portal_account",
+            object_id=account.pk,
+            actor_type=who.type,
+            customer_id=account.customer_id,
+            contact_id=account.contact_id,
+            channel=channel,
+        )
+    return event
+
+
+# The access events that are portal adoption (docs/adoption.md): any link or invitation
+# emailed invites; a completed sign-in (link, code, password, SSO, the invoice link's
+# confirming POST) activates.
+ADOPTION_VERBS = {
+    Verb.PORTAL_LINK_SENT: (ActivityVerb.INVITED, Channel.EMAIL),
+    Verb.PORTAL_SIGNED_IN: (ActivityVerb.SIGNED_IN, Channel.PORTAL),
+    Verb.PORTAL_INVOICE_LINK_USED: (ActivityVerb.SIGNED_IN, Channel.INVOICE_LINK),
+}
 
 
 def access_denied(

@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from doorstep.adoption.ledger import activity_record
+from doorstep.adoption.models import ActivityVerb, Channel
 from doorstep.billing.models import InvoiceState
 from doorstep.core.audit import Actor
 from doorstep.core.links import portal_url
+from doorstep.core.models import ActorType
 from doorstep.core.verbs import Verb
 from doorstep.notifications.send_time import derived_token, new_nonce, reference
 from doorstep.notifications.services import NotificationSkipped
@@ -138,6 +141,19 @@ def invoice_link_find(*, company: Company, raw: str) -> InvoiceLink:
 def invoice_link_opened(*, link: InvoiceLink, ip_address: str | None) -> None:
     now = timezone.now()
     InvoiceLink.objects.filter(pk=link.pk).update(last_opened_at=now)
+    invoice = link.invoice
+    # The person's confirming POST: an open (a scanner only ever fetched the page).
+    activity_record(
+        company=link.company,
+        verb=ActivityVerb.INVOICE_OPENED,
+        object_type="invoice",
+        object_id=invoice.pk,
+        actor_type=ActorType.PORTAL,
+        customer_id=invoice.customer_id,
+        contact_id=link.account.contact_id,
+        channel=Channel.INVOICE_LINK,
+        occurred_at=now,
+    )
     access_event(
         company=link.company,
         account=link.account,

@@ -13,6 +13,8 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from doorstep.adoption.ledger import activity_record
+from doorstep.adoption.models import ActivityVerb, Channel
 from doorstep.billing.invoices import invoice_open
 from doorstep.billing.models import Invoice
 from doorstep.core.audit import Actor, audit_record
@@ -101,6 +103,16 @@ def invoice_send(
                 company=company,
                 type="invoice.sent",
                 data=record_snapshot(company, "invoice", item, resent=not first_send),
+            )
+            activity_record(
+                company=company,
+                verb=ActivityVerb.INVOICE_SENT if first_send else ActivityVerb.INVOICE_RESENT,
+                object_type="invoice",
+                object_id=item.pk,
+                actor_type=actor.type,
+                customer_id=customer.pk,
+                contact_id=account.contact_id,
+                channel=Channel.EMAIL,
             )
             transaction.on_commit(
                 partial(autopay_after_invoice_sent, invoice_id=item.pk, company_id=company.pk)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from doorstep.adoption.ledger import activity_record, channel_of_actor
+from doorstep.adoption.models import ActivityVerb, Channel
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.numbering import number_next
@@ -136,7 +138,28 @@ def estimate_change_state(
             type=f"estimate.{new_state}",
             data=record_snapshot(company, "estimate", estimate),
         )
+    if new_state in ADOPTION_VERBS:
+        activity_record(
+            company=company,
+            verb=ADOPTION_VERBS[new_state],
+            object_type="estimate",
+            object_id=estimate.pk,
+            actor_type=actor.type,
+            customer_id=estimate.customer_id,
+            # Sent by email; decided in the portal by the customer or marked by staff.
+            channel=Channel.EMAIL
+            if new_state == EstimateState.SENT
+            else channel_of_actor(actor.type),
+            detail=estimate.decline_reason if new_state == EstimateState.DECLINED else "",
+        )
     return estimate
+
+
+ADOPTION_VERBS: dict[str, str] = {
+    EstimateState.SENT: ActivityVerb.ESTIMATE_SENT,
+    EstimateState.ACCEPTED: ActivityVerb.ESTIMATE_ACCEPTED,
+    EstimateState.DECLINED: ActivityVerb.ESTIMATE_DECLINED,
+}
 
 
 # --- Estimates: the customer's decision (portal) and turning a yes into a job (staff) --------

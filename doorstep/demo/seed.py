@@ -40,6 +40,7 @@ from doorstep.tenancy.services import company_create
 from doorstep.tenancy.time import company_today, company_zone
 
 from . import activity
+from .adoption_history import adoption_history_create
 from .catalogue import (
     BUSINESSES,
     COMPANIES,
@@ -125,6 +126,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         office_settings_create(company)
         import_preview_create(company)
         activity.single_sign_on_example(company)
+        adoption_history_create(company, customers)
         help_site_create(company, activity._staff_actor(company))
         webhook_endpoint_demo(company, activity._staff_actor(company))
         notification_enqueue(

@@ -13,6 +13,8 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from doorstep.adoption.ledger import activity_record, channel_of_actor
+from doorstep.adoption.models import ActivityVerb, Channel
 from doorstep.billing.models import Invoice
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
@@ -181,6 +183,17 @@ def message_post(
         type="message.created",
         data=record_snapshot(company, "message", message, conversation=conversation.pk),
     )
+    if side == Side.CUSTOMER:
+        activity_record(
+            company=company,
+            verb=ActivityVerb.MESSAGE_SENT,
+            object_type="message",
+            object_id=message.pk,
+            actor_type=actor.type,
+            customer_id=conversation.customer_id,
+            contact_id=getattr(portal_account, "contact_id", None),
+            channel=channel_of_actor(actor.type) or Channel.EMAIL,
+        )
     _tell_other_side(company, conversation, side, message)
     return message
 

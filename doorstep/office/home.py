@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
+from doorstep.adoption.figures import headline_figures
 from doorstep.jobs.today import jobs_for_technician_on
 from doorstep.tenancy.roles import StaffAction
 from doorstep.tenancy.time import company_today
@@ -25,4 +26,8 @@ def home(request: HttpRequest, office: Office) -> HttpResponse:
         context["jobs_url"] = office_url_or_none("office:jobs:list")
     else:
         context["attention"] = needs_attention(office)
+    if office.may(StaffAction.SEE_ADOPTION):
+        # The adoption page's three headline numbers (docs/adoption.md).
+        reach, payments = headline_figures(company=office.company)
+        context["adoption"] = {"reach": reach, "payments": payments}
     return office_render(request, office, "office/home.html", context)

@@ -44,6 +44,7 @@ SECTIONS: list[NavItem] = [
         StaffAction.MANAGE_PORTAL_ACCESS,
         "office:registrations",
     ),
+    NavItem("Portal adoption", "office:adoption:page", StaffAction.SEE_ADOPTION, "office:adoption"),
     NavItem("Settings", "office:settings:index", StaffAction.EDIT_SETTINGS, "office:settings"),
     # An office manager rewords the customers' emails but may not open the other settings:
     # the wording pages are their way into Settings (owners reach them from Settings).

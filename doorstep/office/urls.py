@@ -28,4 +28,5 @@ urlpatterns = [
     path("estimates/", include("doorstep.office.estimates.urls")),
     path("payments/", include("doorstep.office.payments.urls")),
     path("import/", include("doorstep.office.imports.urls")),
+    path("adoption/", include("doorstep.office.adoption.urls")),
 ]

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from doorstep.adoption.ledger import activity_record
+from doorstep.adoption.models import ActivityVerb, Channel
 from doorstep.billing.models import Invoice, InvoiceState
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError, NotFound
@@ -210,8 +212,12 @@ def payment_attempt_create(
     saved_method: SavedPaymentMethod | None = None,
     autopay_invoice: Invoice | None = None,
     ach_mandate: AchMandate | None = None,
+    channel: str = "",
 ) -> Payment:
     """The attempt row, written (with its allocations) before the provider is called.
+
+    `channel` is where it was started (adoption.models.Channel): the portal passes "invoice
+    link" for a session opened by an invoice email; by default it follows `source`.
 
     The invoices are locked in id order while the amount is checked and the allocations are
     written, so concurrent attempts on one invoice are serialised: only what is not already
@@ -266,7 +272,25 @@ def payment_attempt_create(
         + ", ".join(p.invoice.display_number for p in payable),
         data={"invoices": [p.invoice.pk for p in payable], "amounts": amounts},
     )
+    activity_record(
+        company=company,
+        verb=ActivityVerb.PAYMENT_STARTED,
+        object_type="payment",
+        object_id=payment.pk,
+        actor_type=actor.type,
+        customer_id=customer.pk,
+        channel=channel or CHANNEL_OF_SOURCE[source],
+        amount=total,
+    )
     return payment
+
+
+CHANNEL_OF_SOURCE: dict[str, str] = {
+    PaymentSource.CHECKOUT: Channel.PORTAL,
+    PaymentSource.AUTOPAY: Channel.AUTOPAY,
+    PaymentSource.OFFICE: Channel.OFFICE,
+    PaymentSource.MANUAL: Channel.OFFICE,
+}
 
 
 def payment_charge(

@@ -25,7 +25,7 @@ from doorstep.core.verbs import Verb
 from doorstep.integrations.webhooks.outbox import webhook_emit
 from doorstep.integrations.webhooks.snapshots import record_snapshot
 
-from . import notify
+from . import adoption, notify
 from .locks import payment_invoices_lock, payment_lock_by_id
 from .models import (
     IN_FLIGHT_STATES,
@@ -173,6 +173,7 @@ def _succeed(payment: Payment, actor: Actor) -> None:
         type="payment.succeeded",
         data=record_snapshot(payment.company, "payment", payment),
     )
+    adoption.payment_settled(payment=payment, invoices=[i for _, i in pairs], actor=actor)
     if payment.save_method and payment.provider_method_ref:
         from .methods import saved_method_record
 
@@ -194,6 +195,7 @@ def _processing(payment: Payment, actor: Actor) -> None:
         actor=actor,
         message="Waiting for the bank to confirm (up to 4 business days)",
     )
+    adoption.payment_pending(payment=payment, actor=actor)
     notify.notify_receipt(payment, pending=True)
 
 

@@ -17,7 +17,7 @@ from doorstep.integrations.webhooks.outbox import webhook_emit
 from doorstep.integrations.webhooks.snapshots import record_snapshot
 from doorstep.tenancy.models import Company
 
-from . import notify
+from . import adoption, notify
 from .ledger import invoices_reserved
 from .locks import invoices_lock
 from .models import Payment, PaymentAllocation, PaymentMethod, PaymentState
@@ -95,6 +95,7 @@ def payment_record_manual(
         type="payment.succeeded",
         data=record_snapshot(company, "payment", payment),
     )
+    adoption.payment_recorded(payment=payment, invoice=invoice, actor=actor)
     if receipt:
         payment.company = company
         notify.notify_receipt(payment, allocations=[allocation])

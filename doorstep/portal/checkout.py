@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from doorstep.access.portal_sessions import PortalIdentity, client_ip
+from doorstep.adoption.models import Channel
 from doorstep.core.errors import DomainError, NotFound
 from doorstep.core.money import (
     AmountError,
@@ -256,6 +257,7 @@ def _checkout_submit(
             consent_ip=client_ip(request),
             saved_method=saved_method,
             ach_mandate=ach_mandate,
+            channel=Channel.PORTAL if identity.is_full else Channel.INVOICE_LINK,
         )
     except NotFound:
         checkout_refused(

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from doorstep.access.portal_sessions import PortalIdentity
+from doorstep.adoption.visits import estimate_viewed
 from doorstep.billing.estimates import estimate_accept, estimate_comment_add, estimate_decline
-from doorstep.billing.models import Estimate
+from doorstep.billing.models import Estimate, EstimateState
 from doorstep.core.errors import DomainError
 from doorstep.tenancy.time import company_today
 
@@ -60,6 +61,9 @@ def estimate_detail(
             errors[error.field or action] = error.message
         else:
             return redirect(reverse("portal:estimate_detail", args=[company.slug, estimate.pk]))
+    if request.method == "GET" and estimate.state == EstimateState.SENT:
+        # The customer's own look at an estimate waiting for them (counted once).
+        estimate_viewed(company=company, estimate=estimate, contact_id=identity.account.contact_id)
     today = company_today(company)
     return portal_render(
         request,

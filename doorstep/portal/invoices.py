@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from doorstep.access.portal_sessions import PortalIdentity
+from doorstep.adoption.visits import invoice_viewed
 from doorstep.billing.models import Invoice
 from doorstep.billing.pdf import invoice_pdf_bytes, invoice_pdf_filename
 from doorstep.payments.selectors import customer_sees
@@ -69,6 +70,13 @@ def invoice_detail(request: HttpRequest, identity: PortalIdentity, invoice_id: i
     company = identity.company
     if request.method == "GET" and not is_htmx(request):
         # A real page view by a signed-in browser (scanners never get past the sign-in POST).
+        if invoice.first_viewed_at is None:  # later views are not new opens: no query
+            invoice_viewed(
+                company=company,
+                invoice=invoice,
+                contact_id=identity.account.contact_id,
+                full=identity.is_full,
+            )
         selectors.invoice_mark_viewed(company=company, invoice=invoice)
     today = company_today(company)
     return portal_render(

@@ -7,6 +7,8 @@ links before people do. Only the button's CSRF-protected POST uses the link.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,6 +37,8 @@ from doorstep.access.services import (
     login_link_find,
 )
 from doorstep.access.tokens import token_hash, token_looks_valid
+from doorstep.adoption.models import ActivityVerb
+from doorstep.adoption.visits import link_fetched
 from doorstep.tenancy.models import Company
 
 from .gate import link_page
@@ -59,7 +63,9 @@ def link_landing(request: HttpRequest, company: Company, token: str) -> HttpResp
             over_limit=over_limit,
         )
     if request.method != "POST":
-        # Looking changes nothing: scanners and previews may open this page freely.
+        # Looking changes nothing: scanners and previews may open this page freely. The
+        # fetch is noted for adoption figures, never as a sign-in.
+        _fetched(request, company, ActivityVerb.LINK_FETCHED, link.account, link.created_at)
         return render(request, "access/link_confirm.html", {"company": company})
     response = redirect(after_sign_in_url(request, company))
     try:
@@ -109,6 +115,7 @@ def invoice_landing(request: HttpRequest, company: Company, token: str) -> HttpR
     if request.method != "POST":
         # Name what Continue opens: the invoice, its balance and when the customer last saw it
         # (the email already said as much; the link itself is the secret).
+        _fetched(request, company, ActivityVerb.INVOICE_FETCHED, link.invoice, link.created_at)
         return render(
             request, "access/invoice_confirm.html", {"company": company, "invoice": link.invoice}
         )
@@ -127,3 +134,17 @@ def invoice_landing(request: HttpRequest, company: Company, token: str) -> HttpR
         )
         invoice_link_opened(link=link, ip_address=client_ip(request))
     return response
+
+
+def _fetched(request: HttpRequest, company: Company, verb: str, target: Any, sent: Any) -> None:
+    link_fetched(
+        company=company,
+        verb=verb,
+        object_type=target._meta.model_name,
+        object_id=target.pk,
+        customer_id=target.customer_id,
+        sent_at=sent,
+        method=request.method or "GET",
+        user_agent=request.headers.get("User-Agent", ""),
+        ip=client_ip(request),
+    )

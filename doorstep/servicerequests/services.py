@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from doorstep.adoption.ledger import activity_record, channel_of_actor
+from doorstep.adoption.models import ActivityVerb
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.links import office_change_url, portal_url
@@ -167,6 +169,16 @@ def service_request_submit(
         company=company,
         type="service_request.created",
         data=record_snapshot(company, "service_request", request),
+    )
+    activity_record(
+        company=company,
+        verb=ActivityVerb.REQUEST_SUBMITTED,
+        object_type="service_request",
+        object_id=request.pk,
+        actor_type=actor.type,
+        customer_id=customer.pk,
+        contact_id=getattr(account, "contact_id", None),
+        channel=channel_of_actor(actor.type),
     )
     if company.support_email:
         notification_enqueue(

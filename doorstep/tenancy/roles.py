@@ -40,6 +40,7 @@ class StaffAction(StrEnum):
     MANAGE_STAFF = "manage_staff"  # change or remove memberships
     MANAGE_API_KEYS = "manage_api_keys"  # create, rotate, revoke the integration API's keys
     IMPORT_DATA = "import_data"  # load customers, jobs and open invoices from a spreadsheet
+    SEE_ADOPTION = "see_adoption"  # how customers use the portal: figures, charts, export
 
 
 A = StaffAction
@@ -68,6 +69,7 @@ ROLE_ACTIONS: dict[str, frozenset[StaffAction]] = {
             A.EDIT_WORDING,
             A.MANAGE_PORTAL_ACCESS,
             A.IMPORT_DATA,
+            A.SEE_ADOPTION,
         }
     ),
     BILLING: frozenset(

@@ -30,10 +30,11 @@ def test_link_pages_query_counts(company, account, django_assert_num_queries, in
     # The company with its settings, and its identity providers ("Sign in with …" buttons).
     with django_assert_num_queries(2):
         assert client.get(f"/p/{company.slug}/sign-in").status_code == 200
-    # + the guessing limit for this IP + the link with its account and contact
-    with django_assert_num_queries(3):
+    # + the guessing limit for this IP + the link with its account and contact + the fetch
+    # noted in the adoption ledger (one INSERT; docs/adoption.md)
+    with django_assert_num_queries(4):
         assert client.get(sign_in_link.removeprefix(BASE)).status_code == 200
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get(invoice_link.removeprefix(BASE)).status_code == 200
     with django_assert_num_queries(1):
         assert client.get(f"/p/{company.slug}/sign-in/code").status_code == 200
@@ -46,7 +47,8 @@ def test_invoice_scoped_page_query_count(company, account, django_assert_num_que
     client = Client()
     sign_in(client, account, scope=SessionScope.INVOICE, invoice=invoice)
     # the session (+company and settings, account, contact), the invoice, its lines, its
-    # payments, the first-viewed stamp: the same for 1 or 6 invoices (the real page, see
+    # payments, the first-viewed stamp, and on this first view the adoption ledger's open
+    # (its history check + the INSERT): the same for 1 or 6 invoices (the real page, see
     # tests/portal).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         assert client.get(f"/p/{company.slug}/invoices/{invoice.pk}/").status_code == 200

@@ -35,7 +35,8 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "home": 6,
     "invoices": 4,
-    "invoice_detail": 5,
+    # A first view: + the adoption ledger's check of the invoice's history and the open.
+    "invoice_detail": 7,
     "invoice_pdf": 5,
     "payments": 4,
     "jobs": 2,
@@ -45,7 +46,8 @@ EXPECTED = {
     "job_detail": 5,  # + the completion photos
     "job_photo": 2,
     "estimates": 3,
-    "estimate_detail": 4,
+    # A sent estimate's first view: + the ledger's history check and the view (docs/adoption.md).
+    "estimate_detail": 6,
     "documents": 3,
     "document_download": 2,
     "locations": 3,

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from doorstep.access.models import PortalAccount
+from doorstep.adoption.selectors import PORTAL_FILTERS, customers_by_portal_reach
 from doorstep.billing.search import invoices_of_customer
 from doorstep.core.errors import DomainError
 from doorstep.core.history import history_of
@@ -54,8 +55,10 @@ def _customer(office: Office, pk: int) -> Customer:
 def customer_list(request: HttpRequest, office: Office) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     archived = request.GET.get("show") == "archived"
+    portal = request.GET.get("portal", "")
+    portal = portal if portal in PORTAL_FILTERS else ""
     rows = customers_for_office(company=office.company, archived=archived, query=query)
-    window = window_of(request, rows)
+    window = window_of(request, customers_by_portal_reach(rows, reach=portal))
     return office_render(
         request,
         office,
@@ -64,6 +67,9 @@ def customer_list(request: HttpRequest, office: Office) -> HttpResponse:
             "window": window,
             "query": query,
             "archived": archived,
+            "portal": portal,
+            "portal_filters": PORTAL_FILTERS.items(),
+            "may_invite": office.may(StaffAction.MANAGE_PORTAL_ACCESS),
             "can_edit": office.may(StaffAction.EDIT_CUSTOMERS),
         },
     )

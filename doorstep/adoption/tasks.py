@@ -1,0 +1,15 @@
+"""The hourly rollup job (thin: the rule is in rollups.py)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from doorstep.tenancy.models import Company
+
+from .rollups import rollups_catch_up
+
+
+@task()
+def adoption_rollups() -> None:
+    for company in Company.objects.all():
+        rollups_catch_up(company=company)

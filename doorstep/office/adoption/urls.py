@@ -1,0 +1,12 @@
+"""office:adoption:* (docs/adoption.md)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "adoption"
+
+urlpatterns = [
+    path("", views.adoption, name="page"),
+    path("export.csv", views.adoption_csv, name="export"),
+]
