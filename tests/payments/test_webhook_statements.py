@@ -58,8 +58,11 @@ def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(company, 
         AuditEvent.objects.filter(verb__in=["payment.received", "payment.succeeded"]).count() == 2
     )
     # New event: inbox insert; lock the event, the payment (with company, settings, customer),
-    # the allocations with their invoices; update invoice and payment; both audit rows in one
-    # insert; the receipt in the outbox; the handled mark.
+    # the allocations with their invoices; update the invoice; the invoice's company and the
+    # endpoints that may want invoice.paid (outgoing webhooks); update the payment; both audit
+    # rows in one insert; the endpoints for payment.succeeded; the adoption ledger (the
+    # payment's channel, its row; the invoice's earlier sends, its "paid" row); the contact to
+    # greet; the receipt in the outbox; the handled mark.
     statements = [q["sql"].split(" ", 1)[0] for q in new.captured_queries]
     assert statements == [
         "INSERT",
@@ -67,8 +70,12 @@ def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(company, 
         "SELECT",
         "SELECT",
         "UPDATE",
+        *("SELECT", "SELECT"),  # webhooks: company, endpoints (invoice.paid)
         "UPDATE",
         "INSERT",
+        "SELECT",  # webhooks: endpoints (payment.succeeded)
+        *("SELECT", "INSERT", "SELECT", "INSERT"),  # adoption ledger
+        "SELECT",  # the contact greeted in the receipt
         "INSERT",
         "UPDATE",
     ], new.captured_queries
@@ -76,7 +83,7 @@ def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(company, 
     assert len(duplicate.captured_queries) == 1, duplicate.captured_queries
 
 
-def test_an_event_handled_in_its_request_costs_eight_statements(company, settings):
+def test_an_event_handled_in_its_request_costs_sixteen_statements(company, settings):
     """The HTTP path (ADR 0004): no task, no event-row lock (the new row is invisible to
     others until commit). BEGIN/COMMIT are not captured; inside the test's own transaction the
     request's transaction is a savepoint, left out here."""
@@ -115,8 +122,12 @@ def test_an_event_handled_in_its_request_costs_eight_statements(company, setting
         "SELECT",
         "SELECT",
         "UPDATE",
+        *("SELECT", "SELECT"),  # webhooks: the invoice's company, endpoints (invoice.paid)
         "UPDATE",
         "INSERT",
+        "SELECT",  # webhooks: endpoints (payment.succeeded)
+        *("SELECT", "INSERT", "SELECT", "INSERT"),  # adoption ledger: channel, paid rows
+        "SELECT",  # the contact greeted in the receipt
         "INSERT",
         "UPDATE",
     ], new.captured_queries
