@@ -57,6 +57,7 @@ from django.utils import timezone
 from doorstep.access.models import PortalAccount, PortalAccountState
 from doorstep.customers.models import Contact, Customer
 from doorstep.tenancy.models import Company
+from doorstep.tenancy.rls import tenant_by_slug
 from doorstep.tenancy.selectors import company_by_slug
 
 log = logging.getLogger(__name__)
@@ -170,6 +171,7 @@ def help_page(
 
     def decorate(view: SiteView) -> UrlView:
         @wraps(view)
+        @tenant_by_slug
         def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
             company = company_by_slug(slug=company_slug)
             if company is None:

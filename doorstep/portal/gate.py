@@ -33,6 +33,7 @@ from doorstep.access.portal_sessions import (
     portal_session_resolve_by_slug,
 )
 from doorstep.tenancy.models import Company
+from doorstep.tenancy.rls import tenant_by_slug
 from doorstep.tenancy.selectors import company_by_slug
 
 from .next_page import sign_in_url
@@ -54,6 +55,7 @@ def company_page(view: CompanyView) -> UrlView:
     """Company from the slug, portal switched on; no session required."""
 
     @wraps(view)
+    @tenant_by_slug
     def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
         company = company_by_slug(slug=company_slug)
         if company is None:
@@ -69,6 +71,7 @@ def link_page(view: CompanyView) -> UrlView:
     """Company from the slug; portal-off refusals are audited; landing-page headers."""
 
     @wraps(view)
+    @tenant_by_slug
     def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
         company = company_by_slug(slug=company_slug)
         if company is None:
@@ -108,6 +111,7 @@ def portal_page(
 
     def decorate(view: IdentityView) -> UrlView:
         @wraps(view)
+        @tenant_by_slug
         def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
             identity = portal_session_resolve_by_slug(request=request, company_slug=company_slug)
             company = identity.company if identity else company_by_slug(slug=company_slug)
@@ -139,6 +143,7 @@ def staff_page(action: Any) -> Callable[[CompanyView], UrlView]:
 
     def decorate(view: CompanyView) -> UrlView:
         @wraps(view)
+        @tenant_by_slug
         def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
             company = company_by_slug(slug=company_slug)
             if company is None:

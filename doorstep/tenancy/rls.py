@@ -99,6 +99,59 @@ def tenant_scope(company: Company | int, *, using: str = DEFAULT_DB_ALIAS) -> It
         _current.reset(token)
 
 
+@contextmanager
+def tenant_scope_for_slug(slug: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[int | None]:
+    """tenant_scope for the company whose URL slug this is, resolved by the database in the
+    same statement that sets it (so a portal page keeps its one-query session lookup, which
+    joins the company by slug). Yields the company id, None for an unknown slug (then the
+    block sees no tenant rows, as with no tenant)."""
+    if not rls_database(using):
+        yield None
+        return
+    connection = connections[using]
+    with transaction.atomic(using=using) if not connection.in_atomic_block else _nothing():
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config(%s, coalesce((SELECT id::text FROM tenancy_company "
+                "WHERE slug = %s), ''), true)",
+                [SETTING, slug],
+            )
+            row = cursor.fetchone()
+        company_id = int(row[0]) if row and row[0] else None
+        token = _current.set(company_id)
+        try:
+            yield company_id
+        finally:
+            _current.reset(token)
+            if connection.in_atomic_block and not connection.needs_rollback:
+                _set(using, _previous(token))
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def tenant_by_slug(view: F) -> F:
+    """A slug gate's wrapper `(request, company_slug, **kwargs)` runs in that company's
+    tenant scope; a lazily rendered response is rendered inside it."""
+
+    @wraps(view)
+    def gated(request: Any, company_slug: str, **kwargs: Any) -> Any:
+        with tenant_scope_for_slug(company_slug):
+            response = view(request, company_slug, **kwargs)
+            return _rendered(response)
+
+    return gated  # type: ignore[return-value]
+
+
+def _rendered(response: Any) -> Any:
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    return response
+
+
 def _previous(token: Any) -> int | None:
     old = token.old_value
     return None if old is token.MISSING else old
@@ -114,7 +167,7 @@ def tenant_gate(company_of: Callable[..., Company | int | None]) -> Callable[[F]
             if company is None:
                 return view(*args, **kwargs)
             with tenant_scope(company):
-                return view(*args, **kwargs)
+                return _rendered(view(*args, **kwargs))
 
         return gated  # type: ignore[return-value]
 

@@ -34,6 +34,11 @@ def as_app_role(*, local: bool = True) -> Iterator[None]:
     """The block runs as the app role (NOBYPASSRLS, not the owner), as web processes do; the
     roles and grants are made first. `local`: for this transaction only (the test's own);
     else for the session, for tests whose block commits. Always switches back."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        if cursor.fetchone()[0] == ROLES.app:  # the whole suite runs as it (TEST_DB_AS_APP_ROLE)
+            yield
+            return
     db_roles_apply(connection, ROLES)
     with connection.cursor() as cursor:
         cursor.execute(f"SET {'LOCAL ' if local else ''}ROLE {ROLES.app}")
