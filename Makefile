@@ -75,7 +75,7 @@ test: lint pytest pytest-pg
 bench: install-dev
 	@url="$$($(BIN)/python -m doorstep.benchmarks.database)" && [ -n "$$url" ] || exit 1; \
 	echo "== Benchmark database: $$url"; \
-	DATABASE_URL="$$url" $(BIN)/python manage.py bench $(BENCH_ARGS) && \
+	DATABASE_URL="$$url" $(BIN)/python manage.py bench --rls both $(BENCH_ARGS) && \
 	DATABASE_URL="$$url" $(BIN)/python manage.py bench_payments && \
 	DATABASE_URL="$$url" $(BIN)/python manage.py bench_office
 

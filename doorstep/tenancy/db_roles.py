@@ -50,7 +50,9 @@ def db_roles_statements(
                     sql.Identifier(name), sql.Literal(passwords[name])
                 )
             )
-    owner, app, maintenance = (sql.Identifier(r) for r in (roles.owner, roles.app, roles.maintenance))
+    owner, app, maintenance = (
+        sql.Identifier(r) for r in (roles.owner, roles.app, roles.maintenance)
+    )
     db = sql.Identifier(database)
     statements += [
         sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}, {}").format(db, app, maintenance),
@@ -92,7 +94,9 @@ def db_roles_apply(
     with connection.cursor() as cursor:  # type: ignore[attr-defined]
         raw = cursor.connection if hasattr(cursor, "connection") else None
         database = connection.settings_dict["NAME"]  # type: ignore[attr-defined]
-        existing = {r for r in (roles.owner, roles.app, roles.maintenance) if _role_exists(cursor, r)}
+        existing = {
+            r for r in (roles.owner, roles.app, roles.maintenance) if _role_exists(cursor, r)
+        }
         statements = db_roles_statements(
             roles, database=database, existing=existing, passwords=passwords or {}
         )
@@ -109,5 +113,7 @@ def db_roles_apply(
         for statement in statements:
             text = statement.as_string(raw) if raw is not None else str(statement)
             cursor.execute(text)
-            run.append(text if "PASSWORD" not in text else text.split(" PASSWORD ")[0] + " PASSWORD ***")
+            run.append(
+                text if "PASSWORD" not in text else text.split(" PASSWORD ")[0] + " PASSWORD ***"
+            )
     return run

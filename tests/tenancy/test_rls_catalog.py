@@ -59,7 +59,9 @@ def test_catalog_every_company_table_forces_the_tenant_policy():
             [policed],
         )
         rows = {row[0]: row[1:] for row in cursor.fetchall()}
-        cursor.execute("SELECT count(*) FROM pg_policy WHERE polrelid = 'customers_customer'::regclass")
+        cursor.execute(
+            "SELECT count(*) FROM pg_policy WHERE polrelid = 'customers_customer'::regclass"
+        )
         assert cursor.fetchone()[0] == 1  # one policy: a second permissive one would widen it
     # The exact form, as PostgreSQL prints it back: the setting read in a sub-SELECT.
     expected = (
@@ -75,47 +77,48 @@ def test_catalog_every_company_table_forces_the_tenant_policy():
 
 def test_catalog_the_app_role_is_not_owner_superuser_or_bypassrls():
     require_postgresql()
-    with as_app_role():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolinherit "
-                "FROM pg_roles WHERE rolname = current_user"
-            )
-            assert cursor.fetchone() == (False, False, False, False, False)
-            cursor.execute(
-                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) = current_user"
-            )
-            assert cursor.fetchone()[0] == 0  # owns nothing, so FORCE is not its only guard
-            cursor.execute(
-                "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
-                "WHERE r.rolname = current_user"
-            )
-            assert cursor.fetchone()[0] == 0  # member of no role it could SET ROLE to
-            cursor.execute(
-                "SELECT has_table_privilege('customers_customer', 'TRUNCATE'), "
-                "has_table_privilege('customers_customer', 'REFERENCES'), "
-                "has_table_privilege('customers_customer', 'TRIGGER'), "
-                "has_table_privilege('customers_customer', 'SELECT, INSERT, UPDATE, DELETE')"
-            )
-            assert cursor.fetchone() == (False, False, False, True)
-            # The one SQL switch about row security refuses instead of bypassing.
-            with pytest.raises(DatabaseError, match="row-level security"):
-                with transaction.atomic(), connection.cursor() as inner:
-                    inner.execute("SET LOCAL row_security = off")
-                    inner.execute("SELECT count(*) FROM customers_customer")
+    with as_app_role(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolinherit "
+            "FROM pg_roles WHERE rolname = current_user"
+        )
+        assert cursor.fetchone() == (False, False, False, False, False)
+        cursor.execute(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) = current_user"
+        )
+        assert cursor.fetchone()[0] == 0  # owns nothing, so FORCE is not its only guard
+        cursor.execute(
+            "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+            "WHERE r.rolname = current_user"
+        )
+        assert cursor.fetchone()[0] == 0  # member of no role it could SET ROLE to
+        cursor.execute(
+            "SELECT has_table_privilege('customers_customer', 'TRUNCATE'), "
+            "has_table_privilege('customers_customer', 'REFERENCES'), "
+            "has_table_privilege('customers_customer', 'TRIGGER'), "
+            "has_table_privilege('customers_customer', 'SELECT, INSERT, UPDATE, DELETE')"
+        )
+        assert cursor.fetchone() == (False, False, False, True)
+        # The one SQL switch about row security refuses instead of bypassing.
+        with (
+            pytest.raises(DatabaseError, match="row-level security"),
+            transaction.atomic(),
+            connection.cursor() as inner,
+        ):
+            inner.execute("SET LOCAL row_security = off")
+            inner.execute("SELECT count(*) FROM customers_customer")
 
 
 def test_catalog_the_maintenance_role_bypasses_and_the_owner_migrates():
     require_postgresql()
-    with as_app_role():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = ANY(%s) "
-                "ORDER BY rolname",
-                [[ROLES.owner, ROLES.maintenance]],
-            )
-            assert cursor.fetchall() == [
-                (ROLES.maintenance, False, True),
-                (ROLES.owner, False, True),
-            ]
+    with as_app_role(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = ANY(%s) "
+            "ORDER BY rolname",
+            [[ROLES.owner, ROLES.maintenance]],
+        )
+        assert cursor.fetchall() == [
+            (ROLES.maintenance, False, True),
+            (ROLES.owner, False, True),
+        ]

@@ -54,7 +54,11 @@ def test_two_tenants_one_after_the_other_on_one_reused_connection_do_not_leak(co
             assert Customer.objects.count() == 2
         with connection.cursor() as cursor:
             setting, visible, same_pid = _state(cursor)
-        assert (setting or "", visible, same_pid) == ("", 0, pid)  # the same connection, nothing left
+        assert (setting or "", visible, same_pid) == (
+            "",
+            0,
+            pid,
+        )  # the same connection, nothing left
         with tenant_scope(y):
             assert Customer.objects.count() == 3
             assert set(Customer.objects.values_list("company_id", flat=True)) == {y}

@@ -50,7 +50,7 @@ def test_raw_select_on_every_tenant_table_sees_nothing_without_a_tenant_and_only
 def test_a_selector_with_its_company_filter_removed_still_returns_only_the_tenants_rows(
     two_companies, monkeypatch
 ):
-    x, y = two_companies
+    x, _ = two_companies
     # The bug RLS is the backstop for: for_company() forgetting its filter.
     monkeypatch.setattr(type(Customer.objects.all()), "for_company", lambda qs, company: qs)
     with as_app_role(), tenant_scope(x):
@@ -67,28 +67,33 @@ def test_insert_or_update_of_another_companys_row_is_refused(two_companies):
     theirs = Customer.objects.filter(company=y).first()
     mine = Customer.objects.filter(company=x).first()
     with as_app_role(), tenant_scope(x):
-        with pytest.raises(DatabaseError, match="row-level security"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO customers_customer (company_id, kind, name, billing_address, "
-                    "internal_notes, created_at, updated_at) "
-                    "VALUES (%s, 'person', 'Mallory', '', '', now(), now())",
-                    [y.pk],
-                )
-        with pytest.raises(DatabaseError, match="row-level security"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE customers_customer SET company_id = %s WHERE id = %s", [y.pk, mine.pk]
-                )
+        with (
+            pytest.raises(DatabaseError, match="row-level security"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(
+                "INSERT INTO customers_customer (company_id, kind, name, billing_address, "
+                "internal_notes, created_at, updated_at) "
+                "VALUES (%s, 'person', 'Mallory', '', '', now(), now())",
+                [y.pk],
+            )
+        with (
+            pytest.raises(DatabaseError, match="row-level security"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(
+                "UPDATE customers_customer SET company_id = %s WHERE id = %s", [y.pk, mine.pk]
+            )
         with connection.cursor() as cursor:
             cursor.execute("UPDATE customers_customer SET name = 'x' WHERE id = %s", [theirs.pk])
             assert cursor.rowcount == 0  # another company's row is not there to update
             cursor.execute("DELETE FROM customers_customer WHERE id = %s", [theirs.pk])
             assert cursor.rowcount == 0
         # The ORM is refused the same way.
-        with pytest.raises(DatabaseError, match="row-level security"):
-            with transaction.atomic():
-                Customer.objects.create(company=y, name="Mallory")
+        with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
+            Customer.objects.create(company=y, name="Mallory")
     theirs.refresh_from_db()
     assert theirs.name != "x"
 

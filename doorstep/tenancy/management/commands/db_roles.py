@@ -56,4 +56,6 @@ class Command(BaseCommand):
             owner_takes_tables=options["owner_takes_tables"],
         ):
             self.stdout.write(statement)
-        self.stdout.write(self.style.SUCCESS(f"Roles ready: {roles.owner}, {roles.app}, {roles.maintenance}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Roles ready: {roles.owner}, {roles.app}, {roles.maintenance}.")
+        )
