@@ -122,3 +122,21 @@ def test_catalog_the_maintenance_role_bypasses_and_the_owner_migrates():
             (ROLES.maintenance, False, True),
             (ROLES.owner, False, True),
         ]
+
+
+def test_db_roles_command_is_idempotent_and_refuses_sqlite():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    if connection.vendor != "postgresql":
+        with pytest.raises(CommandError, match="PostgreSQL"):
+            call_command("db_roles")
+        return
+    for _ in range(2):  # the second run updates what the first created
+        out = StringIO()
+        call_command("db_roles", stdout=out)
+        assert "Roles ready: doorstep_owner, doorstep_app, doorstep_maintenance." in out.getvalue()
+    assert "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM" in out.getvalue()
+    with as_app_role(), pytest.raises(CommandError, match="superuser"):
+        call_command("db_roles", stdout=StringIO())
