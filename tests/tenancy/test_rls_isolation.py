@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from doorstep.customers.models import Customer
 from doorstep.customers.selectors import customers_for_office
 from doorstep.tenancy.models import Company
-from doorstep.tenancy.rls import EXEMPT_TABLES, tenant_scope
+from doorstep.tenancy.rls import EXEMPT_TABLES, tenant_scope, tenant_scope_for_slug
 from tests.factories import CustomerFactory
 
 from .rls_helpers import as_app_role, company_tables, raw_count, require_postgresql
@@ -120,3 +120,16 @@ def test_explain_reads_the_setting_once_per_statement_in_an_initplan(two_compani
     # row, and the comparison can use the company index.
     assert "(company_id = (NULLIF($0, ''::text))::bigint)" in plan, plan
     assert "current_setting" not in plan
+
+
+def test_the_slug_gate_sets_the_slugs_company_and_an_unknown_slug_sees_nothing(two_companies):
+    x, _ = two_companies
+    with as_app_role():
+        with tenant_scope_for_slug(x.slug) as company_id:
+            assert company_id == x.pk
+            assert set(Customer.objects.values_list("company_id", flat=True)) == {x.pk}
+            with tenant_scope_for_slug("no-such-company") as nobody:
+                assert nobody is None
+                assert Customer.objects.count() == 0
+            assert Customer.objects.count() == 2  # the outer company is back
+        assert Customer.objects.count() == 0
