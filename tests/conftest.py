@@ -19,15 +19,23 @@ from .smtp import Mailbox, SmtpServer
 AS_APP_ROLE = os.environ.get("TEST_DB_AS_APP_ROLE", "") == "1"
 
 
+def psycopg_error() -> type[Exception]:
+    import psycopg
+
+    return psycopg.Error
+
+
 def _as_role(role: str | None, connection: Any) -> Any:
     """SET ROLE for a block, always switched back (RESET ROLE) even when the block fails."""
     from contextlib import contextmanager
 
     from django.db import DatabaseError
 
+    # On the driver's cursor: the harness's own statements stay out of the query counts.
     @contextmanager
     def block() -> Iterator[None]:
-        with connection.cursor() as cursor:
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
             cursor.execute("SELECT current_user")
             before = cursor.fetchone()[0]
             cursor.execute(f"SET ROLE {role}")
@@ -35,9 +43,9 @@ def _as_role(role: str | None, connection: Any) -> Any:
             yield
         finally:
             try:
-                with connection.cursor() as cursor:
+                with connection.connection.cursor() as cursor:
                     cursor.execute(f"SET ROLE {before}")
-            except DatabaseError:
+            except (DatabaseError, psycopg_error()):
                 pass  # an aborted transaction: its rollback undoes the SET ROLE too
 
     return block()
