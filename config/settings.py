@@ -196,6 +196,17 @@ else:
     # A persistent connection killed by a failover or a pooler restart is noticed and
     # replaced before the next request or worker loop uses it.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL with row-level security (docs/deploy.md, docs/adr/0003): DATABASE_URL names the app
+# role; DATABASE_MAINTENANCE_URL the maintenance role (BYPASSRLS), used only inside
+# tenancy.rls.maintenance_scope() by the cross-tenant jobs. Behind PgBouncer in transaction mode
+# set DATABASE_POOLER=transaction (no server-side cursors: they outlive a transaction).
+DATABASE_MAINTENANCE_URL = os.environ.get("DATABASE_MAINTENANCE_URL", "")
+if DATABASE_MAINTENANCE_URL:
+    DATABASES["maintenance"] = dj_database_url.parse(DATABASE_MAINTENANCE_URL, conn_max_age=60)
+    DATABASES["maintenance"]["CONN_HEALTH_CHECKS"] = True
+if os.environ.get("DATABASE_POOLER", "") == "transaction":
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 if TESTING:
     DATABASES = {"default": dj_database_url.parse(TEST_DATABASE_URL or "sqlite://:memory:")}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,81 @@ from django.conf import LazySettings
 from django.test import Client
 
 from .smtp import Mailbox, SmtpServer
+
+# TEST_DB_AS_APP_ROLE=1 (PostgreSQL): the owner (TEST_DATABASE_URL's user, a superuser) creates
+# and migrates the test database and `db_roles` makes the roles. Every request (test client and
+# live server alike: Django's get_response) then runs as the app role, NOBYPASSRLS, exactly as a
+# web process does, and a cross-tenant job's maintenance_scope() as the maintenance role. The
+# test's own set-up and assertions stay with the owner, which also flushes (TRUNCATE).
+AS_APP_ROLE = os.environ.get("TEST_DB_AS_APP_ROLE", "") == "1"
+
+
+def psycopg_error() -> type[Exception]:
+    import psycopg
+
+    return psycopg.Error
+
+
+def _as_role(role: str | None, connection: Any) -> Any:
+    """SET ROLE for a block, always switched back (RESET ROLE) even when the block fails."""
+    from contextlib import contextmanager
+
+    from django.db import DatabaseError
+
+    # On the driver's cursor: the harness's own statements stay out of the query counts.
+    @contextmanager
+    def block() -> Iterator[None]:
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            before = cursor.fetchone()[0]
+            cursor.execute(f"SET ROLE {role}")
+        try:
+            yield
+        finally:
+            try:
+                with connection.connection.cursor() as cursor:
+                    cursor.execute(f"SET ROLE {before}")
+            except (DatabaseError, psycopg_error()):
+                pass  # an aborted transaction: its rollback undoes the SET ROLE too
+
+    return block()
+
+
+if AS_APP_ROLE:
+
+    @pytest.fixture(scope="session", autouse=True)
+    def _app_role_everywhere(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+        from django.core.handlers.base import BaseHandler
+        from django.db import connections
+
+        from doorstep.tenancy import rls
+        from doorstep.tenancy.db_roles import DatabaseRoles, db_roles_apply
+
+        roles = DatabaseRoles()
+        default = connections["default"]
+        if default.vendor != "postgresql":
+            yield
+            return
+        with django_db_blocker.unblock():
+            db_roles_apply(default, roles)
+        original_get_response = BaseHandler.get_response
+        original_maintenance = rls.maintenance_scope
+
+        def get_response_as_app(self: Any, request: Any) -> Any:
+            with _as_role(roles.app, connections["default"]):
+                return original_get_response(self, request)
+
+        def maintenance_as_role() -> Any:
+            return _as_role(roles.maintenance, connections["default"])
+
+        BaseHandler.get_response = get_response_as_app  # type: ignore[method-assign]
+        rls.maintenance_scope = maintenance_as_role  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            BaseHandler.get_response = original_get_response  # type: ignore[method-assign]
+            rls.maintenance_scope = original_maintenance
 
 
 @pytest.fixture(scope="session")

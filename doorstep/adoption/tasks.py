@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from doorstep.tenancy.models import Company
+from doorstep.tenancy.rls import tenant_scope
 
 from .rollups import rollups_catch_up
 
@@ -12,4 +13,5 @@ from .rollups import rollups_catch_up
 @task()
 def adoption_rollups() -> None:
     for company in Company.objects.all():
-        rollups_catch_up(company=company)
+        with tenant_scope(company):  # one company's ledger at a time (tenancy.rls)
+            rollups_catch_up(company=company)

@@ -7,6 +7,7 @@ Order of a request: key (401) -> limits (429, counted even for refused scopes) -
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from typing import Any, ClassVar
 
 from django.utils import timezone
@@ -25,6 +26,7 @@ from doorstep.integrations.idempotency import (
 )
 from doorstep.integrations.limits import LimitResult, request_limit_take
 from doorstep.integrations.versions import VERSIONS
+from doorstep.tenancy.rls import tenant_scope
 
 from .client import ApiClient, ApiKeyAuthentication
 from .errors import ApiError
@@ -53,15 +55,23 @@ class ApiView(APIView):
     _limit: LimitResult | None = None
     _claim: Claim | None = None
     _version: str = ""
+    _tenant: ExitStack
 
     @property
     def company(self) -> Any:
         return self.client.company
 
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # The key names the company; from then on the request's transaction sees only its rows
+        # (tenancy.rls, docs/adr/0003). The key itself is read before, by its hash.
+        with ExitStack() as self._tenant:
+            return super().dispatch(request, *args, **kwargs)
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.format_kwarg = self.get_format_suffix(**kwargs)
         self.perform_authentication(request)
         self.client = request.auth  # type: ignore[assignment]  # ApiKeyAuthentication's
+        self._tenant.enter_context(tenant_scope(self.company))
         # Dates ("today", an invoice's issue date) are the company's, as in the office.
         timezone.activate(self.company.timezone or "UTC")
         self._limit = request_limit_take(company=self.company, api_key_id=self.client.key.pk)

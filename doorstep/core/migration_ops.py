@@ -90,3 +90,57 @@ class WithoutSameCompany(SameCompany):
 
     def database_backwards(self, *args: Any, **kwargs: Any) -> None:
         super().database_forwards(*args, **kwargs)
+
+
+# The policy of every tenant table (docs/adr/0003-row-level-security.md). The sub-SELECT makes
+# PostgreSQL read the setting once per statement (an InitPlan), not once per row; an unset or
+# empty setting matches no company, so a transaction that named no tenant sees no rows.
+TENANT_POLICY_EXPRESSION = (
+    "company_id = nullif((SELECT current_setting('doorstep.company_id', true)), '')::bigint"
+)
+TENANT_POLICY_NAME = "tenant_isolation"
+
+
+class TenantRowSecurity(Operation):
+    """`TenantRowSecurity("billing_invoice")`: on PostgreSQL, ENABLE and FORCE row-level
+    security on the table with the one tenant policy (USING and WITH CHECK), so even a query
+    that forgot its company filter sees and writes only the current tenant's rows. FORCE makes
+    it hold for the table's owner too. A no-op on SQLite. One line per table in the app's own
+    migration; tests/tenancy/test_rls_catalog.py fails for a tenant table without it."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__name__, [self.table], {})
+
+    def describe(self) -> str:
+        return f"Row-level security: {self.table} shows only the current company's rows"
+
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        # Identifiers come from our own migration files, never from input.
+        schema_editor.execute(f"ALTER TABLE {self.table} ENABLE ROW LEVEL SECURITY")
+        schema_editor.execute(f"ALTER TABLE {self.table} FORCE ROW LEVEL SECURITY")
+        schema_editor.execute(
+            f"CREATE POLICY {TENANT_POLICY_NAME} ON {self.table} "
+            f"USING ({TENANT_POLICY_EXPRESSION}) WITH CHECK ({TENANT_POLICY_EXPRESSION})"
+        )
+
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(f"DROP POLICY IF EXISTS {TENANT_POLICY_NAME} ON {self.table}")
+        schema_editor.execute(f"ALTER TABLE {self.table} NO FORCE ROW LEVEL SECURITY")
+        schema_editor.execute(f"ALTER TABLE {self.table} DISABLE ROW LEVEL SECURITY")

@@ -58,6 +58,7 @@ from doorstep.access.models import PortalAccount, PortalAccountState
 from doorstep.core.request_context import request_note
 from doorstep.customers.models import Contact, Customer
 from doorstep.tenancy.models import Company
+from doorstep.tenancy.rls import tenant_by_slug
 from doorstep.tenancy.selectors import company_by_slug
 
 log = logging.getLogger(__name__)
@@ -171,6 +172,7 @@ def help_page(
 
     def decorate(view: SiteView) -> UrlView:
         @wraps(view)
+        @tenant_by_slug
         def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
             company = company_by_slug(slug=company_slug)
             if company is None:

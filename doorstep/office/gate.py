@@ -25,6 +25,7 @@ from doorstep.access.portal_sessions import client_ip
 from doorstep.core.audit import Actor
 from doorstep.core.request_context import request_note
 from doorstep.tenancy.models import Company
+from doorstep.tenancy.rls import tenant_scope
 from doorstep.tenancy.roles import (
     StaffAction,
     StaffMembership,
@@ -110,7 +111,9 @@ def office_page(
             if office is None:
                 return render(request, "office/no_office.html", status=403)
             request_note(request, company_id=office.company.pk, actor="staff")
-            with timezone.override(office.company.timezone or "UTC"):
+            # The tenant is set for this request's transaction (docs/adr/0003): the company
+            # picker's company, one at a time.
+            with tenant_scope(office.company), timezone.override(office.company.timezone or "UTC"):
                 if not office.may(action):
                     return render(
                         request,

@@ -11,6 +11,7 @@ from typing import Any
 from django_tasks import task
 
 from doorstep.core.scheduler import register_periodic
+from doorstep.tenancy.rls import cross_tenant, tenant_scope
 
 from .autopay import autopay_charge_invoice
 from .reconciliation import payments_reconcile
@@ -18,16 +19,19 @@ from .webhooks import webhook_handle
 
 
 @task()
+@cross_tenant  # the event's company is found from its payment reference (docs/adr/0003)
 def handle_webhook_event(event_pk: int) -> None:
     webhook_handle(event_pk=event_pk)
 
 
 @task()
 def autopay_charge(invoice_id: int, company_id: int) -> None:
-    autopay_charge_invoice(invoice_id=invoice_id, company_id=company_id)
+    with tenant_scope(company_id):
+        autopay_charge_invoice(invoice_id=invoice_id, company_id=company_id)
 
 
 @task()
+@cross_tenant  # every company's unsettled attempts
 def reconcile_payments() -> None:
     payments_reconcile()
 

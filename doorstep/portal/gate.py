@@ -34,6 +34,7 @@ from doorstep.access.portal_sessions import (
 )
 from doorstep.core.request_context import request_note
 from doorstep.tenancy.models import Company
+from doorstep.tenancy.rls import tenant_by_slug
 from doorstep.tenancy.selectors import company_by_slug
 
 from .next_page import sign_in_url
@@ -55,6 +56,7 @@ def company_page(view: CompanyView) -> UrlView:
     """Company from the slug, portal switched on; no session required."""
 
     @wraps(view)
+    @tenant_by_slug
     def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
         company = company_by_slug(slug=company_slug)
         if company is None:
@@ -71,6 +73,7 @@ def link_page(view: CompanyView) -> UrlView:
     """Company from the slug; portal-off refusals are audited; landing-page headers."""
 
     @wraps(view)
+    @tenant_by_slug
     def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
         company = company_by_slug(slug=company_slug)
         if company is None:
@@ -111,6 +114,7 @@ def portal_page(
 
     def decorate(view: IdentityView) -> UrlView:
         @wraps(view)
+        @tenant_by_slug
         def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
             identity = portal_session_resolve_by_slug(request=request, company_slug=company_slug)
             company = identity.company if identity else company_by_slug(slug=company_slug)
@@ -145,6 +149,7 @@ def staff_page(action: Any) -> Callable[[CompanyView], UrlView]:
 
     def decorate(view: CompanyView) -> UrlView:
         @wraps(view)
+        @tenant_by_slug
         def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
             company = company_by_slug(slug=company_slug)
             if company is None:

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from doorstep.access.models import LinkPurpose, PortalAccountState
 from doorstep.access.services import account_for_email, login_link_issue
+from doorstep.tenancy.rls import tenant_scope
 from doorstep.tenancy.selectors import company_by_slug
 
 
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         company = company_by_slug(slug=options["company"])
         if company is None:
             raise CommandError(f"No company with slug {options['company']!r}.")
+        with tenant_scope(company):  # the company named on the command line (tenancy.rls)
+            self._issue(company, options)
+
+    def _issue(self, company: Any, options: dict[str, Any]) -> None:
         account = account_for_email(company=company, email=options["email"])
         if account is None:
             raise CommandError(

@@ -21,7 +21,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from tqdm import tqdm
 
-from doorstep.benchmarks import measure, pages
+from doorstep.benchmarks import measure, pages, rls_compare
 from doorstep.benchmarks.plan import plan_for, run_rounds
 from doorstep.benchmarks.report import Report, markdown_table, report_write
 from doorstep.demo.bulk import BulkResult, bulk_grow
@@ -32,6 +32,7 @@ QUICK = {"invoices": 20_000, "jobs": 20_000, "companies": 20, "requests": 50, "p
 
 class Command(BaseCommand):
     help = "Time the portal's main pages for a customer with a long history (see docs)."
+    _rls_table = ""
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quick", action="store_true", help="Smoke run: 20,000 invoices.")
@@ -47,6 +48,13 @@ class Command(BaseCommand):
             "--rounds", type=int, default=4, help="Split each page's requests into R rounds."
         )
         parser.add_argument("--output", type=Path, help="Folder for the table (var/bench).")
+        parser.add_argument(
+            "--rls",
+            choices=["on", "both"],
+            default="on",
+            help="PostgreSQL: 'both' times every page with row-level security off and on in "
+            "the same run (alternating rounds) and prints the difference (docs/benchmarks.md).",
+        )
         parser.add_argument(
             "--pg-prepared",
             action="store_true",
@@ -74,6 +82,9 @@ class Command(BaseCommand):
             settings.DEBUG = debug
         self.stdout.write("")
         self.stdout.write(markdown_table(report))
+        if self._rls_table:
+            self.stdout.write("\nRow-level security off (owner) and on (app role):\n")
+            self.stdout.write(self._rls_table)
         folder = opts["output"] or Path(settings.VAR_DIR) / "bench"
         written = report_write(report, folder, timezone.now())
         self.stdout.write(f"\nWritten to {written[0]} (and {written[2].name}).")
@@ -102,9 +113,24 @@ class Command(BaseCommand):
             ]
             for line in (f"{p.spec.label}: {p.spec.url}" for p in plans):
                 self.stdout.write(line)
-            results = run_rounds(
-                visitor, plans, rounds=opts["rounds"], warmup=opts["warmup"], log=self.stdout.write
-            )
+            if opts["rls"] == "both" and connection.vendor == "postgresql":
+                rls_compare.roles_ready()
+                off, results = rls_compare.run_rounds_off_and_on(
+                    visitor,
+                    plans,
+                    rounds=opts["rounds"],
+                    warmup=opts["warmup"],
+                    log=self.stdout.write,
+                )
+                self._rls_table = rls_compare.comparison_table(off, results)
+            else:
+                results = run_rounds(
+                    visitor,
+                    plans,
+                    rounds=opts["rounds"],
+                    warmup=opts["warmup"],
+                    log=self.stdout.write,
+                )
         except (measure.PageFailed, LookupError) as error:
             # A page that is not a 200, or data too small for it (history page 20).
             raise CommandError(str(error)) from error

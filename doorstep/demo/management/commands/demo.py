@@ -16,6 +16,7 @@ from doorstep.demo.bulk import HEAVY_EMAIL, bulk_grow
 from doorstep.demo.catalogue import DEMO_PASSWORD
 from doorstep.demo.seed import demo_customer_email, seed_demo
 from doorstep.integrations.keys import api_key_for_demo
+from doorstep.tenancy.rls import maintenance_scope
 
 
 class Command(BaseCommand):
@@ -39,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="No sign-in instructions.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        # Demo data spans companies: the maintenance role's job (tenancy.rls).
+        with maintenance_scope():
+            self._handle(opts)
+
+    def _handle(self, opts: dict[str, Any]) -> None:
         demo = seed_demo()
         for item in demo:
             state = "created" if item.created else "already there"

@@ -12,6 +12,7 @@ from doorstep.core.errors import DomainError
 from doorstep.integrations.keys import api_key_create
 from doorstep.integrations.models import ApiScope
 from doorstep.tenancy.models import Company
+from doorstep.tenancy.rls import tenant_scope
 
 
 class Command(BaseCommand):
@@ -38,12 +39,13 @@ class Command(BaseCommand):
             else [s.strip() for s in raw_scopes.split(",") if s.strip()]
         )
         try:
-            issued = api_key_create(
-                company=company,
-                name=options["name"],
-                scopes=scopes,
-                actor=Actor.system("manage.py api_key_create"),
-            )
+            with tenant_scope(company):  # the company named on the command line (tenancy.rls)
+                issued = api_key_create(
+                    company=company,
+                    name=options["name"],
+                    scopes=scopes,
+                    actor=Actor.system("manage.py api_key_create"),
+                )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(issued.raw)
