@@ -48,18 +48,15 @@ def digest_setting(*, company: Company) -> DigestSetting:
 
 
 def digest_week_due(*, company: Company, local_now: datetime) -> date | None:
-    """The Monday of this ISO week when the digest should have gone out by `local_now` (the
-    chosen weekday from 08:00, or later that week if the scheduler was down); else None."""
+    """The Monday of this ISO week when the digest is due at `local_now`: on the chosen
+    weekday from 08:00 (the hourly slot gives it 16 chances that day); else None."""
     setting = digest_setting(company=company)
-    if not setting.enabled:
-        return None
     today = local_now.date()
-    weekday = today.weekday()
-    if weekday < setting.weekday or (
-        weekday == setting.weekday and local_now.hour < SENDS_FROM_HOUR
-    ):
+    if not setting.enabled or today.weekday() != setting.weekday:
         return None
-    return today - timedelta(days=weekday)
+    if local_now.hour < SENDS_FROM_HOUR:
+        return None
+    return today - timedelta(days=today.weekday())
 
 
 def digest_week_claim(*, company: Company, week: date) -> bool:

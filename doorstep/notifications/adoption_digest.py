@@ -5,7 +5,6 @@ before. The rules and figures are in adoption.digest; this module only writes th
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -27,9 +26,9 @@ if TYPE_CHECKING:
     from doorstep.tenancy.models import Company
 
 
-def adoption_digest_send(*, company: Company, now: datetime | None = None) -> int:
+def adoption_digest_send(*, company: Company) -> int:
     """Queue this week's digest if it is due and not queued yet. Returns how many emails."""
-    local_now = company_now(company) if now is None else now.astimezone(company_now(company).tzinfo)
+    local_now = company_now(company)
     week = digest_week_due(company=company, local_now=local_now)
     if week is None:
         return 0
