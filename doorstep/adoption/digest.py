@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
+from doorstep.core.audit import Actor, audit_record
+from doorstep.core.verbs import Verb
+
 from .figures import PORTAL_DRIVEN, Split, daily_figures, headline_figures
-from .models import ActivityVerb, DigestSent, DigestSetting
+from .models import ActivityVerb, DigestSent, DigestSetting, Weekday
 from .periods import Period
 
 if TYPE_CHECKING:
@@ -45,6 +48,25 @@ def digest_setting(*, company: Company) -> DigestSetting:
     """The company's setting; an unsaved default (off, Monday) when it never chose."""
     found = DigestSetting.objects.for_company(company).first()
     return found or DigestSetting(company=company)
+
+
+@transaction.atomic
+def digest_setting_change(
+    *, company: Company, enabled: bool, weekday: int, actor: Actor
+) -> DigestSetting:
+    setting = digest_setting(company=company)
+    setting.enabled, setting.weekday = enabled, weekday
+    setting.save()
+    day = Weekday(weekday).label
+    audit_record(
+        company=company,
+        target=setting,
+        verb=Verb.SETTINGS_CHANGED,
+        actor=actor,
+        message=f"Weekly adoption digest {'on, ' + day + 's' if enabled else 'off'}",
+        data={"adoption_digest": enabled, "weekday": day},
+    )
+    return setting
 
 
 def digest_week_due(*, company: Company, local_now: datetime) -> date | None:
