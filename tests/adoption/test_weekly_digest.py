@@ -13,11 +13,13 @@ from doorstep.adoption.figures import adoption_figures
 from doorstep.adoption.models import Activity, ActivityVerb, DigestSent, DigestSetting, Weekday
 from doorstep.adoption.periods import Period
 from doorstep.adoption.rollups import rollups_catch_up
+from doorstep.core.models import AuditEvent
 from doorstep.core.scheduler import PERIODIC_JOBS
 from doorstep.notifications.services import notifications_deliver_due
 from doorstep.notifications.tasks import adoption_digests
 
 from ..factories import staff_user
+from ..office.helpers import office_client
 from .test_page import history
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +147,34 @@ def test_subject_and_text_are_plain_text_and_the_html_is_escaped(la_company, mai
     html = email.get_body(preferencelist=("html",)).get_content()
     assert 'Ben & Jerry\'s <"Pipes">' in text and "&amp;" not in text
     assert "Ben &amp; Jerry" in html and '<"Pipes">' not in html
+
+
+def test_an_owner_switches_it_on_from_the_adoption_page(la_company, client):
+    office_client(client, la_company)
+    page = client.get("/office/adoption/").content.decode()
+    assert "Weekly digest" in page and 'name="enabled"' in page
+    response = client.post("/office/adoption/digest/", {"enabled": "on", "weekday": "3"})
+    assert response.status_code == 302
+    setting = DigestSetting.objects.get(company=la_company)
+    assert setting.enabled and setting.weekday == Weekday.THURSDAY
+    [event] = AuditEvent.objects.filter(verb="settings.changed")
+    assert event.message == "Weekly adoption digest on, Thursdays"
+    assert "every Thursday" in client.get("/office/adoption/").content.decode()
+    client.post("/office/adoption/digest/", {"weekday": "3"})  # unticked: off again
+    assert not DigestSetting.objects.get(company=la_company).enabled
+
+
+def test_a_bad_day_is_explained_and_saves_nothing(la_company, client):
+    office_client(client, la_company)
+    response = client.post("/office/adoption/digest/", {"enabled": "on", "weekday": "9"})
+    assert response.status_code == 400
+    assert "Choose a day of the week." in response.content.decode()
+    assert not DigestSetting.objects.exists()
+
+
+def test_an_office_manager_sees_the_page_but_not_the_digest_setting(la_company, client):
+    office_client(client, la_company, role="office")
+    assert 'name="enabled"' not in client.get("/office/adoption/").content.decode()
+    response = client.post("/office/adoption/digest/", {"enabled": "on", "weekday": "0"})
+    assert response.status_code == 403
+    assert not DigestSetting.objects.exists()
