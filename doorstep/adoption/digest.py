@@ -100,9 +100,9 @@ def digest_figures(*, company: Company, today: date) -> Digest:
     week_before.payments = Split()
     period = Period("custom", week_before.start, this_week.end)
     for f in daily_figures(company=company, period=period):
-        week = this_week if f.day >= this_week.start else week_before
         if not week_before.start <= f.day <= this_week.end:
             continue  # a cohort row of another day
+        week = this_week if f.day >= this_week.start else week_before
         if f.verb == V.INVOICE_SENT:
             week.invoices_sent += f.count
         elif f.verb == V.INVOICE_OPENED:
