@@ -255,6 +255,11 @@ def _reach(company: Company, now: datetime) -> Reach:
     return Reach(counts["eligible"], counts["invited"], counts["activated"], counts["active"])
 
 
+def daily_figures(*, company: Company, period: Period) -> list[Figure]:
+    """The figures the page counts (also the weekly digest's)."""
+    return _figures(company, period)
+
+
 def _figures(company: Company, period: Period) -> list[Figure]:
     """Rolled-up figures of the period's days and cohorts, then the unrolled days live."""
     done = rolled_through(company)

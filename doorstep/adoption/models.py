@@ -131,3 +131,35 @@ class RollupProgress(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["company"], name="uniq_rollup_company")]
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class DigestSetting(TenantModel):
+    """Whether the owners get the weekly adoption email, and on which (company-local) weekday.
+    No row = off: the digest is opt-in."""
+
+    enabled = models.BooleanField(default=False)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.MONDAY)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company"], name="uniq_digest_company")]
+
+
+class DigestSent(TenantModel):
+    """One row per company and ISO week whose digest was queued: the second run of the week
+    hits the unique constraint and sends nothing."""
+
+    week = models.DateField()  # the Monday of the company-local ISO week
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "week"], name="uniq_digest_week")]

@@ -227,3 +227,25 @@ def _row(
         detail=detail,
         occurred_at=when,
     )
+
+
+def weekly_digest_demo(company: Company, owner_email: str) -> None:
+    """Bluewater's owners get the weekly digest (Mondays); this week's is in the demo mail
+    so a newcomer sees what it looks like without waiting for Monday."""
+    if company.slug != "bluewater":
+        return
+    from doorstep.adoption.digest import digest_setting_change
+    from doorstep.adoption.models import Weekday
+    from doorstep.core.audit import Actor
+    from doorstep.notifications.adoption_digest import digest_context
+    from doorstep.notifications.services import notification_enqueue
+
+    digest_setting_change(
+        company=company, enabled=True, weekday=Weekday.MONDAY, actor=Actor.system("demo")
+    )
+    notification_enqueue(
+        company=company,
+        recipient=owner_email,
+        template="adoption_digest",
+        context=digest_context(company=company, today=company_today(company)),
+    )

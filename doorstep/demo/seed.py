@@ -40,7 +40,7 @@ from doorstep.tenancy.services import company_create
 from doorstep.tenancy.time import company_today, company_zone
 
 from . import activity
-from .adoption_history import adoption_history_create
+from .adoption_history import adoption_history_create, weekly_digest_demo
 from .catalogue import (
     BUSINESSES,
     COMPANIES,
@@ -127,6 +127,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         import_preview_create(company)
         activity.single_sign_on_example(company)
         adoption_history_create(company, customers)
+        weekly_digest_demo(company, spec.owner_email)
         help_site_create(company, activity._staff_actor(company))
         webhook_endpoint_demo(company, activity._staff_actor(company))
         notification_enqueue(

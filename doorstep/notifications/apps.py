@@ -55,3 +55,8 @@ class NotificationsConfig(AppConfig):
 
         # Retries of emails that failed (SMTP down) are picked up here.
         register_periodic("deliver_due_notifications", 60, deliver_due_notifications)
+
+        from .tasks import adoption_digests
+
+        # Hourly: each company's digest goes out in the first run from 08:00 on its weekday.
+        register_periodic("notifications.adoption_digests", 3600, adoption_digests)

@@ -19,3 +19,15 @@ def deliver_notification(notification_id: int) -> None:
 @cross_tenant  # the whole outbox, every company's (tenancy.rls)
 def deliver_due_notifications() -> None:
     services.notifications_deliver_due()
+
+
+@task()
+def adoption_digests() -> None:
+    """The weekly adoption digest, company by company (each decides if its week is due)."""
+    from doorstep.tenancy.models import Company
+
+    from .adoption_digest import adoption_digest_send
+
+    for company in Company.objects.all():
+        with tenant_scope(company):
+            adoption_digest_send(company=company)

@@ -107,8 +107,9 @@ def test_query_count_does_not_grow_with_history(company, client, django_assert_n
         with time_machine.travel(NOW, tick=False):
             rollups_catch_up(company=company)
             # the gate (session, user, memberships, company), customers' reach, the
-            # rolled-through day, daily figures, today's live figures, decline reasons
-            with django_assert_num_queries(9):
+            # rolled-through day, daily figures, today's live figures, decline reasons, and
+            # (an owner) the weekly digest's setting
+            with django_assert_num_queries(10):
                 assert client.get(URL + "?period=90d").status_code == 200
         counts.append(months)
     assert counts == [2, 12]

@@ -61,9 +61,16 @@ def test_demo_has_every_status_and_running_twice_changes_nothing(
         _assert_activity(company)
     subjects = [m["Subject"] for m in mailbox.messages]
     assert "Your Bluewater Plumbing demo is ready" in subjects
+    # Bluewater's owners get the weekly adoption digest; a sample is in the demo mail.
+    from doorstep.adoption.models import DigestSetting
+
+    assert DigestSetting.objects.get(company=bluewater).enabled
+    assert not DigestSetting.objects.filter(company=evergreen).exists()
+    assert "Bluewater Plumbing: your portal this week" in subjects
     # Quiet: one invoice email per company and the office's notices, no job-status emails;
-    # the help site's four per company (two "received", one reply, one confirmation request).
-    assert len(subjects) <= 40
+    # the help site's four per company (two "received", one reply, one confirmation request);
+    # Bluewater's weekly adoption digest.
+    assert len(subjects) <= 41
     assert sum(s == "Please confirm your email address" for s in subjects) == 2
     assert sum("Invoice" in s for s in subjects) == 2
     assert not any("on the way" in s.lower() or "completed" in s.lower() for s in subjects)

@@ -6,6 +6,7 @@ from datetime import date
 
 from django import forms
 
+from doorstep.adoption.models import Weekday
 from doorstep.adoption.periods import PERIODS, Period, period_parse
 
 
@@ -33,3 +34,16 @@ class PeriodForm(forms.Form):
         for name, message in errors.items():
             self.add_error(name, message)
         return period
+
+
+class DigestForm(forms.Form):
+    """The owners' weekly email (docs/adoption.md, "Weekly digest")."""
+
+    enabled = forms.BooleanField(label="Email the owners a weekly digest", required=False)
+    weekday = forms.TypedChoiceField(
+        label="Day it goes out",
+        choices=Weekday.choices,
+        coerce=int,
+        help_text="From 8 am in the company's time zone.",
+        error_messages={"invalid_choice": "Choose a day of the week."},
+    )

@@ -8,5 +8,6 @@ app_name = "adoption"
 
 urlpatterns = [
     path("", views.adoption, name="page"),
+    path("digest/", views.adoption_digest, name="digest"),
     path("export.csv", views.adoption_csv, name="export"),
 ]
