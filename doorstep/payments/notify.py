@@ -10,6 +10,7 @@ from django.utils import timezone
 from doorstep.core.links import portal_page_url
 from doorstep.core.money import format_money
 from doorstep.customers.selectors import customer_email, customer_greeting_name
+from doorstep.notifications.models import Notification
 from doorstep.notifications.send_time import new_nonce, reference
 from doorstep.notifications.services import notification_enqueue
 
@@ -77,6 +78,14 @@ def notify_receipt(
                 "pending": pending,
             },
         )
+
+
+def receipt_emailed(payment: Payment) -> bool:
+    """Whether a receipt email was queued for this payment (1 query). A payment staff record
+    without one (history brought in, the demo's past payments) must not claim it was emailed."""
+    return Notification.objects.filter(
+        company=payment.company_id, template="payment_receipt", context__payment_id=payment.pk
+    ).exists()
 
 
 def notify_billing(payment: Payment, *, template: str, extra: dict[str, Any] | None = None) -> None:

@@ -40,6 +40,7 @@ from doorstep.payments.checkout import (
     payment_confirm,
 )
 from doorstep.payments.models import Payment, PaymentMethod, PaymentState
+from doorstep.payments.notify import receipt_emailed
 from doorstep.payments.providers.base import (
     ProviderError,
     connected_account,
@@ -396,5 +397,6 @@ def receipt(request: HttpRequest, identity: PortalIdentity, payment_id: int) -> 
         if payment.amount_refunded
         else "",
         allocations=allocations,
+        receipt_emailed=receipt_emailed(payment),
         retry_url=_checkout_url(company, [a.invoice_id for a in payment.allocations.all()]),
     )

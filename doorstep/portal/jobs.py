@@ -16,6 +16,7 @@ from doorstep.jobs.selectors import job_photo_for_customer
 from . import selectors
 from .gate import portal_page
 from .pages import is_htmx, portal_render
+from .visit_calendar import visit_ics, visit_in_calendar
 
 HISTORY_PER_PAGE = 10
 ACTIVE_PER_PAGE = 20
@@ -81,7 +82,29 @@ def job_detail(request: HttpRequest, identity: PortalIdentity, job_id: int) -> H
     )
     if job is None:
         raise Http404("No such job.")
-    return portal_render(request, identity, "portal/job_detail.html", nav="jobs", job=job)
+    return portal_render(
+        request,
+        identity,
+        "portal/job_detail.html",
+        nav="jobs",
+        job=job,
+        in_calendar=visit_in_calendar(job),
+    )
+
+
+@require_safe
+@portal_page
+def job_calendar(request: HttpRequest, identity: PortalIdentity, job_id: int) -> HttpResponse:
+    """The scheduled visit of one of the customer's own open jobs as an .ics download."""
+    job = selectors.visit_for_customer(
+        company=identity.company, customer=identity.customer, job_id=job_id
+    )
+    if job is None or not visit_in_calendar(job):
+        raise Http404("No such visit.")
+    body = visit_ics(job, company_name=identity.company.name, company_slug=identity.company.slug)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{job.display_number}.ics"'
+    return response
 
 
 @require_safe

@@ -322,6 +322,11 @@ def jobs_history_for_customer(
     return HistoryPage(rows, history_cursor(rows[-1]) if more and rows else None)
 
 
+def visit_for_customer(*, company: Company, customer: Customer, job_id: int) -> Job | None:
+    """One of the customer's jobs with its address (1 query), for the calendar file."""
+    return _customer_jobs(company=company, customer=customer).filter(pk=job_id).first()
+
+
 def job_for_customer(*, company: Company, customer: Customer, job_id: int) -> Job | None:
     """One job with its status timeline, completion photos and invoices (4 queries), or None."""
     return (

@@ -72,6 +72,7 @@ portal_urls = [
     path("jobs/", jobs.jobs, name="jobs"),
     path("jobs/live", jobs.jobs_live, name="jobs_live"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),
+    path("jobs/<int:job_id>/visit.ics", jobs.job_calendar, name="job_calendar"),
     path("jobs/<int:job_id>/photos/<int:photo_id>", jobs.job_photo, name="job_photo"),
     path("estimates/", estimates.estimates, name="estimates"),
     path("estimates/<int:estimate_id>/", estimates.estimate_detail, name="estimate_detail"),

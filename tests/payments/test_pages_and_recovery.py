@@ -26,8 +26,8 @@ def test_receipt_page_query_count_does_not_grow(company, invoices, django_assert
     client = signed_in(payer)
     pay(client, company, bills, payment_method=VISA)
     payment = Payment.objects.get()
-    # session (with its company), payment, allocations, their invoices
-    with django_assert_num_queries(4):
+    # session (with its company), payment, allocations, their invoices, its receipt email
+    with django_assert_num_queries(5):
         assert client.get(f"/p/{company.slug}/payments/{payment.pk}/receipt").status_code == 200
 
 

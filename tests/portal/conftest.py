@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -24,6 +25,9 @@ from ..factories import (
 from ..servicerequests.helpers import png
 from .story import TINY_PDF
 
+# A visit booked for each customer (its .ics is one of the customer's private URLs).
+VISIT = datetime(2030, 5, 6, 14, 0, tzinfo=UTC)
+
 
 def customer_with_one_of_each(company: Any, name: str, cents: int = 4321) -> dict[str, Any]:
     """A signed-up customer with one invoice, job, estimate, document and address."""
@@ -35,6 +39,8 @@ def customer_with_one_of_each(company: Any, name: str, cents: int = 4321) -> dic
         location=location,
         title=f"{name} boiler overhaul",
         description=f"{name} private description",
+        scheduled_start=VISIT,
+        scheduled_end=VISIT + timedelta(hours=2),
     )
     invoice = make_invoice(customer, lines=[(f"{name} invoice line", cents, "1", "0")])
     payment_record_manual(
