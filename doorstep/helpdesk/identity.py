@@ -171,8 +171,8 @@ def help_page(
     """The gate of every help-site page: slug -> company, session -> identity."""
 
     def decorate(view: SiteView) -> UrlView:
+        @tenant_by_slug  # outermost: its __wrapped__ is the gate's wrapper
         @wraps(view)
-        @tenant_by_slug
         def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
             company = company_by_slug(slug=company_slug)
             if company is None:

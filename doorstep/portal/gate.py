@@ -55,8 +55,8 @@ def portal_unavailable(request: HttpRequest, company: Company) -> HttpResponse:
 def company_page(view: CompanyView) -> UrlView:
     """Company from the slug, portal switched on; no session required."""
 
+    @tenant_by_slug  # outermost: its __wrapped__ is the gate's wrapper
     @wraps(view)
-    @tenant_by_slug
     def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
         company = company_by_slug(slug=company_slug)
         if company is None:
@@ -72,8 +72,8 @@ def company_page(view: CompanyView) -> UrlView:
 def link_page(view: CompanyView) -> UrlView:
     """Company from the slug; portal-off refusals are audited; landing-page headers."""
 
+    @tenant_by_slug  # outermost: its __wrapped__ is the gate's wrapper
     @wraps(view)
-    @tenant_by_slug
     def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
         company = company_by_slug(slug=company_slug)
         if company is None:
@@ -113,8 +113,8 @@ def portal_page(
     session, to show the sign-in redirect, the "portal unavailable" page or a 404."""
 
     def decorate(view: IdentityView) -> UrlView:
+        @tenant_by_slug  # outermost: its __wrapped__ is the gate's wrapper
         @wraps(view)
-        @tenant_by_slug
         def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
             identity = portal_session_resolve_by_slug(request=request, company_slug=company_slug)
             company = identity.company if identity else company_by_slug(slug=company_slug)
@@ -148,8 +148,8 @@ def staff_page(action: Any) -> Callable[[CompanyView], UrlView]:
     from doorstep.tenancy.roles import staff_may
 
     def decorate(view: CompanyView) -> UrlView:
+        @tenant_by_slug  # outermost: its __wrapped__ is the gate's wrapper
         @wraps(view)
-        @tenant_by_slug
         def wrapper(request: HttpRequest, company_slug: str, **kwargs: Any) -> HttpResponseBase:
             company = company_by_slug(slug=company_slug)
             if company is None:
