@@ -146,3 +146,14 @@ def receiver() -> Iterator[Any]:
     server = Receiver().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def request_transaction(db: Any) -> int:
+    """Statements a gated request adds for its tenant transaction (docs/adr/0003): on
+    PostgreSQL, outside a test's own transaction (`transaction=True` tests), the gate opens one,
+    and Django counts its BEGIN and COMMIT. Inside a test transaction, and on SQLite (no
+    row-level security), it adds none."""
+    from django.db import connection
+
+    return 2 if connection.vendor == "postgresql" and not connection.in_atomic_block else 0
