@@ -71,10 +71,13 @@ class ApiView(APIView):
         self.format_kwarg = self.get_format_suffix(**kwargs)
         self.perform_authentication(request)
         self.client = request.auth  # type: ignore[assignment]  # ApiKeyAuthentication's
-        self._tenant.enter_context(tenant_scope(self.company))
         # Dates ("today", an invoice's issue date) are the company's, as in the office.
         timezone.activate(self.company.timezone or "UTC")
-        self._limit = request_limit_take(company=self.company, api_key_id=self.client.key.pk)
+        # The limit count and the idempotency claim commit in short transactions of their own
+        # (each in the company's tenant scope) before the handler's: a concurrent request must
+        # see the claim (409) and must not wait on the count's row lock for a whole request.
+        with tenant_scope(self.company):
+            self._limit = request_limit_take(company=self.company, api_key_id=self.client.key.pk)
         if not self._limit.allowed:
             raise ApiError(
                 429,
@@ -96,6 +99,8 @@ class ApiView(APIView):
             raise ApiError(403, "missing_scope", f"This API key lacks the scope {scope}.")
         if request.method in WRITE_METHODS:
             self._idempotency_start(request)
+        # From here the handler's transaction sees only this company's rows (tenancy.rls).
+        self._tenant.enter_context(tenant_scope(self.company))
 
     def required_scope(self, request: Request) -> str | None:
         method = "GET" if request.method == "HEAD" else request.method or ""
@@ -109,14 +114,15 @@ class ApiView(APIView):
             raise ApiError(
                 400, "invalid_idempotency_key", "An Idempotency-Key has at most 255 characters."
             )
-        claim = idempotency_claim(
-            company=self.company,
-            api_key=self.client.key,
-            key=key,
-            fingerprint=request_fingerprint(
-                request.method or "", request.get_full_path(), request._request.body
-            ),
-        )
+        with tenant_scope(self.company):  # committed before the handler runs (see initial)
+            claim = idempotency_claim(
+                company=self.company,
+                api_key=self.client.key,
+                key=key,
+                fingerprint=request_fingerprint(
+                    request.method or "", request.get_full_path(), request._request.body
+                ),
+            )
         if claim.outcome == "mismatch":
             raise ApiError(
                 422,

@@ -1,18 +1,18 @@
 from django_tasks import task
 
-from doorstep.tenancy.rls import cross_tenant, tenant_of, tenant_scope
+from doorstep.tenancy.rls import cross_tenant, tenant_scope
 
 from . import services
-from .models import Notification
 
 
 @task()
+# Maintenance, not tenant_scope: tenant_scope is one transaction, and delivery commits its
+# claim (SENDING, with a lease) before talking to the mail server, so a worker killed mid-send
+# leaves a claim that expires instead of a rolled-back "queued" that is sent twice. It reads
+# one notification by id (docs/adr/0003, "Not done yet").
+@cross_tenant
 def deliver_notification(notification_id: int) -> None:
-    company_id = tenant_of(Notification, notification_id)
-    if company_id is None:
-        return  # gone (the company was deleted): nothing to deliver
-    with tenant_scope(company_id):
-        services.notification_deliver(notification_id=notification_id)
+    services.notification_deliver(notification_id=notification_id)
 
 
 @task()
