@@ -204,6 +204,12 @@ DATABASE_MAINTENANCE_URL = os.environ.get("DATABASE_MAINTENANCE_URL", "")
 if DATABASE_MAINTENANCE_URL:
     DATABASES["maintenance"] = dj_database_url.parse(DATABASE_MAINTENANCE_URL, conn_max_age=60)
     DATABASES["maintenance"]["CONN_HEALTH_CHECKS"] = True
+# The gates open one transaction per request/task with the tenant set (tenancy/rls.py). On by
+# default once a maintenance role is configured (the app then connects as the app role, which
+# sees nothing without it); off, requests keep autocommit and the connection must bypass RLS.
+DOORSTEP_TENANT_TRANSACTIONS = env_bool(
+    "DOORSTEP_TENANT_TRANSACTIONS", bool(DATABASE_MAINTENANCE_URL)
+)
 if os.environ.get("DATABASE_POOLER", "") == "transaction":
     for _alias in DATABASES.values():
         _alias["DISABLE_SERVER_SIDE_CURSORS"] = True

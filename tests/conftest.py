@@ -68,6 +68,9 @@ if AS_APP_ROLE:
             return
         with django_db_blocker.unblock():
             db_roles_apply(default, roles)
+        from django.conf import settings
+
+        settings.DOORSTEP_TENANT_TRANSACTIONS = True
         original_get_response = BaseHandler.get_response
         original_maintenance = rls.maintenance_scope
 
@@ -151,9 +154,11 @@ def receiver() -> Iterator[Any]:
 @pytest.fixture
 def request_transaction(db: Any) -> int:
     """Statements a gated request adds for its tenant transaction (docs/adr/0003): on
-    PostgreSQL, outside a test's own transaction (`transaction=True` tests), the gate opens one,
-    and Django counts its BEGIN and COMMIT. Inside a test transaction, and on SQLite (no
-    row-level security), it adds none."""
+    PostgreSQL with DOORSTEP_TENANT_TRANSACTIONS on, outside a test's own transaction
+    (`transaction=True` tests), the gate opens one and Django counts its BEGIN and COMMIT.
+    Inside a test transaction, with the switch off, and on SQLite, it adds none."""
     from django.db import connection
 
-    return 2 if connection.vendor == "postgresql" and not connection.in_atomic_block else 0
+    from doorstep.tenancy.rls import tenant_transactions
+
+    return 2 if tenant_transactions() and not connection.in_atomic_block else 0

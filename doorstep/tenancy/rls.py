@@ -50,6 +50,17 @@ def rls_database(using: str = DEFAULT_DB_ALIAS) -> bool:
     return connections[using].vendor == "postgresql"
 
 
+def tenant_transactions(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the gates open a tenant transaction and set the tenant (PostgreSQL with
+    DOORSTEP_TENANT_TRANSACTIONS on, which it is when a maintenance role is configured). Off,
+    the policies are still in the database but the connection must be one that bypasses them
+    (the owner): requests keep autocommit exactly as before row-level security (docs/adr/0003,
+    "Switching it on")."""
+    from django.conf import settings
+
+    return rls_database(using) and bool(getattr(settings, "DOORSTEP_TENANT_TRANSACTIONS", False))
+
+
 def current_company_id() -> int | None:
     """The company the innermost open tenant_scope set, if any."""
     return _current.get()
@@ -71,7 +82,7 @@ def _set(using: str, company_id: int | None) -> None:
 def tenant_scope(company: Company | int, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Run the block in a transaction that sees only `company`'s rows."""
     company_id = company if isinstance(company, int) else company.pk
-    if not rls_database(using):
+    if not tenant_transactions(using):
         token = _current.set(company_id)
         try:
             yield
@@ -105,7 +116,7 @@ def tenant_scope_for_slug(slug: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterat
     same statement that sets it (so a portal page keeps its one-query session lookup, which
     joins the company by slug). Yields the company id, None for an unknown slug (then the
     block sees no tenant rows, as with no tenant)."""
-    if not rls_database(using):
+    if not tenant_transactions(using):
         yield None
         return
     connection = connections[using]
