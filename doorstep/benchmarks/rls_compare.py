@@ -39,6 +39,10 @@ def roles_ready() -> None:
     db_roles_apply(connection, DatabaseRoles())
 
 
+# Both modes open the gates' tenant transactions (as a web process with the roles of
+# `db_roles` does), so "off" and "on" differ only by the policies; without the switch the app
+# role would see no tenant rows at all (docs/adr/0003, "Switching it on").
+@override_settings(DOORSTEP_TENANT_TRANSACTIONS=True)
 def run_rounds_off_and_on(
     visitor: Visitor,
     plans: list[Plan],
@@ -50,21 +54,6 @@ def run_rounds_off_and_on(
     # Set-up between requests (deleting the stored PDF before a cold render) is the
     # benchmark's own work, not a page's: it runs as the owner in both modes.
     plans = [replace(plan, before_each=_as_owner(plan.before_each)) for plan in plans]
-    # Both modes open the gates' tenant transactions (as a web process with the roles of
-    # `db_roles` does), so "off" and "on" differ only by the policies; without the switch the
-    # app role would see no tenant rows at all (docs/adr/0003, "Switching it on").
-    with override_settings(DOORSTEP_TENANT_TRANSACTIONS=True):
-        return _rounds(visitor, plans, rounds=rounds, warmup=warmup, log=log)
-
-
-def _rounds(
-    visitor: Visitor,
-    plans: list[Plan],
-    *,
-    rounds: int,
-    warmup: int,
-    log: Callable[[str], None],
-) -> tuple[list[PageResult], list[PageResult]]:
     off: list[PageResult] | None = None
     on: list[PageResult] | None = None
     for index in range(rounds):
