@@ -54,6 +54,7 @@ from .catalogue import (
 from .help_site import help_site_create
 from .imports import import_preview_create
 from .office_settings import office_settings_create
+from .showcase import showcase_account, showcase_enrich
 from .webhooks import webhook_endpoint_demo
 
 ACTOR = Actor.system("Demo data")
@@ -130,6 +131,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         weekly_digest_demo(company, spec.owner_email)
         help_site_create(company, activity._staff_actor(company))
         webhook_endpoint_demo(company, activity._staff_actor(company))
+        showcase_enrich(company, spec, technicians[0])
         notification_enqueue(
             company=company,
             recipient=spec.owner_email,
@@ -255,13 +257,8 @@ def _portal_accounts(company: Company) -> None:
 
 
 def demo_customer_email(company: Company) -> str:
-    """A customer to try the portal as: the first one with an active portal account."""
-    account = (
-        PortalAccount.objects.for_company(company)
-        .filter(state=PortalAccountState.ACTIVE, contact__is_primary=True)
-        .order_by("customer__name")
-        .first()
-    )
+    """A customer to try the portal as: the one `showcase` gave a bit of everything."""
+    account = showcase_account(company)
     return account.email if account else ""
 
 

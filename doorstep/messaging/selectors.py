@@ -25,6 +25,15 @@ def conversations_for_customer(*, company: Company, customer: Any) -> QuerySet[C
     )
 
 
+def conversations_about_job(*, company: Company, customer: Any, job: Any) -> list[Conversation]:
+    """The customer's conversations about one of their jobs, newest first (the job's page)."""
+    return list(
+        Conversation.objects.for_company(company)
+        .filter(customer=customer, job=job)
+        .order_by("-last_message_at", "-id")[:20]
+    )
+
+
 def conversation_for_customer(
     *, company: Company, customer: Any, conversation_id: int
 ) -> Conversation | None:

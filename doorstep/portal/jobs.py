@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from doorstep.access.portal_sessions import PortalIdentity
 from doorstep.core.uploads import serve_private_file
 from doorstep.jobs.selectors import job_photo_for_customer
+from doorstep.messaging.selectors import conversations_about_job
 
 from . import selectors
 from .gate import portal_page
@@ -89,6 +90,9 @@ def job_detail(request: HttpRequest, identity: PortalIdentity, job_id: int) -> H
         nav="jobs",
         job=job,
         in_calendar=visit_in_calendar(job),
+        conversations=conversations_about_job(
+            company=identity.company, customer=identity.customer, job=job
+        ),
     )
 
 

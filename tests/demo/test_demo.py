@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import F
 from django.test import Client
+from django.utils import timezone
 
 from doorstep.billing.models import CustomerStatus, EstimateState, Invoice
 from doorstep.core.models import NumberSequence
@@ -70,7 +71,8 @@ def test_demo_has_every_status_and_running_twice_changes_nothing(
     # Quiet: one invoice email per company and the office's notices, no job-status emails;
     # the help site's four per company (two "received", one reply, one confirmation request);
     # Bluewater's weekly adoption digest.
-    assert len(subjects) <= 41
+    # The showcase customer's question and its answer: one notice each way per company.
+    assert len(subjects) <= 45
     assert sum(s == "Please confirm your email address" for s in subjects) == 2
     assert sum("Invoice" in s for s in subjects) == 2
     assert not any("on the way" in s.lower() or "completed" in s.lower() for s in subjects)
@@ -83,7 +85,7 @@ def _assert_activity(company: Company) -> None:
     from doorstep.servicerequests.models import ServiceRequest, ServiceType
 
     sent = Invoice.objects.for_company(company).exclude(sent_at=None)
-    assert sent.count() == 24
+    assert sent.count() == 27  # 24 of the plan + the showcase customer's three
     linked = set(InvoiceLink.objects.for_company(company).values_list("invoice_id", flat=True))
     assert linked == set(sent.values_list("pk", flat=True))
     assert all(i.customer.portal_accounts.exists() for i in sent.select_related("customer"))
@@ -101,7 +103,8 @@ def _assert_activity(company: Company) -> None:
     assert sorted(requests.values_list("status", flat=True)) == ["approved", "declined", "pending"]
     assert requests.get(status="approved").job is not None
     conversations = Conversation.objects.for_company(company)
-    assert conversations.count() == 2 and conversations.filter(staff_unread__gt=0).exists()
+    # Two of the plan + the showcase customer's question about its booked visit.
+    assert conversations.count() == 3 and conversations.filter(staff_unread__gt=0).exists()
     from doorstep.jobs.models import JobPhoto
 
     # Completion photos on finished jobs (the portal's job page shows them).
@@ -120,6 +123,28 @@ def _assert_activity(company: Company) -> None:
     tickets = Ticket.objects.for_company(company)
     assert sorted(tickets.values_list("state", flat=True)) == ["new", "unverified", "waiting"]
     assert tickets.filter(article__isnull=False, customer__isnull=False).exists()
+
+
+def test_the_printed_customer_has_a_bit_of_everything_to_look_at(capsys):
+    """A newcomer signs in as the printed customer: several open invoices (one overdue), a
+    booked visit, a shared document, a quote to decide and an answered question."""
+    from doorstep.access.models import PortalAccount
+    from doorstep.documents.models import Document
+    from doorstep.messaging.models import Conversation
+
+    call_command("demo")
+    printed = capsys.readouterr().out
+    for slug in ("bluewater", "evergreen"):
+        email = printed.split(f"/p/{slug}/ (as a customer, e.g. ")[1].split(")")[0]
+        customer = PortalAccount.objects.get(email=email, company__slug=slug).customer
+        open_invoices = customer.invoices.filter(balance_due__gt=0).exclude(sent_at=None)
+        assert open_invoices.count() >= 3
+        assert open_invoices.filter(due_date__lt=timezone.localdate()).exists()
+        assert customer.jobs.filter(status=JobStatus.TECHNICIAN_ASSIGNED).exists()
+        assert Document.objects.filter(customer=customer).exists()
+        assert customer.estimates.filter(state=EstimateState.SENT).exists()
+        asked = Conversation.objects.get(customer=customer, job__isnull=False)
+        assert asked.customer_unread == 1  # the office's answer, waiting to be read
 
 
 def test_the_printed_login_opens_the_back_office_with_only_that_company(capsys):

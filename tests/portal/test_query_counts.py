@@ -43,7 +43,7 @@ EXPECTED = {
     "jobs_history": 2,
     "jobs_live": 2,
     "jobs_live_extended": 3,  # the jobs up to the cursor, then the next ones
-    "job_detail": 5,  # + the completion photos
+    "job_detail": 6,  # + the completion photos, + its conversations
     "job_photo": 2,
     "job_calendar": 2,  # the gate, then the job with its address
     "estimates": 3,
