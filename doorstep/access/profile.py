@@ -187,10 +187,6 @@ def email_change_confirm(
 # --- Password -----------------------------------------------------------------------------
 
 
-def password_change_offered(account: PortalAccount) -> bool:
-    return passwords_offered(account.company)
-
-
 def password_change(
     *,
     company: Company,

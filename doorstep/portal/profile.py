@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from doorstep.access import profile as account_profile
 from doorstep.access.portal_sessions import PortalIdentity, client_ip
-from doorstep.access.services import LinkRefused
+from doorstep.access.services import LinkRefused, passwords_offered
 from doorstep.core.errors import DomainError
 from doorstep.customers.models import Location
 from doorstep.notifications import preferences as prefs
@@ -100,7 +100,7 @@ def profile(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
         phone=phone,
         sms_available=sms_configured(company),
         locations=locations,
-        passwords=account_profile.password_change_offered(identity.account),
+        passwords=passwords_offered(company),
         errors=errors,
         typed_phone=typed.get("phone", ""),
         typed_email=typed.get("email", ""),
