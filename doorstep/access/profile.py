@@ -38,6 +38,7 @@ from .services import (
     passwords_offered,
 )
 from .throttle import throttle_exceeded, throttle_hit
+from .tokens import token_looks_valid
 
 
 def _address_taken(company: Company, account: PortalAccount, email: str) -> bool:
@@ -108,8 +109,6 @@ def email_change_request(
 
 def email_change_find(*, company: Company, raw: str) -> LoginLink:
     """The live email-change link for this token, or LinkRefused (nothing changes)."""
-    from .tokens import token_looks_valid
-
     if not token_looks_valid(raw):
         raise LinkRefused("malformed")
     link = (
