@@ -88,6 +88,7 @@ class LinkPurpose(models.TextChoices):
     INVITATION = "invitation", "Invitation (set a password)"
     PASSWORD_RESET = "password_reset", "Password reset"
     VERIFY_EMAIL = "verify_email", "Email verification (registration)"
+    CHANGE_EMAIL = "change_email", "New email address confirmation (profile)"
 
 
 class LoginLink(TenantModel):

@@ -57,7 +57,7 @@ def link_lifetime(company: Company, purpose: str) -> timedelta:
     if purpose == LinkPurpose.SIGN_IN:
         minutes = min(company.settings.login_link_minutes or 15, LOGIN_LINK_HARD_CAP_MINUTES)
         return timedelta(minutes=minutes)
-    if purpose == LinkPurpose.PASSWORD_RESET:
+    if purpose in {LinkPurpose.PASSWORD_RESET, LinkPurpose.CHANGE_EMAIL}:
         return timedelta(minutes=LOGIN_LINK_HARD_CAP_MINUTES)
     return timedelta(hours=getattr(settings, "PORTAL_INVITATION_HOURS", 72))
 
@@ -239,6 +239,7 @@ LANDING_PATHS: dict[str, str] = {
     LinkPurpose.INVITATION: "password/set/",
     LinkPurpose.PASSWORD_RESET: "password/set/",
     LinkPurpose.VERIFY_EMAIL: "password/set/",
+    LinkPurpose.CHANGE_EMAIL: "profile/email/",
 }
 
 

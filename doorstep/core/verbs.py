@@ -138,6 +138,7 @@ class Verb(StrEnum):
     PORTAL_EMAIL_CHANGED = "portal.email_changed"
     PORTAL_INVOICE_LINK_USED = "portal.invoice_link_used"
     PORTAL_LINK_SENT = "portal.link_sent"
+    PORTAL_PASSWORD_CHANGED = "portal.password_changed"
     PORTAL_PASSWORD_RESET = "portal.password_reset"
     PORTAL_REACTIVATED = "portal.reactivated"
     PORTAL_SIGNED_IN = "portal.signed_in"

@@ -24,6 +24,8 @@ from doorstep.core.links import office_url
 from doorstep.customers.models import Contact, Customer, CustomerKind, Location
 from doorstep.jobs import services as jobs
 from doorstep.jobs.models import Job, JobStatus, Technician
+from doorstep.notifications.models import CustomerPhone
+from doorstep.notifications.preferences import phone_normalise
 from doorstep.notifications.services import notification_enqueue
 from doorstep.payments.methods import save_card_text
 from doorstep.payments.models import (
@@ -116,6 +118,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         ]
         customers = [_customer(company, spec, i) for i in range(CUSTOMERS_PER_COMPANY)]
         _portal_accounts(company)
+        _demo_customer_phone(company)
         completed = _jobs(company, spec, customers, technicians)
         _invoices(company, spec, customers, completed)
         _card_on_file_and_a_declined_try(company)
@@ -253,6 +256,25 @@ def _portal_accounts(company: Company) -> None:
             for contact in contacts
             if contact.customer_id != last_customer
         ]
+    )
+
+
+def _demo_customer_phone(company: Company) -> None:
+    """The customer to try the portal as has a verified mobile number for texts (as if they
+    had entered the texted code on their profile page)."""
+    account = (
+        PortalAccount.objects.for_company(company)
+        .filter(email=demo_customer_email(company))
+        .select_related("contact")
+        .first()
+    )
+    if account is None:
+        return
+    CustomerPhone.objects.create(
+        company=company,
+        customer_id=account.customer_id,
+        phone=phone_normalise(account.contact.phone or "+15550100000"),
+        verified_at=timezone.now(),
     )
 
 

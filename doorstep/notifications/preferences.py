@@ -22,7 +22,7 @@ from doorstep.core.verbs import Verb
 from .customer_notices import message_render, message_template_for, sms_enqueue
 from .defaults import default_channels
 from .events import EVENTS
-from .models import CustomerPhone, NotificationEvent, NotificationPreference
+from .models import Channel, CustomerPhone, Notification, NotificationEvent, NotificationPreference
 from .send_time import derived_code, new_nonce, reference
 from .services import NotificationSkipped
 from .sms import sms_configured
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_RESEND_AFTER = timedelta(seconds=60)
 CODE_MAX_ATTEMPTS = 5
+CODE_SENDS_PER_HOUR = 3
 PHONE_CODE_KIND = "phone_code"
 
 
@@ -156,6 +157,19 @@ def phone_verification_start(
     if record and record.code_sent_at and now - record.code_sent_at < CODE_RESEND_AFTER:
         raise DomainError(
             "We just sent a code. Please wait a minute before asking again.", field="phone"
+        )
+    sent_last_hour = Notification.objects.filter(
+        company=company,
+        channel=Channel.SMS,
+        template=NotificationEvent.PHONE_VERIFICATION,
+        context__customer_id=customer.pk,
+        created_at__gt=now - timedelta(hours=1),
+    ).count()
+    if sent_last_hour >= CODE_SENDS_PER_HOUR:
+        raise DomainError(
+            f"We have texted you {CODE_SENDS_PER_HOUR} codes in the last hour. "
+            "Please wait an hour before asking again, or use the last code we sent.",
+            field="phone",
         )
     if record is None:
         record = CustomerPhone(company=company, customer=customer)

@@ -25,6 +25,7 @@ from . import (
     oidc_sign_in,
     passwords,
     payment_methods,
+    profile,
     registration,
     service_requests,
     sign_in,
@@ -47,6 +48,7 @@ access_urls = [
     path("sign-out-everywhere", sign_out.sign_out_everywhere, name="sign_out_everywhere"),
     path("password/forgot", passwords.password_forgot, name="password_forgot"),
     path("password/set/<str:token>", passwords.password_set, name="password_set"),
+    path("profile/email/<str:token>", profile.email_confirm, name="email_confirm"),
     path("register", registration.register, name="register"),
     path("register/verify/<str:token>", registration.register_verify, name="register_verify"),
     # Single sign-on with the help site (help_handoff.py, docs/help-site.md).
@@ -83,6 +85,7 @@ portal_urls = [
         name="document_download",
     ),
     path("locations/", locations.locations, name="locations"),
+    path("profile/", profile.profile, name="profile"),
 ]
 
 payments_urls = [

@@ -59,6 +59,13 @@ def test_demo_has_every_status_and_running_twice_changes_nothing(
         assert statuses == set(JobStatus.values)
         states = set(company.estimate_set.values_list("state", flat=True))
         assert states == set(EstimateState.values)
+        # The customer to try the portal as has a verified number for texts (profile page).
+        from doorstep.access.models import PortalAccount
+        from doorstep.demo.seed import demo_customer_email
+        from doorstep.notifications.models import CustomerPhone
+
+        demo = PortalAccount.objects.get(company=company, email=demo_customer_email(company))
+        assert CustomerPhone.objects.get(customer_id=demo.customer_id).can_receive_texts
         _assert_activity(company)
     subjects = [m["Subject"] for m in mailbox.messages]
     assert "Your Bluewater Plumbing demo is ready" in subjects

@@ -72,3 +72,37 @@ def test_more_menu_closes_on_escape_and_on_a_click_outside(chromium, live_server
     menu.locator(".nav-more-list").click(position={"x": 2, "y": 2})
     assert menu.evaluate("m => m.open") is True
     context.close()
+
+
+def test_show_password_toggles_on_the_profile_change_password_form(page, live_server):
+    """Both fields of "Change password" get their own toggle; the change still goes through
+    with the new password shown."""
+    from django.conf import settings
+
+    from doorstep.access.portal_sessions import portal_session_create
+
+    company = CompanyFactory()
+    company.settings.sign_in_mode = SignInMode.PASSWORD
+    company.settings.save()
+    account = new_account(company, password=make_password(GOOD), email_verified_at=timezone.now())
+    _, raw = portal_session_create(account=account)
+    base = f"{live_server.url}/p/{company.slug}/"
+    page.context.add_cookies([{"name": settings.PORTAL_SESSION_COOKIE, "value": raw, "url": base}])
+    page.goto(base + "profile/")
+    current, new = page.locator("#current-password"), page.locator("#new-password")
+    toggles = page.get_by_role("button", name="Show password")
+    assert toggles.count() == 2
+    assert axe_violations(page, impacts=IMPACTS) == []
+    current.fill(GOOD)
+    new.fill("quite another river walk")
+    toggles.nth(1).focus()
+    page.keyboard.press("Space")
+    assert new.get_attribute("type") == "text" and current.get_attribute("type") == "password"
+    assert toggles.nth(1).get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_url("**/profile/")
+    assert "Your password is changed" in page.content()
+    account.refresh_from_db()
+    from django.contrib.auth.hashers import check_password
+
+    assert check_password("quite another river walk", account.password)

@@ -52,6 +52,7 @@ EXPECTED = {
     "documents": 3,
     "document_download": 2,
     "locations": 3,
+    "profile": 3,  # the gate, the mobile number, the addresses
 }
 
 
@@ -109,6 +110,7 @@ def page_urls(slug: str, owner: dict[str, Any]) -> dict[str, str]:
         "documents": url("documents"),
         "document_download": url("document_download", owner["document"].pk),
         "locations": url("locations"),
+        "profile": url("profile"),
     }
 
 

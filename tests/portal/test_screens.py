@@ -40,6 +40,7 @@ def pages(story: dict[str, Any]) -> dict[str, str]:
         "estimate": f"estimates/{story['estimates']['open'].pk}/",
         "documents": "documents/",
         "locations": "locations/",
+        "profile": "profile/",
     }
 
 
