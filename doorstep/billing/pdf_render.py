@@ -14,7 +14,9 @@ import base64
 import hashlib
 import json
 import logging
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -121,3 +123,22 @@ def pdf_renderer_warm() -> None:
         drawable_code_points()
     except Exception:
         log.exception("Could not warm up the PDF renderer")
+
+
+def printed_date(company: Company, value: date | datetime) -> str:
+    """A date as PDFs print it: long, in the company's locale (datetimes in its zone)."""
+    from babel.dates import format_date
+
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(company.timezone)).date()
+    return format_date(value, format="long", locale=company.locale or "en_US")
+
+
+def printed_moment(company: Company, value: datetime) -> str:
+    """A moment as PDFs print it, in the company's timezone and naming it (a signature's
+    time must be read the same way by the customer and the office)."""
+    from babel.dates import format_time
+
+    local = value.astimezone(ZoneInfo(company.timezone))
+    time = format_time(local, format="short", locale=company.locale or "en_US")
+    return f"{printed_date(company, local)}, {time} {local.strftime('%Z')}".strip()

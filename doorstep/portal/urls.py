@@ -90,6 +90,7 @@ payments_urls = [
     path("pay", checkout.checkout, name="checkout"),
     path("payments/<int:payment_id>/confirm", checkout.confirm, name="confirm"),
     path("payments/<int:payment_id>/receipt", checkout.receipt, name="receipt"),
+    path("payments/<int:payment_id>/receipt.pdf", checkout.receipt_pdf, name="receipt_pdf"),
     path("payment-methods", payment_methods.methods, name="methods"),
     path(
         "payment-methods/<int:method_id>/remove",
