@@ -76,6 +76,11 @@ portal_urls = [
     path("jobs/<int:job_id>/photos/<int:photo_id>", jobs.job_photo, name="job_photo"),
     path("estimates/", estimates.estimates, name="estimates"),
     path("estimates/<int:estimate_id>/", estimates.estimate_detail, name="estimate_detail"),
+    path(
+        "estimates/<int:estimate_id>/signed.pdf",
+        estimates.estimate_signed_pdf,
+        name="estimate_signed_pdf",
+    ),
     path("documents/", documents.documents, name="documents"),
     path(
         "documents/<int:document_id>/download",
