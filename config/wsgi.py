@@ -10,6 +10,6 @@ application = get_wsgi_application()
 # customer PDF after a deploy should not pay for importing WeasyPrint and loading fonts.
 # Not under DEBUG, where runserver reloads on every change.
 if not settings.DEBUG:
-    from doorstep.billing.pdf import pdf_renderer_warm
+    from doorstep.billing.pdf_render import pdf_renderer_warm
 
     pdf_renderer_warm()

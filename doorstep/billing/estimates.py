@@ -31,6 +31,13 @@ from .invoices import LineInput
 from .models import Estimate, EstimateComment, EstimateLineItem, EstimateState
 from .totals import document_totals
 
+# What the customer agrees to by signing: shown beside the signature box, kept on the
+# estimate when signed (Estimate.accepted_terms) and printed on the signed copy.
+ACCEPTANCE_TERMS = (
+    "By signing you accept the work and price above. "
+    "We record your name, the time and your IP address."
+)
+
 if TYPE_CHECKING:
     from doorstep.customers.models import Customer
     from doorstep.jobs.models import Job
@@ -205,8 +212,17 @@ def estimate_accept(
     locked = _estimate_for_decision(company=company, customer=customer, estimate=estimate)
     locked.signature_name = name
     locked.signature_ip = actor.ip_address
+    locked.accepted_terms = ACCEPTANCE_TERMS
     locked.decided_at = timezone.now()
-    locked.save(update_fields=["signature_name", "signature_ip", "decided_at", "updated_at"])
+    locked.save(
+        update_fields=[
+            "signature_name",
+            "signature_ip",
+            "accepted_terms",
+            "decided_at",
+            "updated_at",
+        ]
+    )
     locked = estimate_change_state(
         company=company,
         estimate=locked,

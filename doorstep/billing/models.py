@@ -243,6 +243,9 @@ class Estimate(TenantModel):
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     signature_name = models.CharField(max_length=200, blank=True, editable=False)
     signature_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    # The words the customer agreed to when signing, as they read them then (ACCEPTANCE_TERMS in
+    # billing/estimates.py may change later; the signed copy must not).
+    accepted_terms = models.TextField(blank=True, editable=False)
     decline_reason = models.TextField(blank=True, editable=False)
     job = models.ForeignKey(
         "jobs.Job",

@@ -14,7 +14,7 @@ from doorstep.notifications.models import Notification
 from doorstep.notifications.send_time import new_nonce, reference
 from doorstep.notifications.services import notification_enqueue
 
-from .models import Payment, PaymentAllocation, PaymentSource, Refund
+from .models import Payment, PaymentAllocation, PaymentSource, PaymentState, Refund
 
 # `[[send-time payment_pay_link PAYMENT NONCE]]`: the pay link of a failed payment's email to
 # the customer. The app that owns portal access (doorstep.access) registers its resolver: an
@@ -49,6 +49,10 @@ def payment_context(
         ],
         "failure": payment.failure_message,
         "receipt_url": portal_page_url("payments:receipt", company, payment.pk),
+        # Only a payment that went through has a PDF receipt (payments/receipt_pdf.py).
+        "receipt_pdf_url": portal_page_url("payments:receipt_pdf", company, payment.pk)
+        if payment.state == PaymentState.SUCCEEDED
+        else "",
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from doorstep.billing.models import Estimate, Invoice, InvoiceState
+from doorstep.core.errors import NotFound
 from doorstep.core.models import AuditEvent
 from doorstep.customers.models import Contact
 from doorstep.tenancy.models import Company
@@ -131,3 +132,17 @@ def invoice_history(
         .select_related("actor_user")
         .order_by("-created_at", "-id")[:HISTORY_SHOWN]
     )
+
+
+def payment_for_office(*, company: Company, payment_id: int) -> Payment:
+    """One payment of this company with its customer, allocations and their invoices."""
+    allocations = PaymentAllocation.objects.select_related("invoice").order_by("invoice__number")
+    payment = (
+        Payment.objects.filter(company=company, pk=payment_id)
+        .select_related("customer")
+        .prefetch_related(Prefetch("allocations", queryset=allocations))
+        .first()
+    )
+    if payment is None:
+        raise NotFound("That payment was not found.")
+    return payment

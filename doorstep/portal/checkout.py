@@ -13,10 +13,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from doorstep.access.portal_sessions import PortalIdentity, client_ip
 from doorstep.adoption.models import Channel
+from doorstep.billing.pdf_render import pdf_response
 from doorstep.core.errors import DomainError, NotFound
 from doorstep.core.money import (
     AmountError,
@@ -47,6 +48,7 @@ from doorstep.payments.providers.base import (
     provider_for,
     provider_named,
 )
+from doorstep.payments.receipt_pdf import receipt_pdf_bytes, receipt_pdf_filename
 from doorstep.payments.selectors import payment_for_customer
 from doorstep.tenancy.models import Company
 
@@ -399,4 +401,17 @@ def receipt(request: HttpRequest, identity: PortalIdentity, payment_id: int) -> 
         allocations=allocations,
         receipt_emailed=receipt_emailed(payment),
         retry_url=_checkout_url(company, [a.invoice_id for a in payment.allocations.all()]),
+    )
+
+
+@require_safe
+@portal_page(allow_invoice_link=True)
+def receipt_pdf(request: HttpRequest, identity: PortalIdentity, payment_id: int) -> HttpResponse:
+    """The receipt as a PDF (payments/receipt_pdf.py): the receipt page's own isolation;
+    a payment that has not gone through has none (404 with the reason)."""
+    payment = _payment_of_session(identity, payment_id)
+    return pdf_response(
+        receipt_pdf_bytes(company=identity.company, payment=payment),
+        filename=receipt_pdf_filename(payment),
+        inline=request.GET.get("view") == "1",
     )

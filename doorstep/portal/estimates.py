@@ -10,8 +10,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from doorstep.access.portal_sessions import PortalIdentity
 from doorstep.adoption.visits import estimate_viewed
-from doorstep.billing.estimates import estimate_accept, estimate_comment_add, estimate_decline
+from doorstep.billing.estimate_pdf import estimate_signed_pdf_bytes, estimate_signed_pdf_filename
+from doorstep.billing.estimates import (
+    ACCEPTANCE_TERMS,
+    estimate_accept,
+    estimate_comment_add,
+    estimate_decline,
+)
 from doorstep.billing.models import Estimate, EstimateState
+from doorstep.billing.pdf_render import pdf_response
 from doorstep.core.errors import DomainError
 from doorstep.tenancy.time import company_today
 
@@ -76,6 +83,7 @@ def estimate_detail(
         posted=request.POST if errors else {},
         open_for_decision=estimate.open_for_decision(today),
         expired=estimate.expired_for_decision(today),
+        acceptance_terms=ACCEPTANCE_TERMS,
     )
 
 
@@ -112,3 +120,21 @@ def _decide(
             actor=actor,
         )
         messages.success(request, "Your comment was sent. We'll get back to you.")
+
+
+@require_safe
+@portal_page
+def estimate_signed_pdf(
+    request: HttpRequest, identity: PortalIdentity, estimate_id: int
+) -> HttpResponse:
+    """The signed copy of an accepted estimate (billing/estimate_pdf.py); none before."""
+    estimate = selectors.estimate_for_customer(
+        company=identity.company, customer=identity.customer, estimate_id=estimate_id
+    )
+    if estimate is None:
+        raise Http404("No such estimate.")
+    return pdf_response(
+        estimate_signed_pdf_bytes(company=identity.company, estimate=estimate),
+        filename=estimate_signed_pdf_filename(estimate),
+        inline=request.GET.get("view") == "1",
+    )

@@ -15,6 +15,7 @@ from doorstep.access.portal_sessions import PortalIdentity
 from doorstep.adoption.visits import invoice_viewed
 from doorstep.billing.models import Invoice
 from doorstep.billing.pdf import invoice_pdf_bytes, invoice_pdf_filename
+from doorstep.billing.pdf_render import pdf_response
 from doorstep.payments.selectors import customer_sees
 from doorstep.tenancy.time import company_today
 
@@ -96,13 +97,11 @@ def invoice_detail(request: HttpRequest, identity: PortalIdentity, invoice_id: i
 @portal_page(allow_invoice_link=True)
 def invoice_pdf(request: HttpRequest, identity: PortalIdentity, invoice_id: int) -> HttpResponse:
     invoice = _invoice_or_404(identity, invoice_id)
-    content = invoice_pdf_bytes(company=identity.company, invoice=invoice)
-    response = HttpResponse(content, content_type="application/pdf")
-    disposition = "inline" if request.GET.get("view") == "1" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{invoice_pdf_filename(invoice)}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_response(
+        invoice_pdf_bytes(company=identity.company, invoice=invoice),
+        filename=invoice_pdf_filename(invoice),
+        inline=request.GET.get("view") == "1",
+    )
 
 
 @require_safe

@@ -78,6 +78,11 @@ portal_urls = [
     path("jobs/<int:job_id>/photos/<int:photo_id>", jobs.job_photo, name="job_photo"),
     path("estimates/", estimates.estimates, name="estimates"),
     path("estimates/<int:estimate_id>/", estimates.estimate_detail, name="estimate_detail"),
+    path(
+        "estimates/<int:estimate_id>/signed.pdf",
+        estimates.estimate_signed_pdf,
+        name="estimate_signed_pdf",
+    ),
     path("documents/", documents.documents, name="documents"),
     path(
         "documents/<int:document_id>/download",
@@ -93,6 +98,7 @@ payments_urls = [
     path("pay", checkout.checkout, name="checkout"),
     path("payments/<int:payment_id>/confirm", checkout.confirm, name="confirm"),
     path("payments/<int:payment_id>/receipt", checkout.receipt, name="receipt"),
+    path("payments/<int:payment_id>/receipt.pdf", checkout.receipt_pdf, name="receipt_pdf"),
     path("payment-methods", payment_methods.methods, name="methods"),
     path(
         "payment-methods/<int:method_id>/remove",

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from doorstep.billing import pdf
+from doorstep.billing import pdf, pdf_render
 from doorstep.billing.invoices import invoice_recalculate
 from doorstep.billing.models import InvoicePdf, LineItem
 from doorstep.notifications.services import notification_enqueue
@@ -122,7 +122,7 @@ def test_a_logo_is_embedded_and_nothing_is_fetched(company, invoice, tmp_path):
         b"\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
     )
     company.logo.save("logo.png", ContentFile(png), save=True)
-    assert pdf._logo_data_uri(company).startswith("data:image/png;base64,")
+    assert pdf_render.logo_data_uri(company).startswith("data:image/png;base64,")
     invoice.notes = '<img src="http://169.254.169.254/latest">'
     invoice.save()
     text = pdf_text(pdf.invoice_pdf_attachment(company, invoice.pk)[1])
@@ -134,7 +134,7 @@ def test_the_web_process_warms_the_pdf_renderer_once_at_start():
     and its fonts are loaded before the first customer asks for a PDF."""
     import sys
 
-    pdf.pdf_renderer_warm()
+    pdf_render.pdf_renderer_warm()
     assert "weasyprint" in sys.modules
 
 

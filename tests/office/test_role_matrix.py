@@ -111,6 +111,21 @@ def records(company) -> dict[str, int]:
     ids["webhooks"] = endpoint.pk
     webhook_emit(company=company, type="invoice.paid", data={"id": 1})  # not delivered: no commit
     ids["webhook_deliveries"] = WebhookDelivery.objects.get(endpoint=endpoint).pk
+    # The signed copy exists only for an estimate the customer accepted.
+    from doorstep.billing.estimates import estimate_accept, estimate_change_state
+
+    signed = make_estimate(customer)
+    estimate_change_state(
+        company=company, estimate=signed, new_state="sent", actor=Actor.system("t")
+    )
+    estimate_accept(
+        company=company,
+        customer=customer,
+        estimate=signed,
+        signature_name="Sam Signer",
+        actor=Actor.portal(contact.email),
+    )
+    ids["accepted_estimates"] = signed.pk
     return ids
 
 
@@ -124,7 +139,10 @@ SLUGS = {
 
 
 # Pages of an area about another kind of record than the area's first one.
-RECORD_OF_PAGE = {"office:integrations:webhook_resend": "webhook_deliveries"}
+RECORD_OF_PAGE = {
+    "office:integrations:webhook_resend": "webhook_deliveries",
+    "office:estimates:signed_pdf": "accepted_estimates",
+}
 
 
 def url_for(route: str, name: str, ids: dict[str, int]) -> str:

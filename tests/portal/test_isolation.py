@@ -11,7 +11,9 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from doorstep.access.models import SessionScope
+from doorstep.billing.estimates import estimate_accept, estimate_change_state
 
+from ..factories import SYSTEM, make_estimate
 from ..portal_helpers import sign_in
 from .conftest import customer_with_one_of_each
 
@@ -42,11 +44,16 @@ def params_of(pattern: URLPattern) -> list[str]:
     return list(pattern.pattern.converters)
 
 
+# Pages whose object must be in a given state to be shown to its own customer at all.
+OBJECT_FOR_PAGE = {("estimate_signed_pdf", "estimate_id"): "accepted_estimate"}
+
+
 def url_for(pattern: URLPattern, slug: str, owner: dict[str, Any]) -> str:
     kwargs: dict[str, Any] = {"company_slug": slug}
     for param in params_of(pattern):
         assert param in OBJECT_PARAMS, f"New URL parameter {param}: add it to the matrix"
-        kwargs[param] = owner[OBJECT_PARAMS[param]].pk
+        key = OBJECT_FOR_PAGE.get((str(pattern.name), param), OBJECT_PARAMS[param])
+        kwargs[param] = owner[key].pk
     return reverse(f"portal:{pattern.name}", kwargs=kwargs)
 
 
@@ -61,7 +68,23 @@ def assert_hides(body: str, owner: dict[str, Any]) -> None:
         assert secret not in body, secret
 
 
+def with_accepted_estimate(owner: dict[str, Any]) -> dict[str, Any]:
+    """`owner` plus an estimate it has signed (the signed copy exists only for those)."""
+    estimate = make_estimate(owner["customer"], title="Signed estimate")
+    company = owner["customer"].company
+    estimate_change_state(company=company, estimate=estimate, new_state="sent", actor=SYSTEM)
+    estimate_accept(
+        company=company,
+        customer=owner["customer"],
+        estimate=estimate,
+        signature_name="Alice Signer",
+        actor=SYSTEM,
+    )
+    return {**owner, "accepted_estimate": estimate}
+
+
 def test_every_portal_url_is_private_to_its_customer(company, other_company, alice):
+    alice = with_accepted_estimate(alice)
     bob = customer_with_one_of_each(company, "Bob", cents=1717)
     carol = customer_with_one_of_each(other_company, "Carol", cents=2929)
     as_alice, as_bob, as_carol = Client(), Client(), Client()
@@ -103,6 +126,7 @@ def test_every_portal_url_is_private_to_its_customer(company, other_company, ali
 
 def test_an_invoice_link_session_sees_only_its_invoice(company, alice):
     second = customer_with_one_of_each(company, "Alice2", cents=555)  # noqa: F841  (other objects exist)
+    alice = with_accepted_estimate(alice)
     client = Client()
     sign_in(client, alice["account"], scope=SessionScope.INVOICE, invoice=alice["invoice"])
     slug = company.slug

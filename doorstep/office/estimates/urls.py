@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/send/", views.estimate_send_view, name="send"),
     path("<int:pk>/reply/", views.estimate_reply, name="reply"),
     path("<int:pk>/convert/", views.estimate_convert, name="convert"),
+    path("<int:pk>/signed.pdf", views.estimate_signed_pdf, name="signed_pdf"),
 ]

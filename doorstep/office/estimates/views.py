@@ -13,12 +13,14 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from doorstep.access.estimate_sending import estimate_send
+from doorstep.billing.estimate_pdf import estimate_signed_pdf_bytes, estimate_signed_pdf_filename
 from doorstep.billing.estimates import (
     estimate_comment_reply,
     estimate_convert_to_job,
     estimate_create,
 )
 from doorstep.billing.models import Estimate, EstimateState
+from doorstep.billing.pdf_render import pdf_response
 from doorstep.core.audit import audit_for
 from doorstep.core.errors import DomainError
 from doorstep.payments.office_selectors import estimates_for_office
@@ -224,3 +226,14 @@ def estimate_convert(request: HttpRequest, office: Office, pk: int) -> HttpRespo
     else:
         messages.success(request, f"{estimate.display_number} became job {job.display_number}.")
     return redirect("office:estimates:detail", pk=estimate.pk)
+
+
+@require_safe
+@office_page(StaffAction.SEE_BILLING)
+def estimate_signed_pdf(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
+    """The customer's signed copy, the same file the portal serves (accepted estimates only)."""
+    estimate = estimate_or_404(office, pk)
+    return pdf_response(
+        estimate_signed_pdf_bytes(company=office.company, estimate=estimate),
+        filename=estimate_signed_pdf_filename(estimate),
+    )

@@ -6,4 +6,7 @@ from . import views
 
 app_name = "payments"
 
-urlpatterns = [path("", views.payment_list, name="list")]
+urlpatterns = [
+    path("", views.payment_list, name="list"),
+    path("<int:payment_id>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
+]

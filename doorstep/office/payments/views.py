@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from doorstep.payments.office_selectors import PAYMENT_STATUSES, payments_for_office
+from doorstep.billing.pdf_render import pdf_response
+from doorstep.payments.office_selectors import (
+    PAYMENT_STATUSES,
+    payment_for_office,
+    payments_for_office,
+)
+from doorstep.payments.receipt_pdf import receipt_pdf_bytes, receipt_pdf_filename
 from doorstep.tenancy.roles import StaffAction
 
 from ..gate import Office, office_page
@@ -37,4 +43,15 @@ def payment_list(request: HttpRequest, office: Office) -> HttpResponse:
             "filters": FILTERS,
             "filter_query": f"status={status}" if status else "",
         },
+    )
+
+
+@require_safe
+@office_page(StaffAction.SEE_MONEY)
+def receipt_pdf(request: HttpRequest, office: Office, payment_id: int) -> HttpResponse:
+    """The customer's receipt PDF, the same file the portal serves (succeeded payments only)."""
+    payment = payment_for_office(company=office.company, payment_id=payment_id)
+    return pdf_response(
+        receipt_pdf_bytes(company=office.company, payment=payment),
+        filename=receipt_pdf_filename(payment),
     )
