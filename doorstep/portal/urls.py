@@ -108,6 +108,11 @@ servicerequests_urls = [
         service_requests.request_photo,
         name="photo",
     ),
+    path(
+        "requests/<int:request_id>/photos/<int:photo_id>/thumb",
+        service_requests.request_photo_thumb,
+        name="photo_thumb",
+    ),
 ]
 
 messaging_urls = [
@@ -118,6 +123,11 @@ messaging_urls = [
         "messages/<int:conversation_id>/attachments/<int:attachment_id>",
         conversations.attachment,
         name="attachment",
+    ),
+    path(
+        "messages/<int:conversation_id>/attachments/<int:attachment_id>/thumb",
+        conversations.attachment_thumb,
+        name="attachment_thumb",
     ),
 ]
 
