@@ -79,7 +79,7 @@ def test_small_photo_is_not_upscaled_and_png_transparency_turns_white():
     assert (width, height) == (40, 30)
     with Image.open(io.BytesIO(data)) as thumb:
         assert thumb.getpixel((5, 5)) == (255, 255, 255)
-    big, w, h = thumbnail_bytes(io.BytesIO(camera_jpeg(4000, 1000, orientation=1)))
+    _big, w, h = thumbnail_bytes(io.BytesIO(camera_jpeg(4000, 1000, orientation=1)))
     assert (w, h) == (THUMB_MAX, 80)
 
 

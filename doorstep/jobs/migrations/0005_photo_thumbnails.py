@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0004_row_level_security'),
+        ("jobs", "0004_row_level_security"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='jobphoto',
-            name='thumb_height',
+            model_name="jobphoto",
+            name="thumb_height",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='jobphoto',
-            name='thumb_width',
+            model_name="jobphoto",
+            name="thumb_width",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='jobphoto',
-            name='thumbnail',
-            field=models.FileField(blank=True, max_length=200, upload_to=''),
+            model_name="jobphoto",
+            name="thumbnail",
+            field=models.FileField(blank=True, max_length=200, upload_to=""),
         ),
     ]

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('messaging', '0004_row_level_security'),
+        ("messaging", "0004_row_level_security"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='messageattachment',
-            name='thumb_height',
+            model_name="messageattachment",
+            name="thumb_height",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='messageattachment',
-            name='thumb_width',
+            model_name="messageattachment",
+            name="thumb_width",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='messageattachment',
-            name='thumbnail',
-            field=models.FileField(blank=True, max_length=200, upload_to=''),
+            model_name="messageattachment",
+            name="thumbnail",
+            field=models.FileField(blank=True, max_length=200, upload_to=""),
         ),
     ]
