@@ -74,6 +74,11 @@ portal_urls = [
     path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),
     path("jobs/<int:job_id>/visit.ics", jobs.job_calendar, name="job_calendar"),
     path("jobs/<int:job_id>/photos/<int:photo_id>", jobs.job_photo, name="job_photo"),
+    path(
+        "jobs/<int:job_id>/photos/<int:photo_id>/thumb",
+        jobs.job_photo_thumb,
+        name="job_photo_thumb",
+    ),
     path("estimates/", estimates.estimates, name="estimates"),
     path("estimates/<int:estimate_id>/", estimates.estimate_detail, name="estimate_detail"),
     path("documents/", documents.documents, name="documents"),
