@@ -110,6 +110,11 @@ class PrivateFileBase(TenantModel):
     extension = models.CharField(max_length=8)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # A small upright JPEG beside the original, without metadata (core/thumbnails.py); empty
+    # for a file that is not a photo Pillow decodes (PDF, HEIC, a damaged image).
+    thumbnail = models.FileField(max_length=200, blank=True)
+    thumb_width = models.PositiveSmallIntegerField(null=True, blank=True)
+    thumb_height = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         abstract = True

@@ -18,6 +18,7 @@ from django.http import FileResponse
 from PIL import Image, UnidentifiedImageError
 
 from .errors import DomainError
+from .thumbnails import thumbnail_store
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,22 @@ def private_file_store(
     instance.size = upload.size or 0
     name = private_name(company_id=instance.company_id, folder=folder, extension=kind.extension)
     instance.file.save(name, upload, save=False)
+    thumbnail_store(instance, save=False)  # a photo it cannot decode keeps no thumbnail
     instance.save()
     return instance
+
+
+def serve_thumbnail(instance: Any) -> FileResponse | None:
+    """The photo's thumbnail, shown inline (an image the page embeds), cached only by the
+    browser. Made now if the photo has none yet; None if it cannot be made (the page links
+    to the full photo instead)."""
+    if not instance.thumbnail and not thumbnail_store(instance):
+        return None
+    response = FileResponse(instance.thumbnail.open("rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 def photos_check(photos: list[UploadedFile], *, limit: int) -> None:

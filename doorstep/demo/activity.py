@@ -159,6 +159,11 @@ def service_requests_create(
             urgency=urgency,
             actor=actor,
             account=account,
+            # Drawn photos so the request pages show thumbnails (nothing downloaded).
+            photos=[
+                _demo_photo(f"{title} ({k})", colour)
+                for k, colour in ((1, "#0b5cad"), (2, "#8a4b00"))[: 1 + (n % 2)]
+            ],
         )
         staff = _staff_actor(company)
         if n == 1:
@@ -190,6 +195,7 @@ def conversations_create(company: Company, customers: list[Customer]) -> None:
         body="Can your technician park in the driveway? The street is permit-only.",
         actor=actor,
         portal_account=account,
+        photos=[_demo_photo("Our driveway", "#4a5568")],
     )
     message_post(
         company=company,

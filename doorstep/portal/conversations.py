@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from doorstep.access.portal_sessions import PortalIdentity
 from doorstep.core.errors import DomainError
-from doorstep.core.uploads import serve_private_file
+from doorstep.core.uploads import serve_private_file, serve_thumbnail
 from doorstep.messaging import selectors
 from doorstep.messaging.forms import ReplyForm
 from doorstep.messaging.models import Side
@@ -130,3 +130,21 @@ def attachment(
     if found is None:
         raise Http404("No such attachment.")
     return serve_private_file(found.file, download_name=found.download_name)
+
+
+@portal_page
+def attachment_thumb(
+    request: HttpRequest, identity: PortalIdentity, conversation_id: int, attachment_id: int
+) -> HttpResponseBase:
+    found = selectors.attachment_for_customer(
+        company=identity.company,
+        customer=identity.customer,
+        conversation_id=conversation_id,
+        attachment_id=attachment_id,
+    )
+    if found is None:
+        raise Http404("No such attachment.")
+    response = serve_thumbnail(found)
+    if response is None:
+        raise Http404("This photo has no thumbnail.")
+    return response

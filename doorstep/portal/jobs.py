@@ -10,7 +10,7 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from doorstep.access.portal_sessions import PortalIdentity
-from doorstep.core.uploads import serve_private_file
+from doorstep.core.uploads import serve_private_file, serve_thumbnail
 from doorstep.jobs.selectors import job_photo_for_customer
 from doorstep.messaging.selectors import conversations_about_job
 
@@ -123,3 +123,20 @@ def job_photo(
     if photo is None:
         raise Http404("No such photo.")
     return serve_private_file(photo.file, download_name=photo.download_name)
+
+
+@require_safe
+@portal_page
+def job_photo_thumb(
+    request: HttpRequest, identity: PortalIdentity, job_id: int, photo_id: int
+) -> HttpResponseBase:
+    """The thumbnail of a completion photo, with the photo's own checks."""
+    photo = job_photo_for_customer(
+        company=identity.company, customer=identity.customer, job_id=job_id, photo_id=photo_id
+    )
+    if photo is None:
+        raise Http404("No such photo.")
+    response = serve_thumbnail(photo)
+    if response is None:
+        raise Http404("This photo has no thumbnail.")
+    return response

@@ -10,7 +10,7 @@ from django.urls import reverse
 from doorstep.access.portal_sessions import PortalIdentity
 from doorstep.core.errors import DomainError
 from doorstep.core.links import job_path
-from doorstep.core.uploads import serve_private_file
+from doorstep.core.uploads import serve_private_file, serve_thumbnail
 from doorstep.servicerequests import selectors
 from doorstep.servicerequests.models import ServiceRequest
 from doorstep.servicerequests.services import (
@@ -139,3 +139,21 @@ def request_photo(
     if photo is None:
         raise Http404("No such photo.")
     return serve_private_file(photo.file, download_name=photo.download_name)
+
+
+@portal_page
+def request_photo_thumb(
+    request: HttpRequest, identity: PortalIdentity, request_id: int, photo_id: int
+) -> HttpResponseBase:
+    photo = selectors.service_request_photo_for_customer(
+        company=identity.company,
+        customer=identity.customer,
+        request_id=request_id,
+        photo_id=photo_id,
+    )
+    if photo is None:
+        raise Http404("No such photo.")
+    response = serve_thumbnail(photo)
+    if response is None:
+        raise Http404("This photo has no thumbnail.")
+    return response

@@ -76,6 +76,11 @@ portal_urls = [
     path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),
     path("jobs/<int:job_id>/visit.ics", jobs.job_calendar, name="job_calendar"),
     path("jobs/<int:job_id>/photos/<int:photo_id>", jobs.job_photo, name="job_photo"),
+    path(
+        "jobs/<int:job_id>/photos/<int:photo_id>/thumb",
+        jobs.job_photo_thumb,
+        name="job_photo_thumb",
+    ),
     path("estimates/", estimates.estimates, name="estimates"),
     path("estimates/<int:estimate_id>/", estimates.estimate_detail, name="estimate_detail"),
     path(
@@ -117,6 +122,11 @@ servicerequests_urls = [
         service_requests.request_photo,
         name="photo",
     ),
+    path(
+        "requests/<int:request_id>/photos/<int:photo_id>/thumb",
+        service_requests.request_photo_thumb,
+        name="photo_thumb",
+    ),
 ]
 
 messaging_urls = [
@@ -127,6 +137,11 @@ messaging_urls = [
         "messages/<int:conversation_id>/attachments/<int:attachment_id>",
         conversations.attachment,
         name="attachment",
+    ),
+    path(
+        "messages/<int:conversation_id>/attachments/<int:attachment_id>/thumb",
+        conversations.attachment_thumb,
+        name="attachment_thumb",
     ),
 ]
 

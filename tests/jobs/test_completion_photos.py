@@ -31,7 +31,10 @@ def test_the_customer_sees_the_photos_on_the_job_page(company):
     assert "Completion photos" in page
     for photo in stored:
         url = reverse("portal:job_photo", args=[company.slug, job.pk, photo.pk])
-        assert f'<img src="{url}"' in page
+        # A thumbnail linking to the full photo.
+        assert f'<a href="{url}"><img src="{url}/thumb" alt="Photo ' in page
+        assert f'for job {job.display_number}" width="4" height="4"' in page
+        assert client.get(f"{url}/thumb")["Content-Type"] == "image/jpeg"
         response = client.get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == PNG
@@ -48,6 +51,7 @@ def test_another_customer_cannot_fetch_the_photo(company):
     sign_in(client, other)
     url = reverse("portal:job_photo", args=[company.slug, job.pk, photo.pk])
     assert client.get(url).status_code == 404
+    assert client.get(f"{url}/thumb").status_code == 404
 
 
 def test_a_disguised_file_stores_nothing(company):

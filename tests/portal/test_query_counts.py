@@ -45,6 +45,7 @@ EXPECTED = {
     "jobs_live_extended": 3,  # the jobs up to the cursor, then the next ones
     "job_detail": 6,  # + the completion photos, + its conversations
     "job_photo": 2,
+    "job_photo_thumb": 2,
     "job_calendar": 2,  # the gate, then the job with its address
     "estimates": 3,
     # A sent estimate's first view: + the ledger's history check and the view (docs/adoption.md).
@@ -104,6 +105,7 @@ def page_urls(slug: str, owner: dict[str, Any]) -> dict[str, str]:
         "jobs_live_extended": url("jobs_live") + "?through=99.n.2147483647&more=1",
         "job_detail": url("job_detail", owner["job"].pk),
         "job_photo": url("job_photo", owner["job"].pk, owner["job_photo"].pk),
+        "job_photo_thumb": url("job_photo_thumb", owner["job"].pk, owner["job_photo"].pk),
         "job_calendar": url("job_calendar", owner["job"].pk),
         "estimates": url("estimates"),
         "estimate_detail": url("estimate_detail", owner["estimate"].pk),

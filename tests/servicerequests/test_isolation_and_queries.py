@@ -74,8 +74,10 @@ def object_urls(slug, made):
     return [
         f"/p/{slug}/requests/{sr.pk}",
         f"/p/{slug}/requests/{sr.pk}/photos/{photo.pk}",
+        f"/p/{slug}/requests/{sr.pk}/photos/{photo.pk}/thumb",
         f"/p/{slug}/messages/{conversation.pk}",
         f"/p/{slug}/messages/{conversation.pk}/attachments/{attachment.pk}",
+        f"/p/{slug}/messages/{conversation.pk}/attachments/{attachment.pk}/thumb",
     ]
 
 
@@ -124,10 +126,14 @@ def pages(slug, made):
         "request_new": f"/p/{slug}/requests/new",
         "request_detail": f"/p/{slug}/requests/{sr.pk}",
         "request_photo": f"/p/{slug}/requests/{sr.pk}/photos/{photo.pk}",
+        "request_photo_thumb": f"/p/{slug}/requests/{sr.pk}/photos/{photo.pk}/thumb",
         "messages": f"/p/{slug}/messages/",
         "message_new": f"/p/{slug}/messages/new",
         "message_detail": f"/p/{slug}/messages/{conversation.pk}",
         "message_attachment": f"/p/{slug}/messages/{conversation.pk}/attachments/{attachment.pk}",
+        "message_attachment_thumb": (
+            f"/p/{slug}/messages/{conversation.pk}/attachments/{attachment.pk}/thumb"
+        ),
         "notifications": f"/p/{slug}/notifications/",
     }
 
@@ -149,10 +155,12 @@ EXPECTED = {
     "request_new": 3,
     "request_detail": 3,
     "request_photo": 2,
+    "request_photo_thumb": 2,
     "messages": 2,
     "message_new": 4,
     "message_detail": 4,
     "message_attachment": 2,
+    "message_attachment_thumb": 2,
     "notifications": 3,
 }
 
