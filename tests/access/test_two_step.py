@@ -126,7 +126,7 @@ def test_setting_up_needs_a_current_code_then_shows_ten_codes_once(pw_company, a
     csrf_post(browser, base + "enable", {"action": "start"})
     html = browser.get(base + "enable").content.decode()
     secret = secret_on_page(html)
-    assert f"otpauth://totp/" in html and f"secret={secret}" in html
+    assert "otpauth://totp/" in html and f"secret={secret}" in html
     # The secret is sealed at rest.
     assert secret not in TwoStep.objects.get().sealed_secret
     wrong = csrf_post(browser, base + "enable", {"action": "confirm", "code": "000000"})
@@ -305,3 +305,38 @@ def test_status_page_query_count(pw_company, account, enrolled, django_assert_nu
     browser.get(url)
     with django_assert_num_queries(3):
         assert browser.get(url).status_code == 200
+
+
+# --- the office ------------------------------------------------------------------------------
+
+
+def test_office_resets_two_step_after_asking_and_it_is_audited(
+    pw_company, account, enrolled, mailbox
+):
+    from ..office.helpers import office_client
+
+    staff = Client()
+    office_client(staff, pw_company, role="office")
+    page = staff.get(f"/office/customers/{account.customer_id}/").content.decode()
+    assert "Reset two-step sign-in" in page
+    url = f"/office/customers/{account.customer_id}/access/reset-two-step/"
+    asked = staff.post(url)
+    assert asked.status_code == 200 and "Turn off this customer" in asked.content.decode()
+    assert ts.two_step_is_on(company=pw_company, account=account)  # nothing happened yet
+    mailbox.clear()
+    assert staff.post(url, {"confirmed": "1"}).status_code == 302
+    assert not ts.two_step_is_on(company=pw_company, account=account)
+    assert AuditEvent.objects.filter(verb="portal.two_step_reset").count() == 1
+    assert "reset" in mailbox.to(EMAIL)[0]["Subject"]
+    page = staff.get(f"/office/customers/{account.customer_id}/").content.decode()
+    assert "Reset two-step sign-in" not in page
+
+
+def test_office_of_another_company_cannot_reset(pw_company, account, enrolled, other_company):
+    from ..office.helpers import office_client
+
+    staff = Client()
+    office_client(staff, other_company, role="office")
+    url = f"/office/customers/{account.customer_id}/access/reset-two-step/"
+    assert staff.post(url, {"confirmed": "1"}).status_code == 404
+    assert ts.two_step_is_on(company=pw_company, account=account)
