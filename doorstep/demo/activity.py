@@ -267,6 +267,7 @@ def two_step_example(company: Company) -> None:
 
     from .catalogue import DEMO_PASSWORD
 
+    company.settings.refresh_from_db()  # the seed set it with an UPDATE after creating it
     if not passwords_offered(company):
         return
     account = PortalAccount.objects.for_company(company).filter(email=DEMO_TWO_STEP_EMAIL).first()
