@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from doorstep.access import two_step as ts
+from doorstep.access.models import PortalAccount
 from doorstep.access.portal_sessions import (
     PortalIdentity,
     client_ip,
@@ -168,9 +169,9 @@ def two_step_disable(request: HttpRequest, identity: PortalIdentity) -> HttpResp
     )
 
 
-def challenge_redirect(company: Company, account: object) -> HttpResponse:
+def challenge_redirect(company: Company, account: PortalAccount) -> HttpResponse:
     """After a right password for an account with two-step on: to the second step."""
-    key = ts.two_step_challenge_start(company=company, account=account)  # type: ignore[arg-type]
+    key = ts.two_step_challenge_start(company=company, account=account)
     response = redirect(reverse("access:two_step_sign_in", args=[company.slug]))
     response.set_cookie(
         CHALLENGE_COOKIE,
