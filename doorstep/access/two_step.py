@@ -39,6 +39,7 @@ from doorstep.tenancy.models import Company
 from .events import access_denied, access_event
 from .models import PortalAccount, RecoveryCode, TwoStep, TwoStepChallenge
 from .portal_sessions import token_hash
+from .throttle import throttle_exceeded, throttle_hit
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -391,7 +392,10 @@ def _answer(
         )  # fmt: skip
         return None, "expired"
     account = challenge.account
-    if challenge.attempts >= MAX_ATTEMPTS:
+    account_key = f"{company.pk}:{account.pk}"
+    if challenge.attempts >= MAX_ATTEMPTS or throttle_exceeded(
+        "two_step_fail_account", account_key
+    ):
         access_denied(
             company=company, reason="two_step_locked", ip_address=ip_address, account=account
         )
@@ -406,6 +410,7 @@ def _answer(
     if kind is None:
         challenge.attempts += 1
         challenge.save(update_fields=["attempts"])
+        throttle_hit("two_step_fail_account", account_key)
         locked = challenge.attempts >= MAX_ATTEMPTS
         access_denied(
             company=company, account=account, ip_address=ip_address,

@@ -340,3 +340,18 @@ def test_office_of_another_company_cannot_reset(pw_company, account, enrolled, o
     url = f"/office/customers/{account.customer_id}/access/reset-two-step/"
     assert staff.post(url, {"confirmed": "1"}).status_code == 404
     assert ts.two_step_is_on(company=pw_company, account=account)
+
+
+def test_wrong_codes_across_attempts_are_capped_per_account(pw_company, account, enrolled):
+    secret, _ = enrolled
+    with time_machine.travel(timezone.now() + timedelta(seconds=60)):
+        for _ in range(4):  # 4 attempts x 5 wrong codes = 20, the daily cap
+            browser = Client(enforce_csrf_checks=True)
+            password_sign_in(browser, pw_company)
+            for _ in range(5):
+                second_step(browser, pw_company, "123456")
+        fresh = Client(enforce_csrf_checks=True)
+        password_sign_in(fresh, pw_company)
+        refused = second_step(fresh, pw_company, code_now(secret))
+    assert refused.status_code == 400 and "Too many wrong codes" in refused.content.decode()
+    assert not PortalSession.objects.exists()
