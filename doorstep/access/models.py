@@ -332,3 +332,50 @@ class CustomerSsoRequirement(TenantModel):
 
     def __str__(self) -> str:
         return f"SSO required for customer {self.customer_id}"
+
+
+class TwoStep(TenantModel):
+    """Two-step sign-in (TOTP, RFC 6238) of a password account: the authenticator's secret,
+    sealed at rest (core.sealed). `confirmed_at` empty = being set up, not on yet.
+    `last_step` is the 30-second step of the last code accepted: a code is never taken twice."""
+
+    account = models.OneToOneField(PortalAccount, on_delete=models.CASCADE, related_name="two_step")
+    sealed_secret = models.TextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Two-step of {self.account_id} ({'on' if self.confirmed_at else 'setting up'})"
+
+
+class RecoveryCode(TenantModel):
+    """A single-use recovery code (for a lost phone). Only an HMAC of it is stored."""
+
+    account = models.ForeignKey(
+        PortalAccount, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.account_id}"
+
+
+class TwoStepChallenge(TenantModel):
+    """Half signed in: the password was right, the code is still to come. Tied to the browser
+    by a cookie whose SHA-256 is `browser_hash`; 5 minutes, 5 wrong codes, single use."""
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="+")
+    browser_hash = models.CharField(max_length=64, unique=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Two-step challenge of {self.account_id}"

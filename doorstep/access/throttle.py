@@ -38,6 +38,9 @@ LIMITS: dict[str, tuple[int, timedelta]] = {
     "help_ticket_ip": (10, timedelta(hours=1)),
     "help_ticket_address": (5, timedelta(hours=1)),
     "help_verify_address": (3, timedelta(days=1)),
+    # Wrong two-step codes for one account across every attempt (5 per attempt, but the
+    # password can be typed again): caps a password holder's guesses at 20 a day.
+    "two_step_fail_account": (20, timedelta(days=1)),
 }
 
 

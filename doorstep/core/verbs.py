@@ -143,6 +143,11 @@ class Verb(StrEnum):
     PORTAL_REACTIVATED = "portal.reactivated"
     PORTAL_SIGNED_IN = "portal.signed_in"
     PORTAL_SIGNED_OUT_EVERYWHERE = "portal.signed_out_everywhere"
+    PORTAL_TWO_STEP_ON = "portal.two_step_on"
+    PORTAL_TWO_STEP_OFF = "portal.two_step_off"
+    PORTAL_TWO_STEP_RESET = "portal.two_step_reset"
+    PORTAL_RECOVERY_CODES_NEW = "portal.recovery_codes_new"
+    PORTAL_RECOVERY_CODE_USED = "portal.recovery_code_used"
     # refund
     REFUND_FAILED = "refund.failed"
     REFUND_STARTED = "refund.started"

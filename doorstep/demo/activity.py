@@ -253,3 +253,36 @@ def single_sign_on_example(company: Company) -> None:
         client_id=f"{company.slug}-demo.apps.googleusercontent.com",
         enabled=False,
     )
+
+
+# Printed in docs/demo-data.md on purpose: add it to an authenticator app to try the second
+# step (local demo only; a real secret is random and sealed).
+DEMO_TWO_STEP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
+DEMO_TWO_STEP_EMAIL = "elena.patel@example.com"
+
+
+def two_step_example(company: Company) -> None:
+    """One customer of a company that offers passwords signs in with a password and two-step
+    sign-in (docs/demo-data.md has the password and the authenticator secret)."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from doorstep.access.models import PortalAccount, TwoStep
+    from doorstep.access.services import passwords_offered
+    from doorstep.core.sealed import seal
+
+    from .catalogue import DEMO_PASSWORD
+
+    company.settings.refresh_from_db()  # the seed set it with an UPDATE after creating it
+    if not passwords_offered(company):
+        return
+    account = PortalAccount.objects.for_company(company).filter(email=DEMO_TWO_STEP_EMAIL).first()
+    if account is None:
+        return
+    now = timezone.now()
+    account.password = make_password(DEMO_PASSWORD)
+    account.email_verified_at = account.email_verified_at or now
+    account.save(update_fields=["password", "email_verified_at"])
+    TwoStep.objects.create(
+        company=company, account=account, sealed_secret=seal(DEMO_TWO_STEP_SECRET), confirmed_at=now
+    )

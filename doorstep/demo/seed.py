@@ -130,6 +130,7 @@ def _seed_company(spec: CompanySpec) -> DemoCompany:
         office_settings_create(company)
         import_preview_create(company)
         activity.single_sign_on_example(company)
+        activity.two_step_example(company)
         adoption_history_create(company, customers)
         weekly_digest_demo(company, spec.owner_email)
         help_site_create(company, activity._staff_actor(company))

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from doorstep.access import profile as account_profile
+from doorstep.access.two_step import two_step_is_on
 from doorstep.access.portal_sessions import PortalIdentity, client_ip
 from doorstep.access.services import LinkRefused, passwords_offered
 from doorstep.core.errors import DomainError
@@ -89,6 +90,7 @@ def profile(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
         Location.objects.for_company(company).filter(customer=customer).order_by("label", "street")
     )
     typed = request.POST if request.method == "POST" else {}
+    passwords = passwords_offered(company)
     return portal_render(
         request,
         identity,
@@ -100,7 +102,9 @@ def profile(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
         phone=phone,
         sms_available=sms_configured(company),
         locations=locations,
-        passwords=passwords_offered(company),
+        passwords=passwords,
+        # Two-step guards password sign-in only: asked (one query) where passwords are offered.
+        two_step_on=passwords and two_step_is_on(company=company, account=identity.account),
         errors=errors,
         typed_phone=typed.get("phone", ""),
         typed_email=typed.get("email", ""),

@@ -27,12 +27,14 @@ from doorstep.access.services import (
     passwords_offered,
 )
 from doorstep.access.throttle import throttle_exceeded, throttle_hit
+from doorstep.access.two_step import two_step_is_on
 from doorstep.core.errors import DomainError
 from doorstep.tenancy.models import Company
 
 from .gate import company_page, link_page
 from .next_page import after_sign_in_url, forget_next, remember_next
 from .sign_in_forms import CodeForm, EmailForm, PasswordSignInForm
+from .two_step import challenge_redirect
 
 CODES_EXHAUSTED = (
     "Too many wrong codes were entered for this address today. Use the button in the email "
@@ -78,6 +80,9 @@ def sign_in(request: HttpRequest, company: Company) -> HttpResponse:
     except DomainError as exc:
         form.add_error(None, exc.message)
         return sign_in_page(request, company, status=400, password_form=form)
+    if two_step_is_on(company=company, account=account):
+        # No session yet: the second step (portal/two_step.py) starts it after the code.
+        return challenge_redirect(company, account)
     response = redirect(after_sign_in_url(request, company))
     with transaction.atomic():
         portal_session_start(request=request, response=response, account=account)

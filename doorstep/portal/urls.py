@@ -32,6 +32,7 @@ from . import (
     sign_in_links,
     sign_out,
     staff_preview,
+    two_step,
     unsubscribe,
 )
 
@@ -39,6 +40,7 @@ access_urls = [
     path("sign-in", sign_in.sign_in, name="sign_in"),
     path("sign-in/link", sign_in.link_request, name="link_request"),
     path("sign-in/code", sign_in.code_entry, name="code"),
+    path("sign-in/two-step", two_step.two_step_sign_in, name="two_step_sign_in"),
     path("sign-in/sso/<int:provider_id>", oidc_sign_in.oidc_start, name="oidc_start"),
     path("sign-in/sso/callback", oidc_sign_in.callback, name="oidc_callback"),
     path("l/<str:token>", sign_in_links.link_landing, name="link"),
@@ -96,6 +98,10 @@ portal_urls = [
     ),
     path("locations/", locations.locations, name="locations"),
     path("profile/", profile.profile, name="profile"),
+    path("profile/two-step/", two_step.two_step, name="two_step"),
+    path("profile/two-step/enable", two_step.two_step_enable, name="two_step_enable"),
+    path("profile/two-step/disable", two_step.two_step_disable, name="two_step_disable"),
+    path("profile/two-step/codes", two_step.two_step_codes, name="two_step_codes"),
 ]
 
 payments_urls = [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -225,3 +226,25 @@ def test_bulk_growth_leaves_postgresql_with_fresh_planner_statistics():
         )
         estimates = dict(cursor.fetchall())
     assert estimates["billing_invoice"] >= 60 and estimates["jobs_job"] >= 40
+
+
+def test_the_two_step_demo_customer_signs_in_with_the_documented_secret(mailbox):
+    from django.utils import timezone
+
+    from doorstep.access.two_step import secret_key, totp
+    from doorstep.demo.activity import DEMO_TWO_STEP_EMAIL, DEMO_TWO_STEP_SECRET
+
+    call_command("demo", quiet=True)
+    docs = (Path(__file__).parents[2] / "docs" / "demo-data.md").read_text()
+    assert DEMO_TWO_STEP_SECRET in docs and DEMO_TWO_STEP_EMAIL in docs
+    client = Client()
+    first = client.post(
+        "/p/evergreen/sign-in", {"email": DEMO_TWO_STEP_EMAIL, "password": DEMO_PASSWORD}
+    )
+    import re
+
+    assert first.status_code == 302, re.findall(r"field-error[^<]*<", first.content.decode())
+    assert first["Location"].endswith("/sign-in/two-step")
+    code = totp(secret_key(DEMO_TWO_STEP_SECRET), timezone.now().timestamp())
+    done = client.post("/p/evergreen/sign-in/two-step", {"code": code})
+    assert done.status_code == 302 and client.get("/p/evergreen/").status_code == 200

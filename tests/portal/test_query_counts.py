@@ -54,6 +54,7 @@ EXPECTED = {
     "document_download": 2,
     "locations": 3,
     "profile": 3,  # the gate, the mobile number, the addresses
+    "two_step": 2,  # the gate, then the two-step state (off: no recovery-code count)
 }
 
 
@@ -113,6 +114,7 @@ def page_urls(slug: str, owner: dict[str, Any]) -> dict[str, str]:
         "document_download": url("document_download", owner["document"].pk),
         "locations": url("locations"),
         "profile": url("profile"),
+        "two_step": url("two_step"),
     }
 
 
@@ -139,7 +141,7 @@ def test_every_page_has_a_fixed_query_count(company):
 
 
 def test_query_counts_cover_every_portal_page():
-    from .test_isolation import PUBLIC, STAFF, portal_patterns
+    from .test_isolation import PUBLIC, STAFF, TWO_STEP_STEPS, portal_patterns
 
-    names = {p.name for p in portal_patterns()} - PUBLIC - STAFF
+    names = {p.name for p in portal_patterns()} - PUBLIC - STAFF - TWO_STEP_STEPS
     assert names <= set(EXPECTED), names - set(EXPECTED)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from doorstep.access import invitations, services
+from doorstep.access import invitations, services, two_step
 from doorstep.access.models import PortalAccount, PortalAccountState
 from doorstep.core.errors import DomainError
 from doorstep.customers.models import Customer
@@ -87,6 +87,23 @@ ACTIONS: dict[str, AccessAction] = {
         ask_first="Sign this customer out of every device?",
         danger=True,
     ),
+    "reset-two-step": AccessAction(
+        "Reset two-step sign-in",
+        "Two-step sign-in was turned off; the customer was emailed.",
+        lambda o, c, a: two_step.two_step_reset_by_staff(
+            company=o.company, account=_account_or_refuse(a), actor=o.actor
+        ),
+        ask_first="Turn off this customer's two-step sign-in?",
+        danger=True,
+    ),
+}
+
+
+WHAT_HAPPENS = {
+    "deactivate": "Every device they are signed in on is signed out; they cannot sign in "
+    "again until reactivated.",
+    "reset-two-step": "Their password alone signs them in again (do this only once you are "
+    "sure who is asking); their recovery codes stop working and they get an email.",
 }
 
 
@@ -96,7 +113,10 @@ def offered(account: PortalAccount | None) -> list[str]:
         return ["invite"]
     if account.state == PortalAccountState.DEACTIVATED:
         return ["reactivate"]
-    return ["resend", "sign-out-everywhere", "deactivate"]
+    buttons = ["resend", "sign-out-everywhere", "deactivate"]
+    if account.password and two_step.two_step_is_on(company=account.company, account=account):
+        buttons.append("reset-two-step")
+    return buttons
 
 
 def panel(office: Office, customer: Customer, account: PortalAccount | None) -> dict[str, Any]:
@@ -129,11 +149,8 @@ def access_action(request: HttpRequest, office: Office, pk: int, action: str) ->
                     ("Portal account", account.email if account else "none"),
                     (
                         "What happens",
-                        "Every device they are signed in on is signed out"
-                        + (
-                            "; they cannot sign in again until reactivated."
-                            if action == "deactivate"
-                            else "."
+                        WHAT_HAPPENS.get(
+                            action, "Every device they are signed in on is signed out."
                         ),
                     ),
                 ],
