@@ -75,21 +75,16 @@ def test_profile_shows_the_details_in_plain_words_and_is_in_the_menu(account):
     assert "signs out every browser and device" in page
 
 
-def test_profile_template_leaves_the_two_step_include():
-    from pathlib import Path
-
-    import doorstep.portal
-
-    templates = Path(doorstep.portal.__file__).parent / "templates" / "portal"
-    assert (
-        '{% include "portal/profile/_two_step.html" %}' in (templates / "profile.html").read_text()
-    )
-    assert (templates / "profile" / "_two_step.html").read_text().strip() == (
-        "{# Two-step sign-in: filled in by the two-step work #}"
-    )
+def test_two_step_card_is_on_the_profile_where_passwords_are_offered(password_account):
+    client = signed_in(password_account)
+    page = client.get(url(password_account.company)).content.decode()
+    assert "Two-step sign-in" in page and "Set up two-step sign-in" in page
+    assert f"/p/{password_account.company.slug}/profile/two-step/" in page
 
 
-# --- Mobile number ------------------------------------------------------------------------
+def test_no_two_step_card_when_the_company_uses_links_only(account):
+    page = signed_in(account).get(url(account.company)).content.decode()
+    assert "Two-step sign-in" not in page
 
 
 def test_phone_is_verified_with_a_texted_code_and_only_then_used(account, twilio):

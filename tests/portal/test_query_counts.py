@@ -143,5 +143,9 @@ def test_every_page_has_a_fixed_query_count(company):
 def test_query_counts_cover_every_portal_page():
     from .test_isolation import PUBLIC, STAFF, TWO_STEP_STEPS, portal_patterns
 
+    # The signed copy needs an accepted estimate: its exact count is in
+    # tests/billing/test_estimate_signed_pdf.py (test_signed_copy_query_count).
+    measured_elsewhere = {"estimate_signed_pdf"}
     names = {p.name for p in portal_patterns()} - PUBLIC - STAFF - TWO_STEP_STEPS
+    names -= measured_elsewhere
     assert names <= set(EXPECTED), names - set(EXPECTED)
