@@ -84,6 +84,7 @@ def admin_tenant(
     company_id = _record_company(model_admin, kwargs.get("object_id"))
     if company_id is None and request.method == "POST" and kwargs.get("object_id") is None:
         company_id = _int(request.POST.get("company"))
+        company_id = company_id if company_id is not None and 0 < company_id < 2**63 else None
     if company_id is not None and (user.is_superuser or company_id in memberships):
         return rls.tenant_scope(company_id)
     if user.is_superuser:
@@ -107,7 +108,7 @@ def _record_company(model_admin: Any, object_id: Any) -> int | None:
     a model without a company)."""
     pk = _int(object_id)
     model = getattr(model_admin, "model", None)
-    if pk is None or model is None:
+    if pk is None or not 0 < pk < 2**63 or model is None:  # beyond bigint: no such record
         return None
     if model is Company:
         return pk
