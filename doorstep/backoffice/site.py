@@ -71,9 +71,11 @@ def admin_tenant(
     - a record's page (change, delete, history): the record's own company, when the user
       works there (a superuser anywhere); its company is read by the maintenance role first,
       the only thing read before the scope;
-    - an add form posted with a company the user may write at: that company;
-    - a superuser's lists, index and add forms: cross-tenant by design (the platform
-      operator sees every company), so the maintenance scope;
+    - an add form posted by staff with a company they work at: that company;
+    - a superuser's lists, index and add forms (posted too: the form's same-company check
+      then names another company's row in the user's words, not "Select a valid choice"):
+      cross-tenant by design (the platform operator sees every company), so the
+      maintenance scope;
     - anyone else: the company chosen with the office's picker (else their first by name),
       one at a time as in the office.
     The ModelAdmins' own company filters stay: RLS is the backstop."""
@@ -82,7 +84,8 @@ def admin_tenant(
         return nullcontext()  # the login page: it reads no tenant rows
     memberships = staff_memberships(user=user)
     company_id = _record_company(model_admin, kwargs.get("object_id"))
-    if company_id is None and request.method == "POST" and kwargs.get("object_id") is None:
+    posted_add = request.method == "POST" and kwargs.get("object_id") is None
+    if company_id is None and posted_add and not user.is_superuser:
         company_id = _int(request.POST.get("company"))
         company_id = company_id if company_id is not None and 0 < company_id < 2**63 else None
     if company_id is not None and (user.is_superuser or company_id in memberships):
