@@ -1,3 +1,4 @@
+from contextlib import AbstractContextManager, nullcontext
 from functools import wraps
 from typing import Any
 
@@ -7,6 +8,8 @@ from django.shortcuts import render
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 
+from doorstep.tenancy import rls
+from doorstep.tenancy.models import Company
 from doorstep.tenancy.roles import StaffAction, staff_may_somewhere, staff_memberships
 
 from .input_checks import IDS_REFUSED, posted_ids_refused
@@ -34,9 +37,9 @@ class BackOfficeSite(admin.AdminSite):
                     request, "errors/domain_error.html", {"message": IDS_REFUSED}, status=400
                 )
             zone = staff_time_zone(request)
-            if zone is None:
-                return inner(request, *args, **kwargs)
-            with timezone.override(zone):
+            # The tenant of this request's transaction (docs/adr/0003, "The back office").
+            in_zone = timezone.override(zone) if zone is not None else nullcontext()
+            with admin_tenant(request, model_admin, kwargs), in_zone:
                 response = inner(request, *args, **kwargs)
                 if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                     response.render()  # admin pages render late: still in the company's zone
@@ -54,6 +57,67 @@ class BackOfficeSite(admin.AdminSite):
                 name = memberships[0].company_name
                 context["site_header"] = f"{name} · Doorstep back office"
         return context
+
+
+# The office's company picker keeps its choice here (doorstep/office/gate.py, COMPANY_KEY):
+# the back office works in the same company.
+OFFICE_COMPANY_KEY = "doorstep_office_company"
+
+
+def admin_tenant(
+    request: HttpRequest, model_admin: Any, kwargs: dict[str, Any]
+) -> AbstractContextManager[None]:
+    """The tenant scope of one back-office request (row-level security, docs/adr/0003):
+    - a record's page (change, delete, history): the record's own company, when the user
+      works there (a superuser anywhere); its company is read by the maintenance role first,
+      the only thing read before the scope;
+    - an add form posted by staff with a company they work at: that company;
+    - a superuser's lists, index and add forms (posted too: the form's same-company check
+      then names another company's row in the user's words, not "Select a valid choice"):
+      cross-tenant by design (the platform operator sees every company), so the
+      maintenance scope;
+    - anyone else: the company chosen with the office's picker (else their first by name),
+      one at a time as in the office.
+    The ModelAdmins' own company filters stay: RLS is the backstop."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False) or not user.is_staff or not user.is_active:
+        return nullcontext()  # the login page: it reads no tenant rows
+    memberships = staff_memberships(user=user)
+    company_id = _record_company(model_admin, kwargs.get("object_id"))
+    posted_add = request.method == "POST" and kwargs.get("object_id") is None
+    if company_id is None and posted_add and not user.is_superuser:
+        company_id = _int(request.POST.get("company"))
+        company_id = company_id if company_id is not None and 0 < company_id < 2**63 else None
+    if company_id is not None and (user.is_superuser or company_id in memberships):
+        return rls.tenant_scope(company_id)
+    if user.is_superuser:
+        return rls.maintenance_scope()
+    wanted = request.session.get(OFFICE_COMPANY_KEY)
+    if wanted not in memberships:
+        by_name = sorted(memberships.values(), key=lambda m: m.company_name.lower())
+        wanted = by_name[0].company_id if by_name else None
+    return rls.tenant_scope(wanted) if wanted is not None else nullcontext()
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _record_company(model_admin: Any, object_id: Any) -> int | None:
+    """The company of the record a change/delete/history page names (None: no record, or
+    a model without a company)."""
+    pk = _int(object_id)
+    model = getattr(model_admin, "model", None)
+    if pk is None or not 0 < pk < 2**63 or model is None:  # beyond bigint: no such record
+        return None
+    if model is Company:
+        return pk
+    if not any(f.name == "company" for f in model._meta.concrete_fields):
+        return None
+    return rls.tenant_of(model, pk)
 
 
 def staff_time_zone(request: HttpRequest) -> str | None:

@@ -33,7 +33,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from doorstep.core.queue_health import queue_lag
 from doorstep.integrations.webhooks.outbox import webhook_backlog_all_companies
 from doorstep.notifications.undelivered import outbox_backlog_all_companies
-from doorstep.tenancy.rls import maintenance_scope
+from doorstep.tenancy import rls
 
 log = logging.getLogger("doorstep.metrics")
 
@@ -57,7 +57,7 @@ class DatabaseFigures:
             lag = queue_lag()
             # Installation-wide counts over every company's outbox: the maintenance role's
             # (row-level security would show the app role none of them; docs/adr/0003).
-            with maintenance_scope():
+            with rls.maintenance_scope():
                 backlogs = {name: count() for name, count in sorted(_OUTBOXES.items())}
         except DatabaseError:
             log.warning("metrics: database unavailable; queue and outbox figures left out")

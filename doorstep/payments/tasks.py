@@ -19,7 +19,6 @@ from .webhooks import webhook_handle
 
 
 @task()
-@cross_tenant  # the event's company is found from its payment reference (docs/adr/0003)
 def handle_webhook_event(event_pk: int) -> None:
     webhook_handle(event_pk=event_pk)
 

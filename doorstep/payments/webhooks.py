@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from doorstep.core.audit import Actor
 from doorstep.core.money import format_money
+from doorstep.tenancy import rls
 from doorstep.tenancy.models import Company
 
 from .ledger import payment_apply_result, payment_mismatch_record
@@ -225,7 +226,49 @@ def _account_at(company: Company, provider: str) -> str:
     return connected_account(company)
 
 
+def _event_company(row: WebhookEvent, event: ProviderEvent) -> int | None:
+    """The company of the payment the event names, read by the maintenance role: the inbox
+    learns it before handling the event in that company's tenant scope (docs/adr/0003). The
+    same two look-ups as `_payment_for`, which then finds (and locks) the payment again
+    under the policy."""
+    metadata = event.metadata
+    with rls.maintenance_scope():
+        if metadata.get("payment_id"):
+            try:
+                found = (
+                    Payment.objects.filter(
+                        pk=int(metadata["payment_id"]), company_id=int(metadata["company_id"])
+                    )
+                    .values_list("company_id", flat=True)
+                    .first()
+                )
+            except (TypeError, ValueError, KeyError):
+                found = None
+            if found is not None:
+                return int(found)
+        if event.payment_reference:
+            found = (
+                Payment.objects.filter(  # scope: learning the event's company is the point
+                    provider=row.provider, provider_reference=event.payment_reference
+                )
+                .values_list("company_id", flat=True)
+                .first()
+            )
+            return None if found is None else int(found)
+    return None
+
+
 def _dispatch(row: WebhookEvent, event: ProviderEvent) -> str:
+    if not rls.tenant_transactions():
+        return _dispatch_in_scope(row, event)  # the owner's connection: nothing to learn first
+    company_id = _event_company(row, event)
+    if company_id is None:
+        return _dispatch_in_scope(row, event)  # no tenant: it finds no payment ("ignored")
+    with rls.tenant_scope(company_id):
+        return _dispatch_in_scope(row, event)
+
+
+def _dispatch_in_scope(row: WebhookEvent, event: ProviderEvent) -> str:
     actor = Actor.webhook(f"{row.provider} {row.event_type}")
     if event.kind in STATUS_FOR_KIND:
         return _dispatch_payment(row, event, actor)

@@ -13,13 +13,25 @@ from doorstep.payments.checkout import payment_attempt_create
 from doorstep.payments.models import Payment, PaymentState
 from doorstep.payments.providers.stripe.signature import signature_header
 from doorstep.payments.webhooks import webhook_handle, webhook_receive
+from doorstep.tenancy.rls import tenant_transactions
 
 from .helpers import WEBHOOK_SECRET, intent_object, invoice_for, make_payer, reload, stripe_event
 
 pytestmark = pytest.mark.django_db
 
 
-def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(company, settings):
+@pytest.fixture
+def company_lookup(db):
+    """The inbox's look-up of the event's company before it handles the event in that
+    company's tenant scope (docs/adr/0003): with tenant transactions on, one SELECT by the
+    maintenance role (its own connection in production; here the test's, under SET ROLE, so
+    it is captured). Off (SQLite, the owner's connection) there is none."""
+    return ["SELECT"] if tenant_transactions() else []
+
+
+def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(
+    company, settings, company_lookup
+):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     company.settings.payment_provider = "stripe"
     company.settings.save()
@@ -67,6 +79,7 @@ def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(company, 
     assert statements == [
         "INSERT",
         "SELECT",
+        *company_lookup,
         "SELECT",
         "SELECT",
         "UPDATE",
@@ -83,7 +96,9 @@ def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(company, 
     assert len(duplicate.captured_queries) == 1, duplicate.captured_queries
 
 
-def test_an_event_handled_in_its_request_costs_sixteen_statements(company, settings):
+def test_an_event_handled_in_its_request_costs_sixteen_statements(
+    company, settings, company_lookup
+):
     """The HTTP path (ADR 0004): no task, no event-row lock (the new row is invisible to
     others until commit). BEGIN/COMMIT are not captured; inside the test's own transaction the
     request's transaction is a savepoint, left out here."""
@@ -119,6 +134,7 @@ def test_an_event_handled_in_its_request_costs_sixteen_statements(company, setti
     ]
     assert statements == [
         "INSERT",
+        *company_lookup,
         "SELECT",
         "SELECT",
         "UPDATE",
