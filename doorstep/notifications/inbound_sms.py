@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
+from doorstep.tenancy.rls import tenant_scope
 from doorstep.tenancy.selectors import company_by_slug
 
 from .sms import sms_inbound_handle
@@ -30,11 +31,12 @@ def twilio_inbound(request: HttpRequest, company_slug: str) -> HttpResponse:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not RequestValidator(token).validate(url, request.POST.dict(), signature):
         return HttpResponseForbidden("Bad signature.")
-    sms_inbound_handle(
-        company=company,
-        from_number=request.POST.get("From", ""),
-        body=request.POST.get("Body", ""),
-    )
+    with tenant_scope(company):  # the inbound SMS gate (docs/adr/0003)
+        sms_inbound_handle(
+            company=company,
+            from_number=request.POST.get("From", ""),
+            body=request.POST.get("Body", ""),
+        )
     return HttpResponse(
         '<?xml version="1.0" encoding="UTF-8"?><Response></Response>', content_type="text/xml"
     )

@@ -29,6 +29,7 @@ from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
 from doorstep.core.verbs import Verb
 from doorstep.tenancy.models import Company
+from doorstep.tenancy.rls import tenant_scope_for_slug
 
 from .access_keys import REPLY_ABOVE, sha
 from .blocklist import is_blocked
@@ -122,7 +123,16 @@ def _is_automatic(message: EmailMessage) -> bool:
 
 
 def mail_receive(raw: bytes, *, recipient: str) -> Outcome:
-    """Add (or hold) one received email for one recipient address."""
+    """Add (or hold) one received email for one recipient address, in the tenant scope of the
+    company its reply address names (docs/adr/0003: the inbound mail gate)."""
+    parsed = parse_recipient(recipient)
+    if parsed is None:
+        return Outcome.UNKNOWN
+    with tenant_scope_for_slug(parsed[0]):
+        return _mail_receive(raw, recipient=recipient)
+
+
+def _mail_receive(raw: bytes, *, recipient: str) -> Outcome:
     ticket = ticket_for_recipient(recipient)
     if ticket is None:
         return Outcome.UNKNOWN
