@@ -16,7 +16,7 @@ from doorstep.demo.bulk import HEAVY_EMAIL, bulk_grow
 from doorstep.demo.catalogue import DEMO_PASSWORD
 from doorstep.demo.seed import demo_customer_email, seed_demo
 from doorstep.integrations.keys import api_key_for_demo
-from doorstep.tenancy.rls import maintenance_scope
+from doorstep.tenancy import rls
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         # Demo data spans companies: the maintenance role's job (tenancy.rls).
-        with maintenance_scope():
+        with rls.maintenance_scope():
             self._handle(opts)
 
     def _handle(self, opts: dict[str, Any]) -> None:
