@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from doorstep.access import profile as account_profile
-from doorstep.access.two_step import two_step_is_on
 from doorstep.access.portal_sessions import PortalIdentity, client_ip
 from doorstep.access.services import LinkRefused, passwords_offered
+from doorstep.access.two_step import two_step_is_on
 from doorstep.core.errors import DomainError
 from doorstep.customers.models import Location
 from doorstep.notifications import preferences as prefs
