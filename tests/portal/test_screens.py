@@ -183,10 +183,20 @@ def test_main_pages_pass_axe_core_at_phone_and_desktop_width(chromium, live_serv
 BRAND_COLOURS = ("#0b2545", "#ffd60a")
 
 
+def _receipt_path(story: dict[str, Any]) -> str:
+    from doorstep.payments.models import Payment
+
+    payment = Payment.objects.filter(allocations__invoice=story["invoices"]["paid"]).first()
+    assert payment is not None
+    return f"payments/{payment.pk}/receipt"
+
+
 def more_pages(story: dict[str, Any]) -> dict[str, str]:
     invoice = story["invoices"]["partly"]
     return {
         **pages(story),
+        "receipt": _receipt_path(story),
+        "two-step": "profile/two-step/",
         "checkout": f"pay?invoice={invoice.pk}",
         "payment-methods": "payment-methods",
         "notifications": "notifications/",
@@ -255,7 +265,10 @@ def test_phone_screenshots_for_the_docs(chromium, live_server):
         "invoices": "invoices/",
         "invoice": f"invoices/{story['invoices']['partly'].pk}/",
         "jobs": "jobs/",
+        "job": f"jobs/{story['jobs']['on_the_way'].pk}/",
         "checkout-bank": f"pay?invoice={story['invoices']['partly'].pk}",
+        "receipt": _receipt_path(story),
+        "profile": "profile/",
     }
     for name, path in shots.items():
         page.goto(base + path)
