@@ -127,6 +127,16 @@ def test_setting_up_needs_a_current_code_then_shows_ten_codes_once(pw_company, a
     html = browser.get(base + "enable").content.decode()
     secret = secret_on_page(html)
     assert "otpauth://totp/" in html and f"secret={secret}" in html
+    # The QR code to scan is the page's own otpauth:// link, drawn inline (no image request).
+    import html as html_lib
+    import re
+
+    import segno
+
+    link = html_lib.unescape(re.search(r'href="(otpauth://[^"]+)"', html).group(1))
+    assert f"secret={secret}" in link
+    drawn = segno.make(link, error="m").svg_inline(scale=5, border=2, omitsize=False)
+    assert drawn in html and 'role="img"' in html
     # The secret is sealed at rest.
     assert secret not in TwoStep.objects.get().sealed_secret
     wrong = csrf_post(browser, base + "enable", {"action": "confirm", "code": "000000"})
