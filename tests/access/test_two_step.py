@@ -369,3 +369,13 @@ def test_wrong_codes_across_attempts_are_capped_per_account(pw_company, account,
         refused = second_step(fresh, pw_company, code_now(secret))
     assert refused.status_code == 400 and "Too many wrong codes" in refused.content.decode()
     assert not PortalSession.objects.exists()
+
+
+def test_the_status_page_counts_codes_left_and_says_when_none_are(pw_company, account, enrolled):
+    browser = Client()
+    sign_in(browser, account)
+    url = f"/p/{pw_company.slug}/profile/two-step/"
+    assert "10 of 10 recovery codes unused" in browser.get(url).content.decode()
+    RecoveryCode.objects.filter(account=account).update(used_at=timezone.now())
+    page = browser.get(url).content.decode()
+    assert "No recovery codes left" in page and "0 of 10" not in page
