@@ -201,6 +201,17 @@ def portal_account_sign_out_everywhere(
     return ended
 
 
+# How the customer signed in, in the words the office's history shows.
+SIGN_IN_WORDS = {
+    "link": "with an emailed link",
+    "code": "with an emailed code",
+    "invitation": "with the invitation link",
+    "password": "with a password",
+    "password+two_step": "with a password and a two-step code",
+    "oidc": "with single sign-on",
+}
+
+
 def account_signed_in(*, account: PortalAccount, method: str, ip_address: str | None) -> None:
     """Bookkeeping after a session started: the account is active and its email proven."""
     now = timezone.now()
@@ -215,7 +226,7 @@ def account_signed_in(*, account: PortalAccount, method: str, ip_address: str | 
         account=account,
         ip_address=ip_address,
         verb=Verb.PORTAL_SIGNED_IN,
-        message=f"Signed in ({method})",
+        message=f"Signed in {SIGN_IN_WORDS.get(method, f'({method})')}",
         data={"method": method},
     )
 

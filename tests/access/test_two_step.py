@@ -182,6 +182,12 @@ def test_password_sign_in_asks_for_the_code_before_any_session(pw_company, accou
         done = second_step(browser, pw_company, code)
         assert done.status_code == 302 and portal_cookie(browser)
         assert PortalSession.objects.count() == 1
+        # The office's history says how, in words.
+        from doorstep.core.models import AuditEvent
+
+        assert AuditEvent.objects.filter(
+            company=pw_company, message="Signed in with a password and a two-step code"
+        ).exists()
         # The same code again (another browser, same 30 s window): refused.
         other = Client(enforce_csrf_checks=True)
         password_sign_in(other, pw_company)
