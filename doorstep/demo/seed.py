@@ -23,7 +23,7 @@ from doorstep.core.audit import Actor
 from doorstep.core.links import office_url
 from doorstep.customers.models import Contact, Customer, CustomerKind, Location
 from doorstep.jobs import services as jobs
-from doorstep.jobs.models import Job, JobStatus, Technician
+from doorstep.jobs.models import Job, JobEvent, JobStatus, Technician
 from doorstep.notifications.models import CustomerPhone
 from doorstep.notifications.preferences import phone_normalise
 from doorstep.notifications.services import notification_enqueue
@@ -321,8 +321,32 @@ def _jobs(
             # Finished on the day of the visit, not the moment the demo ran.
             done = start + timedelta(hours=2)
             Job.objects.filter(pk=job.pk).update(completed_at=done, status_changed_at=done)
+            _timeline_backdate(job, start, done)
             completed.setdefault(customer.pk, job)
     return completed
+
+
+# When each move of a finished job happened, relative to the visit's start: booked a week
+# ahead, the technician named the next day, on the way 20 minutes before, then the visit.
+_PAST_MOVES = {
+    JobStatus.UNSCHEDULED: timedelta(days=-7),
+    JobStatus.SCHEDULED: timedelta(days=-7, minutes=30),
+    JobStatus.TECHNICIAN_ASSIGNED: timedelta(days=-6),
+    JobStatus.ON_THE_WAY: timedelta(minutes=-20),
+    JobStatus.TECHNICIAN_ARRIVED: timedelta(0),
+    JobStatus.IN_PROGRESS: timedelta(minutes=5),
+}
+
+
+def _timeline_backdate(job: Job, start: datetime, done: datetime) -> None:
+    """The job's timeline on the days it happened, not all at the moment the demo ran."""
+    for event in JobEvent.objects.filter(job=job):
+        when = (
+            done
+            if event.to_status == JobStatus.COMPLETED
+            else start + _PAST_MOVES.get(JobStatus(event.to_status), timedelta(0))
+        )
+        JobEvent.objects.filter(pk=event.pk).update(created_at=when)
 
 
 def _lines(spec: CompanySpec, i: int) -> list[LineInput]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,11 @@ def _assert_activity(company: Company) -> None:
     from doorstep.jobs.models import JobPhoto
 
     # Completion photos on finished jobs (the portal's job page shows them).
+    # A finished job's timeline is dated on the days it happened (booked ahead, then the visit).
+    finished = Job.objects.for_company(company).filter(status=JobStatus.COMPLETED).first()
+    moments = list(finished.events.order_by("created_at").values_list("created_at", flat=True))
+    assert moments[-1] == finished.completed_at
+    assert finished.completed_at - moments[0] >= timedelta(days=6)
     photographed = JobPhoto.objects.for_company(company).values_list("job__status", flat=True)
     assert photographed and set(photographed) == {JobStatus.COMPLETED}
     # Single sign-on: an example identity provider to look at, switched off (no button).
