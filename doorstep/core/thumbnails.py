@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +32,31 @@ class ThumbnailError(Exception):
     """The photo could not be decoded into a thumbnail."""
 
 
+_TRUNCATED_FLAG = threading.Lock()
+
+
+@contextmanager
+def _truncated_refused() -> Iterator[None]:
+    """Decode with Pillow's truncated-image tolerance off. WeasyPrint switches it on for the
+    whole process when it is imported (weasyprint/images.py), after which a photo cut off in
+    transit would get a half-grey thumbnail instead of falling back to its link. A lock,
+    because the flag is Pillow's global."""
+    with _TRUNCATED_FLAG:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def thumbnail_bytes(source: Any, *, max_size: int = THUMB_MAX) -> tuple[bytes, int, int]:
     """A JPEG thumbnail of the image in the binary file `source`: (bytes, width, height)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(source) as opened:
+            with Image.open(source) as opened, _truncated_refused():
+                opened.load()
                 image = ImageOps.exif_transpose(opened)
                 image.thumbnail((max_size, max_size))  # keeps the ratio, never upscales
                 if image.mode in ("RGBA", "LA", "P", "PA"):

@@ -84,6 +84,12 @@ def test_small_photo_is_not_upscaled_and_png_transparency_turns_white():
 
 
 def test_corrupt_photo_gets_no_thumbnail_logs_it_and_the_page_links_it(caplog):
+    # As in a web process that has rendered a PDF: importing WeasyPrint turns on Pillow's
+    # truncated-image tolerance for the whole process.
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
     good = camera_jpeg(orientation=1)
     truncated = good[: len(good) // 3]  # a valid header (the upload check passes), no pixels
     with pytest.raises(ThumbnailError):
