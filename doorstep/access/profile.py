@@ -25,20 +25,19 @@ from doorstep.notifications.services import notification_enqueue
 from doorstep.tenancy.models import Company
 
 from .events import access_denied, access_event
-from .models import LinkPurpose, LoginLink, PortalAccount, PortalAccountState, PortalSession
+from .models import LinkPurpose, LoginLink, PortalAccount, PortalSession
 from .passwords import MAX_PASSWORD_LENGTH, password_problems
 from .portal_sessions import token_hash
 from .services import (
     IssuedLink,
-    LinkRefused,
     link_email,
     links_live,
     login_link_consume,
+    login_link_find,
     login_link_issue,
     passwords_offered,
 )
 from .throttle import throttle_exceeded, throttle_hit
-from .tokens import token_looks_valid
 
 
 def _address_taken(company: Company, account: PortalAccount, email: str) -> bool:
@@ -108,33 +107,9 @@ def email_change_request(
 
 
 def email_change_find(*, company: Company, raw: str) -> LoginLink:
-    """The live email-change link for this token, or LinkRefused (nothing changes)."""
-    if not token_looks_valid(raw):
-        raise LinkRefused("malformed")
-    link = (
-        LoginLink.objects.select_related("account__contact", "account__customer", "company")
-        .filter(token_hash=token_hash(raw), purpose=LinkPurpose.CHANGE_EMAIL)
-        .first()
-    )
-    if link is None:
-        raise LinkRefused("unknown")
-    if link.company_id != company.pk:
-        raise LinkRefused("wrong_company")
-    account = link.account
-    reason = None
-    if link.used_at is not None:
-        reason = "used"
-    elif link.superseded_at is not None:
-        reason = "superseded"
-    elif link.expires_at <= timezone.now():
-        reason = "expired"
-    elif account.state == PortalAccountState.DEACTIVATED:
-        reason = "deactivated"
-    elif account.email != account.contact.email_address:
-        reason = "email_changed"
-    if reason:
-        raise LinkRefused(reason, account=account, link=link)
-    return link
+    """The live email-change link for this token, or LinkRefused (nothing changes): the same
+    checks as every link (services.link_check), the address it carries being the new one."""
+    return login_link_find(company=company, raw=raw, purposes={LinkPurpose.CHANGE_EMAIL})
 
 
 @transaction.atomic

@@ -320,3 +320,20 @@ def test_another_customers_details_never_show(account):
     page = signed_in(neighbour).get(url(account.company)).content.decode()
     assert "12 Elm Street" not in page and "pat.smith@example.test" not in page
     assert "99 Hidden Lane" in page
+
+
+def test_an_email_change_link_never_signs_anyone_in(account, mailbox):
+    client = signed_in(account)
+    post(client, account, {"action": "change_email", "email": "new@example.test"})
+    [message] = mailbox.to("new@example.test")
+    token = CHANGE_LINK.search(mailbox.text(message)).group(1).rsplit("/", 1)[1]
+    stranger = Client(enforce_csrf_checks=True)
+    landing = f"/p/{account.company.slug}/l/{token}"
+    stranger.get(landing)
+    csrf_post(stranger, landing, page=landing)
+    assert settings.PORTAL_SESSION_COOKIE not in stranger.cookies or not (
+        stranger.cookies[settings.PORTAL_SESSION_COOKIE].value
+    )
+    assert PortalSession.objects.filter(account=account, ended_at=None).count() == 1  # the asker's
+    account.refresh_from_db()
+    assert account.email == "pat.smith@example.test"
