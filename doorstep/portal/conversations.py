@@ -3,6 +3,8 @@ attachment)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -117,10 +119,8 @@ def conversation_detail(
     )
 
 
-@portal_page
-def attachment(
-    request: HttpRequest, identity: PortalIdentity, conversation_id: int, attachment_id: int
-) -> HttpResponseBase:
+def _attachment_or_404(identity: PortalIdentity, conversation_id: int, attachment_id: int) -> Any:
+    """One of the customer's own attachments (the photo and its thumbnail share the check)."""
     found = selectors.attachment_for_customer(
         company=identity.company,
         customer=identity.customer,
@@ -129,6 +129,14 @@ def attachment(
     )
     if found is None:
         raise Http404("No such attachment.")
+    return found
+
+
+@portal_page
+def attachment(
+    request: HttpRequest, identity: PortalIdentity, conversation_id: int, attachment_id: int
+) -> HttpResponseBase:
+    found = _attachment_or_404(identity, conversation_id, attachment_id)
     return serve_private_file(found.file, download_name=found.download_name)
 
 
@@ -136,14 +144,7 @@ def attachment(
 def attachment_thumb(
     request: HttpRequest, identity: PortalIdentity, conversation_id: int, attachment_id: int
 ) -> HttpResponseBase:
-    found = selectors.attachment_for_customer(
-        company=identity.company,
-        customer=identity.customer,
-        conversation_id=conversation_id,
-        attachment_id=attachment_id,
-    )
-    if found is None:
-        raise Http404("No such attachment.")
+    found = _attachment_or_404(identity, conversation_id, attachment_id)
     response = serve_thumbnail(found)
     if response is None:
         raise Http404("This photo has no thumbnail.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -126,10 +128,8 @@ def request_detail(request: HttpRequest, identity: PortalIdentity, request_id: i
     )
 
 
-@portal_page
-def request_photo(
-    request: HttpRequest, identity: PortalIdentity, request_id: int, photo_id: int
-) -> HttpResponseBase:
+def _photo_or_404(identity: PortalIdentity, request_id: int, photo_id: int) -> Any:
+    """One of the customer's own request photos (the photo and its thumbnail share the check)."""
     photo = selectors.service_request_photo_for_customer(
         company=identity.company,
         customer=identity.customer,
@@ -138,6 +138,14 @@ def request_photo(
     )
     if photo is None:
         raise Http404("No such photo.")
+    return photo
+
+
+@portal_page
+def request_photo(
+    request: HttpRequest, identity: PortalIdentity, request_id: int, photo_id: int
+) -> HttpResponseBase:
+    photo = _photo_or_404(identity, request_id, photo_id)
     return serve_private_file(photo.file, download_name=photo.download_name)
 
 
@@ -145,14 +153,7 @@ def request_photo(
 def request_photo_thumb(
     request: HttpRequest, identity: PortalIdentity, request_id: int, photo_id: int
 ) -> HttpResponseBase:
-    photo = selectors.service_request_photo_for_customer(
-        company=identity.company,
-        customer=identity.customer,
-        request_id=request_id,
-        photo_id=photo_id,
-    )
-    if photo is None:
-        raise Http404("No such photo.")
+    photo = _photo_or_404(identity, request_id, photo_id)
     response = serve_thumbnail(photo)
     if response is None:
         raise Http404("This photo has no thumbnail.")
