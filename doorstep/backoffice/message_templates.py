@@ -16,6 +16,7 @@ from doorstep.notifications.customer_notices import message_render, message_temp
 from doorstep.notifications.events import EVENTS, SAMPLE_VALUES
 from doorstep.notifications.models import MessageTemplate
 from doorstep.notifications.wording_changes import wording_problems
+from doorstep.tenancy import rls
 from doorstep.tenancy.roles import StaffAction
 
 from .tenant_admin import TenantAdmin, staff_actor, staff_companies
@@ -63,8 +64,11 @@ class MessageTemplateAdmin(TenantAdmin):
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # Each company's rows are written in that company's tenant scope: the page itself runs
+        # in the picker's company (docs/adr/0003), and the list shows every company's wording.
         for company in staff_companies(request, self.view_action):
-            message_templates_ensure(company=company)
+            with rls.tenant_scope(company):
+                message_templates_ensure(company=company)
         return super().changelist_view(request, extra_context)
 
     @admin.display(description="Placeholders you can use")

@@ -26,6 +26,7 @@ from doorstep.access.models import PortalAccount, PortalAccountState
 from doorstep.core.errors import DomainError
 from doorstep.core.models import AuditEvent
 from doorstep.customers.models import Customer
+from doorstep.tenancy import rls
 from doorstep.tenancy.roles import StaffAction, staff_may
 
 from .tenant_admin import staff_actor
@@ -167,7 +168,14 @@ def _staff_only(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+def _customer_company(request: HttpRequest, customer_id: int, action: str) -> int | None:
+    # The tenant of the button's request is the customer's company (docs/adr/0003); whether
+    # this staff member may act there is judged next, by _staff_customer.
+    return rls.tenant_of(Customer, customer_id) if 0 < customer_id < 2**63 else None
+
+
 @require_POST
+@rls.tenant_gate(_customer_company)
 def customer_access_action(request: HttpRequest, customer_id: int, action: str) -> HttpResponse:
     if (denied := _staff_only(request)) is not None:
         return denied

@@ -30,6 +30,7 @@ from doorstep.servicerequests.services import (
     service_request_decline,
     service_types_seed_defaults,
 )
+from doorstep.tenancy import rls
 from doorstep.tenancy.roles import StaffAction
 
 from .tenant_admin import TenantAdmin, staff_actor, staff_companies
@@ -40,8 +41,11 @@ class ServiceTypeAdmin(TenantAdmin):
     view_action = change_action = StaffAction.REVIEW_REQUESTS
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # Each company's defaults are written in its own tenant scope (the page runs in the
+        # picker's company, docs/adr/0003) so the list can show every company's types.
         for company in staff_companies(request, self.view_action):
-            service_types_seed_defaults(company=company)
+            with rls.tenant_scope(company):
+                service_types_seed_defaults(company=company)
         return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

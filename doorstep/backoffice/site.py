@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from doorstep.tenancy import rls
 from doorstep.tenancy.models import Company
-from doorstep.tenancy.roles import StaffAction, staff_may_somewhere, staff_memberships
+from doorstep.tenancy.roles import (
+    StaffAction,
+    staff_may,
+    staff_may_somewhere,
+    staff_memberships,
+)
 
 from .input_checks import IDS_REFUSED, posted_ids_refused
 
@@ -71,32 +76,69 @@ def admin_tenant(
     - a record's page (change, delete, history): the record's own company, when the user
       works there (a superuser anywhere); its company is read by the maintenance role first,
       the only thing read before the scope;
+    - a list action on records of one company (the ticked rows): that company, when the
+      user works there (the role is then judged at it, as for a record's page);
     - an add form posted by staff with a company they work at: that company;
     - a superuser's lists, index and add forms (posted too: the form's same-company check
       then names another company's row in the user's words, not "Select a valid choice"):
       cross-tenant by design (the platform operator sees every company), so the
       maintenance scope;
-    - anyone else: the company chosen with the office's picker (else their first by name),
-      one at a time as in the office.
+    - anyone else: the company chosen with the office's picker (else their first by name)
+      among those where the page's rows may be seen, one at a time as in the office.
     The ModelAdmins' own company filters stay: RLS is the backstop."""
     user = request.user
     if not getattr(user, "is_authenticated", False) or not user.is_staff or not user.is_active:
         return nullcontext()  # the login page: it reads no tenant rows
     memberships = staff_memberships(user=user)
-    company_id = _record_company(model_admin, kwargs.get("object_id"))
-    posted_add = request.method == "POST" and kwargs.get("object_id") is None
-    if company_id is None and posted_add and not user.is_superuser:
+    record_id = next((kwargs[name] for name in RECORD_KWARGS if name in kwargs), None)
+    company_id = _record_company(model_admin, record_id)
+    posted = request.method == "POST" and record_id is None
+    if company_id is None and posted and "_selected_action" in request.POST:
+        company_id = _selected_company(model_admin, request.POST.getlist("_selected_action"))
+    elif company_id is None and posted and not user.is_superuser:
         company_id = _int(request.POST.get("company"))
         company_id = company_id if company_id is not None and 0 < company_id < 2**63 else None
     if company_id is not None and (user.is_superuser or company_id in memberships):
         return rls.tenant_scope(company_id)
     if user.is_superuser:
         return rls.maintenance_scope()
+    # Among the companies where the page's rows may be seen (a technician at one company and
+    # billing staff at another sees the payments of the second), the picker's, else the
+    # first by name.
+    action = getattr(model_admin, "view_action", None) or StaffAction.VIEW_OFFICE
+    seeing = [
+        m for m in memberships.values() if staff_may(user=user, company=m.company_id, action=action)
+    ]
     wanted = request.session.get(OFFICE_COMPANY_KEY)
-    if wanted not in memberships:
-        by_name = sorted(memberships.values(), key=lambda m: m.company_name.lower())
+    if wanted not in {m.company_id for m in seeing}:
+        by_name = sorted(seeing or memberships.values(), key=lambda m: m.company_name.lower())
         wanted = by_name[0].company_id if by_name else None
     return rls.tenant_scope(wanted) if wanted is not None else nullcontext()
+
+
+# The URL keyword naming the record on a record's page: Django's own pages and ours
+# (record-payment, reply: object_id; refund: payment_id; approve, decline, photos: pk).
+RECORD_KWARGS = ("object_id", "payment_id", "pk")
+
+
+def _selected_company(model_admin: Any, selected: list[str]) -> int | None:
+    """The one company of the rows a list action ticked (None: several, none, or a model
+    without a company), read by the maintenance role like a record's company."""
+    model = getattr(model_admin, "model", None)
+    ids = [pk for pk in map(_int, selected) if pk is not None and 0 < pk < 2**63]
+    if model is None or not ids or len(ids) > 1000:
+        return None
+    if model is Company:
+        return ids[0] if len(set(ids)) == 1 else None
+    if not any(f.name == "company" for f in model._meta.concrete_fields):
+        return None
+    with rls.maintenance_scope():
+        companies = set(
+            model._default_manager.filter(pk__in=ids)  # scope: learning the company is the point
+            .values_list("company_id", flat=True)
+            .distinct()[:2]
+        )
+    return companies.pop() if len(companies) == 1 else None
 
 
 def _int(value: Any) -> int | None:
