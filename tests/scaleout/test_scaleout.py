@@ -6,7 +6,9 @@ deliveries (750 events: `requires_action` and `succeeded` for each of 375 paymen
 order, + 250 duplicate deliveries, all shuffled), 100 sign-in link requests; one
 worker is SIGKILLed in the middle and started again. Afterwards nothing is done twice or lost:
 balances, payments, inbox rows, the queue, every email (real SMTP, aiosmtpd) and the
-scheduler's slots are checked. Run by CI in the PostgreSQL run (`-m scaleout` alone: ~1-2 min).
+scheduler's slots are checked. (The one exception SMTP imposes: the message a worker was
+sending when it was killed may arrive twice, with one Message-ID; see the email check.)
+Run by CI in the PostgreSQL run (`-m scaleout` alone: ~1-2 min).
 """
 
 from __future__ import annotations
@@ -244,7 +246,19 @@ def test_two_of_everything_on_one_database_do_each_thing_exactly_once(smtp_serve
     expected = set(notifications.values_list("pk", flat=True))
     arrived = collections.Counter(int(m["X-Doorstep-Notification"]) for m in mailbox.messages)
     duplicated = {pk: n for pk, n in arrived.items() if n > 1}
-    assert not duplicated, f"emails sent twice: {duplicated}"
+    # SMTP cannot be exactly-once across a crash: a worker SIGKILLed after the mail server's
+    # "250 OK" and before its outcome is saved leaves a claim that expires, and the message is
+    # sent again (at least once, never lost). Only that message may arrive twice: at most one
+    # (the worker sends one at a time and is killed once), re-claimed after its lease
+    # (attempts 2), with one Message-ID, so mail programs show it once. Anything else is a
+    # real duplicate (two workers sending the same message).
+    assert len(duplicated) <= 1 and set(duplicated.values()) <= {2}, f"sent twice: {duplicated}"
+    for pk in duplicated:
+        copies = {
+            m["Message-ID"] for m in mailbox.messages if m["X-Doorstep-Notification"] == str(pk)
+        }
+        assert len(copies) == 1, copies
+        assert Notification.objects.get(pk=pk).attempts == 2, "a duplicate that no crash explains"
     assert set(arrived) == expected, (len(arrived), len(expected))
     receipts = notifications.filter(template="payment_receipt").count()
     assert receipts == INVOICES * PAYMENTS_EACH + STRIPE_PAYMENTS
@@ -267,4 +281,5 @@ def test_two_of_everything_on_one_database_do_each_thing_exactly_once(smtp_serve
         f"tasks {sum(statuses.values())} ({reclaimed} re-claimed after the SIGKILL); "
         f"scheduler slots {ScheduledRun.objects.count()}; duplicates found = "
         f"{len(duplicated)}"
+        + (" (the message in flight at the SIGKILL, sent again after its lease)" * bool(duplicated))
     )
