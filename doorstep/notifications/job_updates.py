@@ -9,6 +9,7 @@ from django.db import transaction
 
 from doorstep.core.links import job_url
 from doorstep.jobs.models import Job, JobStatus
+from doorstep.tenancy.rls import tenant_scope
 
 from .customer_notices import customer_notify
 from .models import NotificationEvent
@@ -40,24 +41,28 @@ def _notify(*, job_id: int, company_id: int, to_status: str) -> None:
     event = STATUS_EVENTS.get(JobStatus(to_status)) if to_status in JobStatus.values else None
     if event is None:
         return
-    job = (
-        Job.objects.select_related("company__settings", "customer", "location", "technician")
-        .filter(pk=job_id, company_id=company_id)
-        .first()
-    )
-    if job is None or job.status != to_status:
-        return  # moved on already: don't announce a stale status
-    with transaction.atomic():
-        customer_notify(
-            company=job.company,
-            customer=job.customer,
-            event=event,
-            values={
-                "job_number": job.display_number,
-                "job_title": job.title,
-                "technician_name": job.technician.first_name if job.technician else "",
-                "location": job.location.one_line,
-                "job_url": job_url(job.company, job.pk),
-            },
-            button_url=job_url(job.company, job.pk),
+    # This runs from on_commit, after the office gate's tenant transaction has ended: as the
+    # app role the job (and everything customer_notify writes) is visible only inside the
+    # job's company's scope again (docs/adr/0003).
+    with tenant_scope(company_id):
+        job = (
+            Job.objects.select_related("company__settings", "customer", "location", "technician")
+            .filter(pk=job_id, company_id=company_id)
+            .first()
         )
+        if job is None or job.status != to_status:
+            return  # moved on already: don't announce a stale status
+        with transaction.atomic():
+            customer_notify(
+                company=job.company,
+                customer=job.customer,
+                event=event,
+                values={
+                    "job_number": job.display_number,
+                    "job_title": job.title,
+                    "technician_name": job.technician.first_name if job.technician else "",
+                    "location": job.location.one_line,
+                    "job_url": job_url(job.company, job.pk),
+                },
+                button_url=job_url(job.company, job.pk),
+            )

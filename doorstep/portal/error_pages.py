@@ -25,6 +25,7 @@ from django.urls import Resolver404, resolve
 from doorstep.access.portal_sessions import portal_session_resolve_by_slug
 from doorstep.core.errors import DomainError
 from doorstep.tenancy.models import Company
+from doorstep.tenancy.rls import tenant_scope_for_slug
 from doorstep.tenancy.selectors import company_by_slug
 
 from .gate import company_page
@@ -64,11 +65,26 @@ def portal_error(
         "message": message or default_message,
     }
     match = PORTAL_PATH.match(request.path)
-    company = company_by_slug(slug=match["slug"]) if match else None
+    if match is None:
+        return render(request, "errors/_plain.html", context, status=status)
+    if status == 500:  # a 500 may come from the database itself: ask it nothing more
+        return _company_error(request, match["slug"], context, status=status, with_session=False)
+    # The view's exception has left its gate's tenant scope (and rolled its transaction
+    # back): the page is drawn in the company's scope again, or the session, customer and
+    # navigation could not be read as the app role (docs/adr/0003). The same page for an id
+    # that does not exist and one of another customer's: no existence oracle.
+    with tenant_scope_for_slug(match["slug"]):
+        return _company_error(request, match["slug"], context, status=status, with_session=True)
+
+
+def _company_error(
+    request: HttpRequest, slug: str, context: dict[str, Any], *, status: int, with_session: bool
+) -> HttpResponse:
+    company = company_by_slug(slug=slug)
     if company is None:
         return render(request, "errors/_plain.html", context, status=status)
     identity = None
-    if status != 500:  # a 500 may come from the database itself: ask it nothing more
+    if with_session:
         identity = portal_session_resolve_by_slug(request=request, company_slug=company.slug)
     context.update(company=company, portal=identity, customer=getattr(identity, "customer", None))
     return render(request, "portal/error.html", context, status=status)
