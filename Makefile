@@ -7,7 +7,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # Where `make test` looks for a local PostgreSQL when TEST_DATABASE_URL is not set.
 PG_PROBE_HOST ?= 127.0.0.1
 PG_PROBE_PORT ?= 5432
-PG_AS_APP_ROLE ?= 0
+PG_AS_APP_ROLE ?= 1
 export PORT
 # On another port, links in emails and the printed URLs follow it (unless BASE_URL is set in
 # the environment or .env).
@@ -62,8 +62,8 @@ pytest: install-dev
 	TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
 
 # Runs the same suite on PostgreSQL when TEST_DATABASE_URL is set or a server answers locally.
-# PG_AS_APP_ROLE=1: every request as the app role, row-level security on (docs/adr/0003); off by
-# default until that run is green (see the ADR's "Not done yet").
+# Every request and task as the app role with row-level security on (docs/adr/0003), as a
+# production web process runs; PG_AS_APP_ROLE=0 runs it as the owner (policies bypassed).
 pytest-pg: install-dev
 	@if [ -n "$$TEST_DATABASE_URL" ]; then url="$$TEST_DATABASE_URL"; \
 	elif $(BIN)/python -c "import socket; socket.create_connection(('$(PG_PROBE_HOST)', $(PG_PROBE_PORT)), 1)" 2>/dev/null; then url="$(PG_URL)"; \
