@@ -26,7 +26,7 @@ from doorstep.payments.notify import PAY_LINK_KIND, pay_link, payment_recipient
 
 from .events import access_event
 from .models import InvoiceLink, PortalAccount, PortalAccountState
-from .services import LinkRefused, contact_email
+from .services import LinkRefused, contact_email, unseen_token_reason
 from .sso_requirement import sso_required
 from .tokens import token_hash, token_looks_valid
 
@@ -118,7 +118,9 @@ def invoice_link_find(*, company: Company, raw: str) -> InvoiceLink:
         .first()
     )
     if link is None:
-        raise LinkRefused("unknown")
+        # Another company's link is invisible under row-level security: see
+        # unseen_token_reason for the narrow maintenance read that still names it.
+        raise LinkRefused(unseen_token_reason(InvoiceLink, token_hash(raw)))
     if link.company_id != company.pk:
         raise LinkRefused("wrong_company")
     account = link.account

@@ -26,6 +26,7 @@ from doorstep.customers.selectors import customer_email_contact
 from doorstep.notifications.models import NotificationEvent
 from doorstep.notifications.send_time import derived_code, derived_token, new_nonce, reference
 from doorstep.notifications.services import NotificationSkipped, notification_enqueue
+from doorstep.tenancy import rls
 from doorstep.tenancy.models import Company, SignInMode
 
 from .events import access_event
@@ -425,11 +426,33 @@ def login_link_find(*, company: Company, raw: str, purposes: set[LinkPurpose]) -
         .first()
     )
     if link is None:
-        raise LinkRefused("unknown")
+        raise LinkRefused(unseen_token_reason(LoginLink, token_hash(raw)))
     if link.company_id != company.pk:
         raise LinkRefused("wrong_company")
     link_check(link, purposes=purposes)
     return link
+
+
+def unseen_token_reason(model: type[Any], digest: str) -> str:
+    """Why a token hash the portal's own lookup did not find is refused: "wrong_company"
+    when it is another company's link, else "unknown".
+
+    With tenant transactions on (row-level security, docs/adr/0003) the lookup above runs in
+    the URL's company scope, so another company's link is invisible there and would always be
+    classified "unknown". The audit should still say "wrong_company" (SECURITY 4), so
+    we ask the maintenance role one narrow question: does this hash exist at all? Only a
+    boolean comes back and the visitor sees the same 404 page either way, so nothing about
+    the other company reaches them; the denial is still recorded in the URL's company by the
+    caller. Without tenant transactions (SQLite, the owner) the lookup sees every company,
+    so a miss really is unknown and no extra query is made."""
+    if not rls.tenant_transactions():
+        return "unknown"
+    # Through the module: the test harness swaps rls.maintenance_scope for the maintenance role.
+    with rls.maintenance_scope():
+        elsewhere = model._default_manager.filter(  # scope: existence only, any company
+            token_hash=digest
+        ).exists()
+    return "wrong_company" if elsewhere else "unknown"
 
 
 def link_check(link: LoginLink, *, purposes: set[LinkPurpose]) -> None:

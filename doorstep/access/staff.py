@@ -23,6 +23,7 @@ from doorstep.core.errors import DomainError
 from doorstep.core.links import office_url
 from doorstep.core.verbs import Verb
 from doorstep.notifications.services import notification_enqueue
+from doorstep.tenancy import rls
 from doorstep.tenancy.models import Company, Membership, StaffRole
 
 
@@ -147,10 +148,16 @@ def staff_password_set(*, user: Any, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     for membership in Membership.objects.filter(user=user).select_related("company"):
-        audit_record(
-            company=membership.company,
-            target=membership,
-            verb=Verb.STAFF_PASSWORD_SET,
-            actor=Actor.staff(user),
-            message=f"{user.email or user.get_username()} chose a password",
-        )
+        # The welcome link is not behind a company gate (the user is not signed in and may
+        # work for several companies), and each audit row belongs to its membership's
+        # company: under row-level security (docs/adr/0003) it can only be written in that
+        # company's tenant scope. Memberships are an exempt table, readable before a tenant
+        # is chosen.
+        with rls.tenant_scope(membership.company):
+            audit_record(
+                company=membership.company,
+                target=membership,
+                verb=Verb.STAFF_PASSWORD_SET,
+                actor=Actor.staff(user),
+                message=f"{user.email or user.get_username()} chose a password",
+            )

@@ -24,6 +24,7 @@ from doorstep.core.errors import DomainError, NotFound
 from doorstep.core.money import AmountError, format_money, parse_amount, round_half_up
 from doorstep.core.verbs import Verb
 from doorstep.customers.models import Customer
+from doorstep.tenancy import rls
 from doorstep.tenancy.models import Company
 
 from .ach_mandate import AchMandate
@@ -46,7 +47,7 @@ from .providers.base import (
     provider_for,
     provider_named,
 )
-from .webhooks import webhook_events_store
+from .webhooks import webhook_events_handle_now, webhook_events_store
 
 if TYPE_CHECKING:
     from doorstep.tenancy.models import Company
@@ -345,15 +346,26 @@ def _result_record(payment: Payment, provider: str, result: ChargeResult, actor:
     """What the provider answered, in the order a provider with webhooks produces it: the
     events it sends about the change reach the inbox first, then the answer is applied
     (whichever comes second changes nothing)."""
-    _events_deliver(provider, result.events)
+    _events_deliver(provider, result.events, company_id=payment.company_id)
     return payment_apply_result(payment_id=payment.pk, result=result, actor=actor)
 
 
-def _events_deliver(provider: str, events: Sequence[ProviderEvent]) -> None:
+def _events_deliver(provider: str, events: Sequence[ProviderEvent], *, company_id: int) -> None:
     """Events a provider announced in its answer (the demo provider, which sends no
     webhooks) go to the inbox once the current transaction commits, as a webhook would."""
-    if events:
-        transaction.on_commit(lambda: webhook_events_store(provider=provider, events=events))
+    if not events:
+        return
+    if rls.in_scope_transaction():
+        # The only open transaction is the tenant transaction the request's (or task's) gate
+        # opened for row-level security (docs/adr/0003). Without it the provider is called
+        # under autocommit, on_commit runs at once and the event is handled *before* the
+        # answer is applied (pending -> succeeded). Deferred to the end of the request, the
+        # answer would be applied first and the event would find nothing left to do
+        # (succeeded -> succeeded). So store and handle it now, in this transaction and in
+        # the payment's company, as the webhook endpoint handles a delivery in its request.
+        webhook_events_handle_now(provider=provider, events=events, company_id=company_id)
+        return
+    transaction.on_commit(lambda: webhook_events_store(provider=provider, events=events))
 
 
 def payment_refresh(*, payment: Payment, actor: Actor) -> Payment:

@@ -7,9 +7,10 @@ in the request's one transaction (ADR 0004: a queued task per event cost 15-25 m
 overhead and capped the inbox at 29-47 events/s). When handling fails, the event is stored
 alone and the queue retries it (`handle_webhook_event`, then reconciliation).
 `webhook_events_store` takes events a provider announced in-process (the demo provider) and
-queues them. A duplicate event id is a no-op. `webhook_handle` runs in one transaction with the
-event row locked: the effects and `handled_at` commit together, so a redelivered or re-run
-event does nothing.
+queues them; inside a tenant transaction `webhook_events_handle_now` stores and handles them at
+once instead (docs/adr/0003: on_commit would wait for the whole request). A duplicate event
+id is a no-op. `webhook_handle` runs in one transaction with the event row locked: the effects
+and `handled_at` commit together, so a redelivered or re-run event does nothing.
 """
 
 from __future__ import annotations
@@ -144,6 +145,32 @@ def webhook_events_store(
     return stored
 
 
+def webhook_events_handle_now(
+    *, provider: str, events: Sequence[ProviderEvent], company_id: int
+) -> list[int]:
+    """Store each new event and handle it at once, in the current transaction: for events
+    a provider announced in-process (the demo provider) about a payment of `company_id`,
+    while a tenant transaction is open (checkout._events_deliver says when). Returns the new
+    rows. As on the HTTP path (`_receive_and_handle`), a bug in a handler does not fail the
+    caller: that event's savepoint is rolled back and it is stored for the queue instead."""
+    stored = []
+    for event in events:
+        try:
+            with transaction.atomic():
+                stored_pk = _inbox_insert(provider=provider, event=event)
+                if stored_pk is not None:
+                    webhook_handle(event_pk=stored_pk, company_id=company_id)
+        except DatabaseError:
+            raise
+        except Exception:
+            log.exception("event %s %s: handling failed, queued", provider, event.event_id)
+            stored.extend(webhook_events_store(provider=provider, events=[event]))
+            continue
+        if stored_pk is not None:
+            stored.append(stored_pk)
+    return stored
+
+
 def _inbox_insert(*, provider: str, event: ProviderEvent) -> int | None:
     """Store the event once: the unique (provider, event_id) index decides, in one statement
     (a duplicate costs no exception, savepoint or extra SELECT). Returns None for a duplicate.
@@ -170,11 +197,19 @@ def _announce(event_pk: int) -> None:
 
 
 @transaction.atomic(savepoint=False)
-def webhook_handle(*, event_pk: int) -> str:
+def webhook_handle(*, event_pk: int, company_id: int | None = None) -> str:
+    """Handle a stored event once. `company_id`: the company of the payment the event is
+    about when the caller already knows it (an in-process event of its own payment), so it
+    need not be looked up; else `_dispatch` learns it."""
     event = WebhookEvent.objects.select_for_update().filter(pk=event_pk).first()
     if event is None or event.handled_at is not None:
         return "already handled"
-    outcome = _dispatch(event, _stored_event(event))
+    stored = _stored_event(event)
+    if company_id is None:
+        outcome = _dispatch(event, stored)
+    else:
+        with rls.tenant_scope(company_id):
+            outcome = _dispatch_in_scope(event, stored)
     _handled_mark(event, outcome)
     return outcome
 

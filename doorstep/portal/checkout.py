@@ -52,14 +52,37 @@ from doorstep.payments.receipt_pdf import receipt_pdf_bytes, receipt_pdf_filenam
 from doorstep.payments.selectors import payment_for_customer
 from doorstep.tenancy.models import Company
 
+from .error_pages import portal_error
 from .gate import portal_page
 from .pages import portal_actor, portal_render
 
 METHOD_REF = re.compile(r"^pm_[A-Za-z0-9_]{3,96}$")
 
 
+class _Refused(Exception):
+    """A refused checkout that has been audited: answered with the 404 page, not raised
+    out of the view (see `_refused_page`)."""
+
+    def __init__(self, error: NotFound) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _refused_page(request: HttpRequest, error: NotFound) -> HttpResponse:
+    """The portal's 404 page for a refused checkout, *returned* rather than raised.
+
+    The refusal was audited (`checkout_refused`) in the portal gate's tenant transaction
+    (docs/adr/0003). A NotFound raised out of the view would roll that transaction back, and
+    with it the `payment.refused` row, so on PostgreSQL with tenant transactions on the
+    refusal left no trace (under autocommit, SQLite or the owner, it was kept). Answering
+    with the same page the error middleware would render lets the transaction commit with
+    the audit; the refused service's own writes were already undone by its own atomic block."""
+    return portal_error(request, status=error.status_code, message=error.message)
+
+
 def _scoped_ids(request: HttpRequest, identity: PortalIdentity, values: list[str]) -> list[int]:
-    """Invoice ids from the query/form, limited to what this session may see."""
+    """Invoice ids from the query/form, limited to what this session may see; `_Refused`
+    (audited) otherwise."""
     ids = parse_invoice_ids(values)
     if not all(identity.may_see_invoice(i) for i in ids):
         checkout_refused(
@@ -68,7 +91,7 @@ def _scoped_ids(request: HttpRequest, identity: PortalIdentity, values: list[str
             actor=portal_actor(request, identity),
             reason=f"Invoice-link session tried to pay invoices {ids}",
         )
-        raise NotFound("That invoice was not found.")
+        raise _Refused(NotFound("That invoice was not found."))
     return ids
 
 
@@ -176,12 +199,15 @@ def _pay_label(typed: str, total: int, currency: str, locale: str) -> str:
 @portal_page(allow_invoice_link=True)
 def checkout(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
-    ids = _scoped_ids(request, identity, source.getlist("invoice"))
-    if not ids:  # "Pay selected" with nothing ticked
-        return _nothing_ticked(request, identity)
-    if request.method == "GET":
-        return _render_checkout(request, identity, ids)
-    return _checkout_submit(request, identity, ids)
+    try:
+        ids = _scoped_ids(request, identity, source.getlist("invoice"))
+        if not ids:  # "Pay selected" with nothing ticked
+            return _nothing_ticked(request, identity)
+        if request.method == "GET":
+            return _render_checkout(request, identity, ids)
+        return _checkout_submit(request, identity, ids)
+    except _Refused as refused:  # audited: answer without rolling the audit back
+        return _refused_page(request, refused.error)
 
 
 def _nothing_ticked(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
@@ -262,11 +288,11 @@ def _checkout_submit(
             ach_mandate=ach_mandate,
             channel=Channel.PORTAL if identity.is_full else Channel.INVOICE_LINK,
         )
-    except NotFound:
+    except NotFound as exc:
         checkout_refused(
             company=company, customer=customer, actor=actor, reason=f"Checkout refused: {ids}"
         )
-        raise
+        raise _Refused(exc) from exc
     except DomainError as exc:
         checkout_refused(company=company, customer=customer, actor=actor, reason=exc.message)
         return _render_checkout(

@@ -43,6 +43,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 # The company of the innermost open tenant_scope on this thread (Django's connections are
 # per thread too), so an inner scope can restore the outer one without asking the database.
 _current: ContextVar[int | None] = ContextVar("doorstep_rls_company", default=None)
+# True inside a transaction that a tenant scope opened itself (the request's or task's tenant
+# transaction), which exists only because of row-level security: without tenant transactions
+# the same code runs under autocommit. See `in_scope_transaction`.
+_opened: ContextVar[bool] = ContextVar("doorstep_rls_opened", default=False)
 
 
 def rls_database(using: str = DEFAULT_DB_ALIAS) -> bool:
@@ -94,9 +98,13 @@ def tenant_scope(company: Company | int, *, using: str = DEFAULT_DB_ALIAS) -> It
     try:
         if not connection.in_atomic_block:
             # Autocommit would end the transaction (and the setting) after one statement.
-            with transaction.atomic(using=using):
-                _set(using, company_id)
-                yield
+            opened = _opened.set(True)
+            try:
+                with transaction.atomic(using=using):
+                    _set(using, company_id)
+                    yield
+            finally:
+                _opened.reset(opened)
             return
         # Already in a transaction: set it for the rest of it, and put the outer one back.
         # No savepoint of our own: the block's exceptions behave exactly as without RLS.
@@ -120,6 +128,16 @@ def tenant_scope_for_slug(slug: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterat
         yield None
         return
     connection = connections[using]
+    opened = _opened.set(_opened.get() or not connection.in_atomic_block)
+    try:
+        with _slug_scope(connection, slug, using) as company_id:
+            yield company_id
+    finally:
+        _opened.reset(opened)
+
+
+@contextmanager
+def _slug_scope(connection: Any, slug: str, using: str) -> Iterator[int | None]:
     with transaction.atomic(using=using) if not connection.in_atomic_block else _nothing():
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
@@ -137,6 +155,22 @@ def tenant_scope_for_slug(slug: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterat
             _current.reset(token)
             if connection.in_atomic_block and not connection.needs_rollback:
                 _set(using, _previous(token))
+
+
+def in_scope_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """True when the open transaction is one a tenant scope opened for itself, with no
+    savepoint inside it: code that would run under autocommit without tenant transactions
+    (a request, a task). There `transaction.on_commit` no longer means "now" but "when the
+    whole request ends", so work that must happen in order (the demo provider's in-process
+    events) runs at once instead. False on SQLite, with the switch off, and inside a
+    transaction someone else opened (a test's own, an explicit `transaction.atomic()`)."""
+    connection = connections[using]
+    return (
+        _opened.get()
+        and tenant_transactions(using)
+        and connection.in_atomic_block
+        and not connection.savepoint_ids
+    )
 
 
 @contextmanager
@@ -204,11 +238,13 @@ def maintenance_scope() -> Iterator[None]:
     maintenance = connections[MAINTENANCE_ALIAS]
     connections[DEFAULT_DB_ALIAS] = maintenance
     token = _current.set(None)
+    opened = _opened.set(False)  # another connection: no tenant scope opened its transaction
     try:
         yield
     finally:
         connections[DEFAULT_DB_ALIAS] = app_connection
         _current.reset(token)
+        _opened.reset(opened)
 
 
 def cross_tenant(job: F) -> F:
