@@ -42,6 +42,11 @@ def payment_invoices_lock(payment: Payment) -> list[tuple[PaymentAllocation, Inv
         .select_for_update(of=("invoice",))
         .order_by("invoice_id")
     )
+    for allocation in allocations:
+        # What follows (outgoing webhooks, the ledger) reads `invoice.company`: hand over the
+        # payment's loaded company (the same row) instead of a SELECT per invoice.
+        if allocation.invoice.company_id == payment.company_id:
+            allocation.invoice.company = payment.company
     return [(a, a.invoice) for a in allocations]
 
 
