@@ -70,7 +70,7 @@ def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(
         AuditEvent.objects.filter(verb__in=["payment.received", "payment.succeeded"]).count() == 2
     )
     # New event: inbox insert; lock the event, the payment (with company, settings, customer),
-    # the allocations with their invoices; update the invoice; the invoice's company and the
+    # the allocations with their invoices; update the invoice; the
     # endpoints that may want invoice.paid (outgoing webhooks); update the payment; both audit
     # rows in one insert; the endpoints for payment.succeeded; the adoption ledger (the
     # payment's channel, its row; the invoice's earlier sends, its "paid" row); the contact to
