@@ -10,12 +10,14 @@ import html
 import re
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from doorstep.access.portal_sessions import portal_session_create
 from doorstep.billing.models import Invoice
 from doorstep.payments.models import Payment
 from doorstep.payments.services import payment_record_manual
@@ -283,3 +285,63 @@ def test_a_cursor_shows_only_the_signed_in_customers_rows(me, company, other_com
         assert their_cursor and response.context["continued"]
         shown = response.context["page"].payments
         assert shown and {p.customer_id for p in shown} == {me["customer"].pk}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pay_selected_takes_ticks_from_appended_rows_and_paging_works_without_script(
+    chromium, live_server
+):
+    """In Chromium: tick an invoice, "Show older invoices" appends the next rows in place
+    (htmx, no reload), tick one of those, and "Pay selected" sends both; the appended list
+    passes axe-core. With JavaScript off the same link opens the older page, and "Back to the
+    newest" returns to the first."""
+    from ..office.helpers import axe_violations
+    from .story import build_story
+    from .test_screens import signed_in_context
+
+    story = build_story(history=0)
+    for _ in range(25):
+        make_invoice(story["customer"])
+    total = Invoice.objects.filter(customer=story["customer"]).exclude(state="draft").count()
+    assert 20 < total <= 40
+    context, base = signed_in_context(chromium, live_server, story, "phone")
+    page = context.new_page()
+    page.goto(base + "invoices/")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("window.sameDocument = true")
+    rows = page.locator("#invoice-rows > li.row")
+    assert rows.count() == 20
+    boxes = page.locator('input[name="invoice"]')
+    newest = boxes.first.get_attribute("value")
+    boxes.first.check()
+    page.get_by_role("link", name="Show older invoices").click()
+    page.wait_for_function(
+        f"document.querySelectorAll('#invoice-rows > li.row').length === {total}"
+    )
+    assert page.evaluate("window.sameDocument") is True
+    assert page.get_by_role("link", name="Show older invoices").count() == 0
+    oldest = boxes.last.get_attribute("value")
+    boxes.last.check()
+    assert boxes.first.is_checked() and newest != oldest
+    assert not axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))
+    page.get_by_role("button", name="Pay selected").click()
+    page.wait_for_url("**/pay?**")
+    assert sorted(parse_qs(urlparse(page.url).query)["invoice"]) == sorted([newest, oldest])
+    context.close()
+
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    _, raw = portal_session_create(account=story["account"])
+    context.add_cookies([{"name": settings.PORTAL_SESSION_COOKIE, "value": raw, "url": base}])
+    page = context.new_page()
+    page.goto(base + "invoices/?status=all&page=2")  # an old link: the first page
+    assert page.locator("#invoice-rows > li.row").count() == 20
+    page.get_by_role("link", name="Show older invoices").click()
+    page.wait_for_url("**after=**")
+    assert page.locator("#invoice-rows > li.row").count() == total - 20
+    page.get_by_role("link", name="Back to the newest").click()
+    page.wait_for_url("**/invoices/?status=all")
+    assert page.locator("#invoice-rows > li.row").count() == 20
+    context.close()
