@@ -359,7 +359,8 @@ def jobs_history_for_customer(
     )
     if after is not None:
         when, pk = after
-        qs = qs.filter(Q(completed_at__lt=when) | Q(completed_at=when, id__lt=pk))
+        # `completed_at <= when` on its own lets the index scan start at the cursor.
+        qs = qs.filter(Q(completed_at__lte=when) & (Q(completed_at__lt=when) | Q(id__lt=pk)))
     rows = list(qs.order_by("-completed_at", "-id")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
