@@ -16,9 +16,7 @@ class Abandon(Exception):
     pass
 
 
-def test_with_the_database_queue_the_task_is_written_by_the_transaction_itself(
-    company, settings
-):
+def test_with_the_database_queue_the_task_is_written_by_the_transaction_itself(company, settings):
     settings.TASKS = DATABASE_TASKS
     with transaction.atomic():
         notification = notice(company)
