@@ -236,3 +236,43 @@ def test_tax_and_quantities_follow_the_invoice_totals(company):
     inv = make_invoice(customer, lines=[("Filter", 1999, "3", "8.25")])
     assert fresh(customer).due == inv.balance_due
     assert inv.balance_due == round(Decimal(1999 * 3) * Decimal("1.0825"))
+
+
+def test_paying_online_by_card(company):
+    from doorstep.core.audit import Actor
+    from doorstep.payments.checkout import payment_attempt_create, payment_charge
+
+    from ..payments.helpers import make_payer
+
+    payer = make_payer(company)
+    first, second = invoice(payer.customer, 3000), invoice(payer.customer, 4500)
+    payment = payment_attempt_create(
+        company=company,
+        customer=payer.customer,
+        invoice_ids=[first.pk, second.pk],
+        amount_text=None,
+        method="card",
+        actor=Actor.system("test"),
+        payer_email=payer.email,
+    )
+    payment_charge(payment=payment, method_ref="pm_demo_visa_4242_12_30", actor=SYSTEM)
+    assert fresh(payer.customer) == Balance(0, 0, 0, 0)
+
+
+def test_the_office_form_moving_an_invoice_refreshes_both_customers(company):
+    from ..backoffice.helpers import post_form, staff_client
+    from ..factories import staff_user
+
+    office = staff_client(staff_user(company, username="office"))
+    old, new = CustomerFactory(company=company), CustomerFactory(company=company)
+    inv = invoice(old, 6000)
+    url = f"/office/admin/billing/invoice/{inv.pk}/change/"
+    overdue = (company_today(company) - timedelta(days=1)).isoformat()
+    response = post_form(
+        office,
+        url,
+        {"customer": str(new.pk), "issue_date": "2026-01-01", "due_date": overdue},
+    )
+    assert response.status_code == 302
+    assert fresh(old) == Balance(0, 0, 0, 0)
+    assert fresh(new) == Balance(6000, 6000, 1, 1)
