@@ -95,9 +95,11 @@ def _figures(
         .annotate(
             customer_id=F("id"),
             due_minor=Coalesce(Sum("unpaid__balance_due"), 0),
-            unpaid_count=Count("unpaid__id"),
+            # Counting a column of the index (never NULL on an unpaid invoice) lets
+            # PostgreSQL answer from the index alone; COUNT(id) would visit every row.
+            unpaid_count=Count("unpaid__balance_due"),
             overdue_minor=Coalesce(Sum("unpaid__balance_due", filter=overdue), 0),
-            overdue_count=Count("unpaid__id", filter=overdue),
+            overdue_count=Count("unpaid__balance_due", filter=overdue),
             earliest_unpaid_due=Min("unpaid__due_date"),
             next_unpaid_due=Min("unpaid__due_date", filter=Q(unpaid__due_date__gte=today)),
             overdue_as_of=Value(today, output_field=DateField()),
