@@ -13,6 +13,13 @@ transactions that change the same customer's invoices at once refresh one after 
 and the second adds up after the first has committed (at READ COMMITTED the sums of one
 statement are those of its start: without the lock, the later writer could store sums that
 miss the earlier one's invoice). SQLite has one writer at a time, so needs no lock.
+
+Lock order: a writer locks its invoice rows first and takes the customer's lock last, at its
+refresh, keeping both to commit. A transaction that, after a refresh, locked another invoice
+of the same customer could meet a payment holding that invoice and waiting for the lock;
+PostgreSQL would end one of them with a deadlock error. No writer does that: payments lock
+all their invoices before applying (payments/locks.py), invoice_send opens each invoice in
+its own transaction.
 """
 
 from __future__ import annotations
