@@ -13,6 +13,7 @@ from django.db import transaction
 
 from doorstep.core.audit import Actor
 from doorstep.core.errors import DomainError
+from doorstep.core.task_enqueue import enqueue_with_transaction
 from doorstep.core.verbs import Verb
 from doorstep.customers.models import Contact
 from doorstep.tenancy.models import Company
@@ -62,9 +63,7 @@ def email_request_accept(
     throttle_hit("email_sent", email)
     from .tasks import deliver_requested_email
 
-    transaction.on_commit(
-        lambda: deliver_requested_email.enqueue(kind, company.pk, email, ip, extra or {})
-    )
+    enqueue_with_transaction(deliver_requested_email, kind, company.pk, email, ip, extra or {})
 
 
 def _account_or_provision(company: Company, email: str) -> PortalAccount | None:

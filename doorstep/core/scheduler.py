@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import ScheduledRun
+from .task_enqueue import enqueue_with_transaction
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def scheduler_tick(*, now: datetime | None = None) -> list[str]:
         try:
             with transaction.atomic():
                 ScheduledRun.objects.create(name=job.name, slot=slot)
-                transaction.on_commit(job.task.enqueue)
+                enqueue_with_transaction(job.task)
         except IntegrityError:
             continue  # this slot was already enqueued (by us earlier or another scheduler)
         enqueued.append(job.name)

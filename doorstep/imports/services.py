@@ -18,6 +18,7 @@ from django.utils import timezone
 from doorstep.billing.invoices import LineInput, invoice_create, invoice_open
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
+from doorstep.core.task_enqueue import enqueue_with_transaction
 from doorstep.core.verbs import Verb
 from doorstep.customers import services as customers
 from doorstep.customers.models import Contact, Customer, Location
@@ -85,7 +86,7 @@ def import_start(*, company: Company, run: ImportRun, actor: Actor) -> bool:
         return True
     from .tasks import import_run_task
 
-    transaction.on_commit(lambda: import_run_task.enqueue(run.pk, getattr(actor.user, "pk", None)))
+    enqueue_with_transaction(import_run_task, run.pk, getattr(actor.user, "pk", None))
     return False
 
 

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from doorstep.core.task_enqueue import enqueue_with_transaction
+
 from .models import Channel, Notification, NotificationState
 
 if TYPE_CHECKING:
@@ -72,7 +74,7 @@ def notification_enqueue(
     )
     from .tasks import deliver_notification
 
-    transaction.on_commit(lambda: deliver_notification.enqueue(notification.pk))
+    enqueue_with_transaction(deliver_notification, notification.pk)
     return notification
 
 

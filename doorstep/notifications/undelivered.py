@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.core.audit import Actor, audit_record
+from doorstep.core.task_enqueue import enqueue_with_transaction
 from doorstep.core.verbs import Verb
 from doorstep.tenancy.models import Membership, StaffRole
 
@@ -147,7 +148,7 @@ def notifications_retry_now(*, notifications: QuerySet[Notification], actor: Act
             message=f"Retry now: {notification.template} to {notification.recipient}",
         )
         pk = notification.pk
-        transaction.on_commit(lambda pk=pk: deliver_notification.enqueue(pk))  # type: ignore[misc]
+        enqueue_with_transaction(deliver_notification, pk)
     return len(rows)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django_tasks import task
 
 from doorstep.core.scheduler import register_periodic
+from doorstep.core.task_enqueue import enqueue_with_transaction
 from doorstep.tenancy.rls import cross_tenant, tenant_scope
 
 from .autopay import autopay_charge_invoice
@@ -36,7 +37,7 @@ def reconcile_payments() -> None:
 
 
 def webhook_event_enqueue(sender: Any, event_pk: int, **kwargs: Any) -> None:
-    handle_webhook_event.enqueue(event_pk)
+    enqueue_with_transaction(handle_webhook_event, event_pk)
 
 
 register_periodic("payments.reconcile", 300, reconcile_payments)

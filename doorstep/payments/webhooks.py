@@ -19,7 +19,6 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -141,7 +140,7 @@ def webhook_events_store(
             continue
         stored.append(stored_pk)
         if enqueue:
-            transaction.on_commit(partial(_announce, stored_pk))
+            _announce(stored_pk)
     return stored
 
 

@@ -19,9 +19,9 @@ from doorstep.billing.pdf_render import pdf_response
 from doorstep.payments.selectors import customer_sees
 from doorstep.tenancy.time import company_today
 
-from . import selectors
+from . import cursors, selectors
 from .gate import portal_page
-from .pages import is_htmx, page_of, portal_render
+from .pages import is_htmx, portal_render
 
 INVOICES_PER_PAGE = 20
 PAYMENTS_PER_PAGE = 20
@@ -30,26 +30,40 @@ PAYMENTS_PER_PAGE = 20
 @require_safe
 @portal_page
 def invoices(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
+    """The invoice list, INVOICES_PER_PAGE at a time: "Show older invoices" links to
+    `?after=<cursor>` (that page alone, without JavaScript) and htmx appends the same rows
+    in place. An old `?page=N` link, or a malformed cursor, shows the first page."""
     scope: dict[str, Any] = {"company": identity.company, "customer": identity.customer}
     today = company_today(identity.company)
     status = request.GET.get("status", "all")
     if status not in selectors.INVOICE_FILTERS:
         status = "all"
-    page = page_of(
-        request,
-        selectors.invoices_for_customer(**scope, status=status, today=today),
-        INVOICES_PER_PAGE,
-    )
+    after = cursors.parse_invoice_cursor(request.GET.get("after"))
+    context: dict[str, Any] = {
+        "page": selectors.invoices_page_for_customer(
+            **scope, status=status, today=today, after=after, size=INVOICES_PER_PAGE
+        ),
+        "status": status,
+        "continued": after is not None,
+        "today": today,
+    }
+    if is_htmx(request) and after is not None:
+        return portal_render(
+            request,
+            identity,
+            "portal/_invoice_list_rows.html",
+            nav="invoices",
+            appended=True,
+            **context,
+        )
     return portal_render(
         request,
         identity,
         "portal/invoices.html",
         nav="invoices",
-        page=page,
-        status=status,
         filters=[(key, key.capitalize()) for key in selectors.INVOICE_FILTERS],
         balance=selectors.balance_for_customer(**scope, today=today),
-        today=today,
+        **context,
     )
 
 
@@ -107,10 +121,20 @@ def invoice_pdf(request: HttpRequest, identity: PortalIdentity, invoice_id: int)
 @require_safe
 @portal_page
 def payments(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
-    """Payment history: a tab of Invoices."""
-    page = page_of(
-        request,
-        selectors.payments_for_customer(company=identity.company, customer=identity.customer),
-        PAYMENTS_PER_PAGE,
-    )
-    return portal_render(request, identity, "portal/payments.html", nav="invoices", page=page)
+    """Payment history, a tab of Invoices, PAYMENTS_PER_PAGE at a time: "Show older
+    payments" as the invoice list's "Show older invoices"."""
+    after = cursors.parse_payment_cursor(request.GET.get("after"))
+    context: dict[str, Any] = {
+        "page": selectors.payments_page_for_customer(
+            company=identity.company,
+            customer=identity.customer,
+            after=after,
+            size=PAYMENTS_PER_PAGE,
+        ),
+        "continued": after is not None,
+    }
+    if is_htmx(request) and after is not None:
+        return portal_render(
+            request, identity, "portal/_payment_rows.html", nav="invoices", appended=True, **context
+        )
+    return portal_render(request, identity, "portal/payments.html", nav="invoices", **context)

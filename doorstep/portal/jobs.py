@@ -14,7 +14,7 @@ from doorstep.core.uploads import serve_private_file, serve_thumbnail
 from doorstep.jobs.selectors import job_photo_for_customer
 from doorstep.messaging.selectors import conversations_about_job
 
-from . import selectors
+from . import cursors, selectors
 from .gate import portal_page
 from .pages import is_htmx, portal_render
 from .visit_calendar import visit_ics, visit_in_calendar
@@ -29,7 +29,7 @@ def jobs(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
     tab = "history" if request.GET.get("tab") == "history" else "active"
     context: dict[str, Any] = {"tab": tab}
     if tab == "history":
-        after = selectors.parse_history_cursor(request.GET.get("after"))
+        after = cursors.parse_history_cursor(request.GET.get("after"))
         context["history"] = selectors.jobs_history_for_customer(
             company=identity.company,
             customer=identity.customer,
@@ -50,7 +50,7 @@ def _active_jobs(request: HttpRequest, identity: PortalIdentity) -> selectors.Ac
     """The first ACTIVE_PER_PAGE open jobs; `?through=<cursor>` every job up to there (what
     the customer has on screen: the live refresh keeps exactly that list current), plus
     ACTIVE_PER_PAGE more with `&more=1` (the "Show more" link, with or without htmx)."""
-    through = selectors.parse_active_cursor(request.GET.get("through"))
+    through = cursors.parse_active_cursor(request.GET.get("through"))
     more = ACTIVE_PER_PAGE if through is not None and request.GET.get("more") == "1" else 0
     return selectors.active_jobs_for_customer(
         company=identity.company,

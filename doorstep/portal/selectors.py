@@ -6,8 +6,9 @@ years of history costs the same per page as a new one (tests pin the counts).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import (
@@ -15,6 +16,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -30,7 +32,18 @@ from doorstep.billing.selectors import estimates_open_for_decision
 from doorstep.customers.models import Location
 from doorstep.jobs.models import ACTIVE_STATUSES, Job, JobEvent, JobStatus
 from doorstep.payments import selectors as payment_selectors
-from doorstep.payments.models import PaymentAllocation
+from doorstep.payments.models import Payment, PaymentAllocation
+
+from .cursors import (
+    ActiveKey,
+    InvoiceKey,
+    MomentKey,
+    active_cursor,
+    active_key_cursor,
+    history_cursor,
+    invoice_cursor,
+    payment_cursor,
+)
 
 if TYPE_CHECKING:
     from doorstep.customers.models import Customer
@@ -60,20 +73,85 @@ Balance = customer_balances.Balance
 balance_for_customer = customer_balances.balance_read
 
 
-def invoices_for_customer(
-    *, company: Company, customer: Customer, status: str = "all", today: date
+def _overdue(today: date) -> Q:
+    return _unpaid() & Q(due_date__lt=today)
+
+
+def _invoices_matching(
+    *, company: Company, customer: Customer, status: str, today: date
 ) -> QuerySet[Invoice]:
-    """Overdue ones first (what needs the customer now), then newest first; `status` is one
-    of INVOICE_FILTERS (anything else means all)."""
+    """`status` is one of INVOICE_FILTERS (anything else means all)."""
     qs = _customer_invoices(company=company, customer=customer)
     if status == "unpaid":
         qs = qs.filter(_unpaid())
     elif status == "overdue":
-        qs = qs.filter(_unpaid(), due_date__lt=today)
+        qs = qs.filter(_overdue(today))
     elif status == "paid":
         qs = qs.filter(state=InvoiceState.OPEN, balance_due__lte=0)
-    overdue_first = Case(When(_unpaid() & Q(due_date__lt=today), then=0), default=1)
-    return qs.order_by(overdue_first, "-issue_date", "-number")
+    return qs
+
+
+def _overdue_rank(today: date) -> Case:
+    return Case(When(_overdue(today), then=0), default=1, output_field=IntegerField())
+
+
+# Overdue ones first (what needs the customer now), then newest first. The invoice number is
+# unique in the company, so the order is total: no two invoices tie.
+INVOICE_ORDER = ("overdue_rank", "-issue_date", "-number")
+
+
+def invoices_for_customer(
+    *, company: Company, customer: Customer, status: str = "all", today: date
+) -> QuerySet[Invoice]:
+    """In INVOICE_ORDER; `status` is one of INVOICE_FILTERS (anything else means all)."""
+    qs = _invoices_matching(company=company, customer=customer, status=status, today=today)
+    return qs.alias(overdue_rank=_overdue_rank(today)).order_by(*INVOICE_ORDER)
+
+
+@dataclass(frozen=True)
+class InvoicePage:
+    invoices: Sequence[Invoice]
+    next_cursor: str | None  # older invoices follow: "Show older invoices" continues here
+
+
+def invoices_page_for_customer(
+    *,
+    company: Company,
+    customer: Customer,
+    status: str = "all",
+    today: date,
+    after: InvoiceKey | None = None,
+    size: int = 20,
+) -> InvoicePage:
+    """The Invoices list a page at a time, in INVOICE_ORDER, from just after the `after`
+    position (None: the top). A keyset, not OFFSET: `size` + 1 rows are read to know whether
+    more follow, and nothing is counted, so the hundredth page costs what the second does.
+
+    The overdue rank is today's: an invoice that falls due between two pages moves to the
+    top of the list, where the customer finds it on the next visit of the first page."""
+    qs = _invoices_matching(
+        company=company, customer=customer, status=status, today=today
+    ).annotate(overdue_rank=_overdue_rank(today))
+    if after is None:
+        qs = qs.order_by(*INVOICE_ORDER)
+    else:
+        rank, issued, number = after
+        # `issue_date <= issued` on its own lets the database start its index scan at the
+        # cursor instead of reading (and dropping) every newer invoice first.
+        older = Q(issue_date__lte=issued) & (Q(issue_date__lt=issued) | Q(number__lt=number))
+        if rank == 0:
+            qs = qs.filter((_overdue(today) & older) | ~_overdue(today)).order_by(*INVOICE_ORDER)
+        else:
+            # Past the overdue ones, the rest is in plain date order, which the index
+            # (company, customer, -issue_date, -number) gives without sorting the history.
+            qs = qs.filter(older).exclude(_overdue(today)).order_by("-issue_date", "-number")
+    rows = list(qs[: size + 1])
+    if len(rows) <= size:
+        return InvoicePage(rows, None)
+    last = rows[size - 1]
+    return InvoicePage(
+        rows[:size], invoice_cursor((last.overdue_rank, last.issue_date, last.number))
+    )
 
 
 def invoice_for_customer(
@@ -121,6 +199,28 @@ def invoice_mark_viewed(*, company: Company, invoice: Invoice) -> None:
 payments_for_customer = payment_selectors.payments_for_customer
 
 
+@dataclass(frozen=True)
+class PaymentPage:
+    payments: list[Payment]
+    next_cursor: str | None  # older payments follow: "Show older payments" continues here
+
+
+def payments_page_for_customer(
+    *, company: Company, customer: Customer, after: MomentKey | None = None, size: int = 20
+) -> PaymentPage:
+    """Payment history a page at a time, newest first (created_at, id), from just after the
+    `after` position: a keyset of `size` + 1 rows, no COUNT and no OFFSET."""
+    qs = payments_for_customer(company=company, customer=customer)
+    if after is not None:
+        when, pk = after
+        # `created_at <= when` on its own lets the index scan start at the cursor.
+        qs = qs.filter(Q(created_at__lte=when) & (Q(created_at__lt=when) | Q(id__lt=pk)))
+    rows = list(qs[: size + 1])
+    if len(rows) <= size:
+        return PaymentPage(rows, None)
+    return PaymentPage(rows[:size], payment_cursor(rows[size - 1]))
+
+
 # --- Jobs -------------------------------------------------------------------------------------
 def _customer_jobs(*, company: Company, customer: Customer) -> QuerySet[Job]:
     return (
@@ -142,38 +242,6 @@ def _open_jobs(*, company: Company, customer: Customer) -> QuerySet[Job]:
 def jobs_active_for_customer(*, company: Company, customer: Customer, limit: int = 3) -> list[Job]:
     """The first `limit` open jobs, most active first (the home page's summary)."""
     return list(_open_jobs(company=company, customer=customer).order_by(*ACTIVE_ORDER)[:limit])
-
-
-ActiveKey = tuple[int, datetime | None, int]  # (activity_rank, scheduled_start, id)
-
-
-def _key_cursor(key: ActiveKey) -> str:
-    rank, start, pk = key
-    micros = "n" if start is None else str((start - EPOCH) // MICROSECOND)
-    return f"{rank}.{micros}.{pk}"
-
-
-def active_cursor(job: Job) -> str:
-    """'<rank>.<start in epoch microseconds, or n>.<id>': a position in ACTIVE_ORDER."""
-    return _key_cursor((job.activity_rank, job.scheduled_start, job.pk))
-
-
-def parse_active_cursor(raw: str | None) -> ActiveKey | None:
-    """Anything malformed -> None (the first page)."""
-    if not raw or len(raw) > 50:
-        return None
-    parts = raw.split(".")
-    if len(parts) != 3 or not (parts[0].isdigit() and parts[2].isdigit()):
-        return None
-    rank, start, pk = parts
-    if start == "n":
-        return int(rank), None, int(pk)
-    if not start.isdigit():
-        return None
-    try:
-        return int(rank), EPOCH + int(start) * MICROSECOND, int(pk)
-    except OverflowError:
-        return None
 
 
 def _through(key: ActiveKey) -> Q:
@@ -233,7 +301,7 @@ def active_jobs_for_customer(
     extra = list(qs.filter(_after(through))[: more + 1])
     rows += extra[:more]
     # Nothing open any more up to there: the list keeps the customer's bound.
-    end = active_cursor(rows[-1]) if rows else _key_cursor(through)
+    end = active_cursor(rows[-1]) if rows else active_key_cursor(through)
     return ActiveJobs(rows, end, end if len(extra) > more else None)
 
 
@@ -260,35 +328,11 @@ class HistoryPage:
     next_cursor: str | None
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
-
-
-def history_cursor(job: Job) -> str:
-    """Exact integer microseconds (a float timestamp could be off by one and skip a job)."""
-    assert job.completed_at is not None
-    return f"{(job.completed_at - EPOCH) // MICROSECOND}.{job.pk}"
-
-
-def parse_history_cursor(raw: str | None) -> tuple[datetime, int] | None:
-    """'<epoch microseconds>.<id>' -> (completed_at, id); anything malformed -> None."""
-    if not raw or len(raw) > 40:
-        return None
-    micros, _, pk = raw.partition(".")
-    if not (micros.isdigit() and pk.isdigit()):
-        return None
-    try:
-        when = EPOCH + int(micros) * MICROSECOND
-    except OverflowError:
-        return None
-    return when, int(pk)
-
-
 def jobs_history_for_customer(
     *,
     company: Company,
     customer: Customer,
-    after: tuple[datetime, int] | None = None,
+    after: MomentKey | None = None,
     limit: int = 10,
 ) -> HistoryPage:
     """Completed jobs, newest first, keyset-paginated on (completed_at, id): page 100 costs
@@ -298,7 +342,8 @@ def jobs_history_for_customer(
     )
     if after is not None:
         when, pk = after
-        qs = qs.filter(Q(completed_at__lt=when) | Q(completed_at=when, id__lt=pk))
+        # `completed_at <= when` on its own lets the index scan start at the cursor.
+        qs = qs.filter(Q(completed_at__lte=when) & (Q(completed_at__lt=when) | Q(id__lt=pk)))
     rows = list(qs.order_by("-completed_at", "-id")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -18,6 +19,7 @@ from doorstep.integrations.models import DeliveryState, WebhookAttempt, WebhookD
 from doorstep.integrations.webhooks.delivery import RETRY_DELAYS, retry_delay, webhooks_deliver_due
 from doorstep.integrations.webhooks.endpoints import (
     webhook_endpoint_create,
+    webhook_endpoint_disable,
     webhook_endpoint_rotate,
 )
 from doorstep.integrations.webhooks.outbox import webhook_emit
@@ -105,6 +107,25 @@ def test_only_subscribed_endpoints_get_an_event_and_no_endpoint_stores_nothing(
     assert receiver.requests == []
     _emit(company, django_capture_on_commit_callbacks, type="job.status_changed")
     assert len(receiver.requests) == 1
+
+
+def test_the_endpoints_are_read_once_for_the_events_of_one_change_and_edits_seen_at_once(
+    company, receiver, django_capture_on_commit_callbacks
+):
+    """A paid invoice emits invoice.paid and payment.succeeded in one transaction: one look-up
+    of the company's endpoints, not one per event; an endpoint switched off or added through
+    this process counts for the very next event."""
+    endpoint = _endpoint(company, receiver.url).endpoint
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as q:
+        webhook_emit(company=company, type="invoice.paid", data={"id": 1})
+        webhook_emit(company=company, type="payment.succeeded", data={"id": 2})
+    lookups = [x for x in q.captured_queries if 'FROM "integrations_webhookendpoint"' in x["sql"]]
+    assert len(lookups) == 1, lookups
+    assert len(receiver.requests) == 2
+    webhook_endpoint_disable(company=company, endpoint=endpoint, actor=ACTOR, reason="test")
+    assert _emit(company, django_capture_on_commit_callbacks) is None
+    _endpoint(company, receiver.url, event_types=["invoice.paid"])
+    assert _emit(company, django_capture_on_commit_callbacks) is not None
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,6 +3,7 @@ of each kind and for one with thirty (DESIGN 7): no N+1, no history-sized work."
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from doorstep.billing.estimates import estimate_change_state
 from doorstep.documents.services import document_share
 from doorstep.jobs.models import JobStatus
 from doorstep.payments.services import payment_record_manual
+from doorstep.portal.cursors import EPOCH, MICROSECOND, invoice_cursor
 
 from ..factories import (
     SYSTEM,
@@ -34,11 +36,16 @@ pytestmark = pytest.mark.django_db
 # Page -> exact query count (1 of them is the gate: the session joined with its company).
 EXPECTED = {
     "home": 6,
-    "invoices": 4,
+    # Keyset pages, nothing counted: the gate, the balance aggregate, the page's rows.
+    "invoices": 3,
+    "invoices_older": 3,  # "Show older invoices" without JavaScript: the page after a cursor
+    "invoices_older_htmx": 2,  # the rows htmx appends: no balance
     # A first view: + the adoption ledger's check of the invoice's history and the open.
     "invoice_detail": 7,
     "invoice_pdf": 5,
-    "payments": 4,
+    "payments": 3,  # the gate, the page's rows, their invoices
+    "payments_older": 3,
+    "payments_older_htmx": 3,
     "jobs": 2,
     "jobs_history": 2,
     "jobs_live": 2,
@@ -90,6 +97,13 @@ def grow(owner: dict[str, Any], n: int) -> None:
             )
 
 
+# Cursors at the far end of the newest-first order: every row is older, so the page after
+# them holds as many rows as the first page.
+INVOICES_AFTER = invoice_cursor((1, date(9999, 12, 31), 1))
+PAYMENTS_AFTER = f"{(datetime(9999, 12, 31, tzinfo=UTC) - EPOCH) // MICROSECOND}.1"
+HTMX = {"invoices_older_htmx", "payments_older_htmx"}  # asked for with HX-Request: true
+
+
 def page_urls(slug: str, owner: dict[str, Any]) -> dict[str, str]:
     def url(name: str, *args: Any) -> str:
         return reverse(f"portal:{name}", args=[slug, *args])
@@ -99,7 +113,11 @@ def page_urls(slug: str, owner: dict[str, Any]) -> dict[str, str]:
         "invoices": url("invoices"),
         "invoice_detail": url("invoice_detail", owner["invoice"].pk),
         "invoice_pdf": url("invoice_pdf", owner["invoice"].pk),
+        "invoices_older": url("invoices") + f"?status=all&after={INVOICES_AFTER}",
+        "invoices_older_htmx": url("invoices") + f"?status=all&after={INVOICES_AFTER}",
         "payments": url("payments"),
+        "payments_older": url("payments") + f"?after={PAYMENTS_AFTER}",
+        "payments_older_htmx": url("payments") + f"?after={PAYMENTS_AFTER}",
         "jobs": url("jobs"),
         "jobs_history": url("jobs") + "?tab=history",
         "jobs_live": url("jobs_live"),
@@ -125,9 +143,14 @@ def counts_for(owner: dict[str, Any]) -> dict[str, int]:
     client.get(urls["invoice_pdf"])  # the PDF is rendered once; measure the reuse
     counts = {}
     for name, url in urls.items():
+        headers = {"HX-Request": "true"} if name in HTMX else {}
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
+            response = client.get(url, headers=headers)
         assert response.status_code == 200, name
+        if name.endswith("_older") or name in HTMX:  # the cursor was taken, and rows shown
+            page = response.context["page"]
+            assert response.context["continued"], name
+            assert page.invoices if name.startswith("invoices") else page.payments, name
         counts[name] = len(queries)
     return counts
 

@@ -2,7 +2,8 @@
 inside its transaction, so an event exists if and only if the change committed (a rolled-back
 payment tells nobody). The worker delivers after commit (delivery.py).
 
-A company with no endpoint that wants the event pays one query and stores nothing.
+A company with no endpoint that wants the event pays one query (per request or task, whatever
+it emits) and stores nothing.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from doorstep.core.audit import Actor, audit_record
 from doorstep.core.errors import DomainError
+from doorstep.core.task_enqueue import enqueue_with_transaction
 from doorstep.core.verbs import Verb
 
 from ..models import DeliveryState, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -40,11 +44,8 @@ def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
 def _enqueue(delivery_ids: list[int]) -> None:
     from ..tasks import deliver_webhook
 
-    def send() -> None:
-        for pk in delivery_ids:
-            deliver_webhook.enqueue(pk)
-
-    transaction.on_commit(send)
+    for pk in delivery_ids:
+        enqueue_with_transaction(deliver_webhook, pk)
 
 
 Snapshot = dict[str, Any] | Callable[[], dict[str, Any]]
@@ -57,15 +58,34 @@ def webhook_emit(*, company: Company, type: str, data: Snapshot) -> WebhookEvent
     event, or None when no enabled endpoint of the company wants it."""
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {type!r}")
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.for_company(company).filter(enabled=True)
-        if endpoint.wants(type)
-    ]
+    endpoints = [endpoint for endpoint in _enabled_endpoints(company) if endpoint.wants(type)]
     if not endpoints:
         return None
     snapshot = data() if callable(data) else data
     return _event_with_deliveries(company=company, type=type, data=snapshot, endpoints=endpoints)
+
+
+# Bumped whenever this process saves or deletes an endpoint (signals below).
+_endpoints_changed = 0
+
+
+def _enabled_endpoints(company: Company) -> list[WebhookEndpoint]:
+    """The company's enabled endpoints, looked up once per company instance: a payment emits
+    `invoice.paid` and `payment.succeeded` in one transaction (one query, not two, on the
+    webhook path; docs/adr/0004). A company instance lives for one request or task, so
+    another process's change is seen by the next one; a change made through this process
+    (the office, the API) is seen at once."""
+    cached = company.__dict__.get("_webhook_endpoints")
+    if cached is None or cached[0] != _endpoints_changed:
+        found = list(WebhookEndpoint.objects.for_company(company).filter(enabled=True))
+        cached = company.__dict__["_webhook_endpoints"] = (_endpoints_changed, found)
+    return list(cached[1])
+
+
+@receiver([post_save, post_delete], sender=WebhookEndpoint, dispatch_uid="outbox.endpoints")
+def _endpoint_changed(**kwargs: Any) -> None:
+    global _endpoints_changed
+    _endpoints_changed += 1
 
 
 def _event_with_deliveries(
