@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from doorstep.access.invoice_links import invoice_links_revoke
 from doorstep.access.invoice_sending import invoice_send
 from doorstep.access.models import PortalAccount
+from doorstep.billing.customer_balances import balance_refresh
 from doorstep.billing.invoices import invoice_open, invoice_recalculate, invoice_void
 from doorstep.billing.models import CustomerStatus, Invoice, InvoiceState
 from doorstep.core.errors import DomainError
@@ -294,7 +295,12 @@ class InvoiceAdmin(MoneyColumns, AuditedAdmin):
                 obj.company = form.form_company()  # type: ignore[attr-defined]
             obj.number = number_next(company=obj.company, kind="invoice")
             obj.currency = obj.company.currency
+        moved_from = form.initial.get("customer") if "customer" in form.changed_data else None
         super().save_model(request, obj, form, change)
+        if change and moved_from is not None:
+            # The invoice left that customer: what they owe changes. The new customer's and a
+            # new due date's refresh come with the totals (after_related_saved).
+            balance_refresh(company=obj.company, customer=int(moved_from))
 
     def after_related_saved(self, request: HttpRequest, obj: Any, change: bool) -> None:
         invoice_recalculate(invoice=obj)

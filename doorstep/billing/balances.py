@@ -3,8 +3,10 @@ and the autopay "action needed" flag.
 
 Payments (online, manual, refunds) and invoice edits call these functions; nothing else
 writes those fields. The caller holds the invoice's row lock (payments take the payment row
-first, then its invoices by id). The database checks the same rules (billing/models.py):
-never overpaid, never negative, balance = total - paid, pending within the balance.
+first, then its invoices by id). A change to an open invoice's balance refreshes what its
+customer owes (billing/customer_balances.py) in the same transaction. The database checks
+the same rules (billing/models.py): never overpaid, never negative, balance = total - paid,
+pending within the balance.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from doorstep.core.errors import DomainError
 from doorstep.integrations.webhooks.outbox import webhook_emit
 from doorstep.integrations.webhooks.snapshots import record_snapshot
 
-from .models import Invoice
+from .customer_balances import balance_refresh
+from .models import Invoice, InvoiceState
 
 
 def invoice_totals_set(*, invoice: Invoice, subtotal: int, tax: int) -> Invoice:
@@ -33,7 +36,15 @@ def invoice_totals_set(*, invoice: Invoice, subtotal: int, tax: int) -> Invoice:
     invoice.subtotal, invoice.tax, invoice.total = subtotal, tax, subtotal + tax
     invoice.balance_due = invoice.total - invoice.amount_paid
     invoice.save(update_fields=["subtotal", "tax", "total", "balance_due", "updated_at"])
+    _owed_changed(invoice)
     return invoice
+
+
+def _owed_changed(invoice: Invoice) -> None:
+    # Only an open invoice is owed (customer_balances.invoice_unpaid): a draft's or a void
+    # one's new balance changes nothing the customer owes.
+    if invoice.state == InvoiceState.OPEN:
+        balance_refresh(company=invoice.company, customer=invoice.customer_id)
 
 
 def invoice_payment_apply(*, invoice: Invoice, amount: int) -> None:
@@ -56,6 +67,7 @@ def invoice_payment_apply(*, invoice: Invoice, amount: int) -> None:
             "updated_at",
         ]
     )
+    _owed_changed(invoice)
     if invoice.balance_due == 0 and not was_paid:
         webhook_emit(
             company=invoice.company,

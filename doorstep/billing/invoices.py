@@ -1,6 +1,8 @@
 """Writes on invoices: creation with numbering, totals from the lines, open and void.
 
-What was paid and the balance change in billing.balances only."""
+What was paid and the balance change in billing.balances only. Opening, voiding, a new due
+date or customer change what a customer owes: each refreshes the customer's row
+(billing/customer_balances.py) in its transaction."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from doorstep.integrations.models import TombstoneReason
 from doorstep.integrations.tombstones import tombstone_record
 
 from .balances import invoice_totals_set
+from .customer_balances import balance_refresh
 from .models import Invoice, InvoiceState, LineItem
 from .totals import document_totals
 
@@ -123,6 +126,7 @@ def invoice_open(*, company: Company, invoice: Invoice, actor: Actor) -> Invoice
     if invoice.state == InvoiceState.DRAFT:
         invoice.state = InvoiceState.OPEN
         invoice.save(update_fields=["state", "updated_at"])
+        balance_refresh(company=company, customer=invoice.customer_id)
         audit_record(company=company, target=invoice, verb=Verb.INVOICE_OPENED, actor=actor)
     return invoice
 
@@ -134,8 +138,11 @@ def invoice_void(*, company: Company, invoice: Invoice, actor: Actor, reason: st
         return invoice
     if invoice.amount_paid > 0 or invoice.amount_pending > 0:
         raise DomainError("Refund the payments on this invoice before voiding it.")
+    was_open = invoice.state == InvoiceState.OPEN
     invoice.state = InvoiceState.VOID
     invoice.save(update_fields=["state", "updated_at"])
+    if was_open:
+        balance_refresh(company=company, customer=invoice.customer_id)
     audit_record(
         company=company, target=invoice, verb=Verb.INVOICE_VOIDED, actor=actor, message=reason
     )
@@ -201,6 +208,7 @@ def invoice_update(
     wanted = [(x.description, x.quantity, x.unit_price, x.tax_rate) for x in new_lines]
     if old_lines != wanted:
         changed.append("lines")
+    moved_from = invoice.customer_id
     invoice.customer, invoice.issue_date, invoice.due_date = customer, issue_date, due_date
     invoice.notes, invoice.kind = notes, kind
     invoice.save(
@@ -222,7 +230,11 @@ def invoice_update(
                 for position, line in enumerate(new_lines)
             ]
         )
-        invoice_recalculate(invoice=invoice)
+        invoice_recalculate(invoice=invoice)  # refreshes the customer's balance if open
+    if invoice.state == InvoiceState.OPEN and {"customer", "due date"} & set(changed):
+        balance_refresh(company=company, customer=invoice.customer_id)
+        if moved:
+            balance_refresh(company=company, customer=moved_from)
     if changed:
         audit_record(
             company=company,

@@ -162,6 +162,14 @@ class Invoice(TenantModel):
             models.Index(fields=["company", "customer", "-issue_date", "-number"]),
             models.Index(fields=["company", "customer", "state", "due_date"]),
             models.Index(fields=["company", "state", "due_date"]),
+            # What a customer owes (billing/customer_balances.py): only the unpaid invoices,
+            # a few per customer, whatever the history; balance_due rides along so the
+            # refresh's sums read the index alone on PostgreSQL.
+            models.Index(
+                fields=["company", "customer", "due_date", "balance_due"],
+                condition=Q(state=InvoiceState.OPEN, balance_due__gt=0),
+                name="invoice_unpaid_by_customer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -339,3 +347,42 @@ class InvoicePdf(TenantModel):
 
     def __str__(self) -> str:
         return f"PDF of invoice {self.invoice_id} v{self.template_version}"
+
+
+class CustomerBalance(TenantModel):
+    """What one customer owes, kept up to date by the services that change an invoice
+    (billing/customer_balances.py: balance_refresh) so a portal page reads one row instead of
+    adding up invoices. Never edited by hand: `manage.py balances_refresh` rebuilds it.
+
+    "Overdue" depends on the day: the overdue figures are those of `overdue_as_of` (the
+    company's date) and still hold on any later day up to `next_unpaid_due`, the first unpaid
+    due date not yet passed then (none: they hold for good). A reader on a later day refreshes
+    the row first (customer_balances.balance_read)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    due_minor = models.BigIntegerField(default=0, editable=False)
+    unpaid_count = models.PositiveIntegerField(default=0, editable=False)
+    overdue_minor = models.BigIntegerField(default=0, editable=False)
+    overdue_count = models.PositiveIntegerField(default=0, editable=False)
+    earliest_unpaid_due = models.DateField(null=True, blank=True, editable=False)
+    next_unpaid_due = models.DateField(null=True, blank=True, editable=False)
+    overdue_as_of = models.DateField(editable=False)
+    refreshed_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "customer"], name="uniq_customer_balance"),
+            models.CheckConstraint(
+                condition=Q(overdue_minor__gte=0) & Q(overdue_minor__lte=F("due_minor")),
+                name="customer_balance_overdue_within_due",
+            ),
+            models.CheckConstraint(
+                condition=Q(overdue_count__lte=F("unpaid_count")),
+                name="customer_balance_overdue_count_within_unpaid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Balance of customer {self.customer_id}: {self.due_minor}"

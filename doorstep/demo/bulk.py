@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from doorstep.billing.customer_balances import balances_refresh
 from doorstep.billing.models import Invoice, InvoiceState, LineItem
 from doorstep.core import money
 from doorstep.core.models import NumberSequence
@@ -95,6 +96,9 @@ def bulk_grow(
             _invoices(company, [c for c, _ in pairs], share_inv, job_ids, progress)
             result.jobs_created += share_jobs
             result.invoices_created += share_inv
+    if result.invoices_created:
+        for company in chosen:  # the rows were written past the services: one rebuild each
+            balances_refresh(company=company)
     if result.invoices_created or result.jobs_created:
         _refresh_planner_statistics()
     result.totals = {

@@ -21,12 +21,12 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Sum,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from doorstep.billing import customer_balances
 from doorstep.billing.models import Estimate, EstimateState, Invoice, InvoiceState
 from doorstep.billing.selectors import estimates_open_for_decision
 from doorstep.customers.models import Location
@@ -66,28 +66,11 @@ def _customer_invoices(*, company: Company, customer: Customer) -> QuerySet[Invo
     )
 
 
-def _unpaid() -> Q:
-    return Q(state=InvoiceState.OPEN, balance_due__gt=0)
-
-
-@dataclass(frozen=True)
-class Balance:
-    due: int
-    overdue: int
-    unpaid_count: int
-    overdue_count: int
-
-
-def balance_for_customer(*, company: Company, customer: Customer, today: date) -> Balance:
-    """Balance due and what of it is overdue, in one aggregate query."""
-    overdue = _unpaid() & Q(due_date__lt=today)
-    row = _customer_invoices(company=company, customer=customer).aggregate(
-        due=Coalesce(Sum("balance_due", filter=_unpaid()), 0),
-        overdue=Coalesce(Sum("balance_due", filter=overdue), 0),
-        unpaid_count=Count("id", filter=_unpaid()),
-        overdue_count=Count("id", filter=overdue),
-    )
-    return Balance(**row)
+# What a customer owes has one rule, kept with the invoices; the figures are the customer's
+# stored row (billing/customer_balances.py), kept up to date by the services that change them.
+_unpaid = customer_balances.invoice_unpaid
+Balance = customer_balances.Balance
+balance_for_customer = customer_balances.balance_read
 
 
 def _overdue(today: date) -> Q:

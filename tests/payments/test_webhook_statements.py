@@ -29,8 +29,17 @@ def company_lookup(db):
     return ["SELECT"] if tenant_transactions() else []
 
 
+@pytest.fixture
+def balance_refresh(db):
+    """The paid invoice's customer balance (billing/customer_balances.py): one upsert, after
+    the customer's advisory lock on PostgreSQL (SQLite has one writer at a time). Added on
+    purpose with the stored balance (issue 15 §3): the portal then reads one row instead of
+    adding up invoices on every page."""
+    return ["SELECT", "INSERT"] if connection.vendor == "postgresql" else ["INSERT"]
+
+
 def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(
-    company, settings, company_lookup
+    company, settings, company_lookup, balance_refresh
 ):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     company.settings.payment_provider = "stripe"
@@ -70,11 +79,11 @@ def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(
         AuditEvent.objects.filter(verb__in=["payment.received", "payment.succeeded"]).count() == 2
     )
     # New event: inbox insert; lock the event, the payment (with company, settings, customer),
-    # the allocations with their invoices; update the invoice; the
-    # endpoints that may want invoice.paid (outgoing webhooks); update the payment; both audit
-    # rows in one insert; the endpoints for payment.succeeded; the adoption ledger (the
-    # payment's channel, its row; the invoice's earlier sends, its "paid" row); the contact to
-    # greet; the receipt in the outbox; the handled mark.
+    # the allocations with their invoices; update the invoice; refresh its customer's
+    # balance; the endpoints that may want invoice.paid (outgoing webhooks); update the
+    # payment; both audit rows in one insert; the endpoints for payment.succeeded; the
+    # adoption ledger (the payment's channel, its row; the invoice's earlier sends, its "paid"
+    # row); the contact to greet; the receipt in the outbox; the handled mark.
     statements = [q["sql"].split(" ", 1)[0] for q in new.captured_queries]
     assert statements == [
         "INSERT",
@@ -83,6 +92,7 @@ def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(
         "SELECT",
         "SELECT",
         "UPDATE",
+        *balance_refresh,
         "SELECT",  # webhooks: the company's endpoints, once for invoice.paid and payment.succeeded
         "UPDATE",
         "INSERT",
@@ -95,8 +105,8 @@ def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(
     assert len(duplicate.captured_queries) == 1, duplicate.captured_queries
 
 
-def test_an_event_handled_in_its_request_costs_fifteen_statements(
-    company, settings, company_lookup
+def test_an_event_handled_in_its_request_costs_a_fixed_list_of_statements(
+    company, settings, company_lookup, balance_refresh
 ):
     """The HTTP path (ADR 0004): no handler task, no event-row lock (the new row is invisible
     to others until commit). The receipt's delivery task is queued by the same transaction
@@ -140,6 +150,7 @@ def test_an_event_handled_in_its_request_costs_fifteen_statements(
         "SELECT",
         "SELECT",
         "UPDATE",
+        *balance_refresh,
         # webhooks: the company's endpoints, looked up once for invoice.paid and
         # payment.succeeded (the invoice's company is the payment's instance)
         "SELECT",
