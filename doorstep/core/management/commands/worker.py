@@ -177,6 +177,9 @@ class BatchWorker(db_worker.Worker):
                 db_worker.logger.exception("Task id=%s failed unexpectedly", db_task_result.id)
             else:
                 task_finished.send(sender=sender, task_result=task_result)
+            # db_worker checks its connections after every task; here once per batch and after
+            # a failure, which may have left a connection broken for the next task.
+            close_old_connections()
         finally:
             self.seconds_by_task[db_task_result.task_path] = time.monotonic() - started
             self.running_task = False
