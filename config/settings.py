@@ -252,6 +252,9 @@ TASKS = {
 # are idempotent and must finish well within it. After TASK_MAX_CLAIMS claims it is failed.
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 900)
 TASK_MAX_CLAIMS = env_int("TASK_MAX_CLAIMS", 5)
+# `manage.py worker` claims up to this many ready tasks at once (core/task_batches.py); 1 claims
+# one at a time, as django-tasks-db's db_worker does. `--claim-batch` overrides it.
+WORKER_CLAIM_BATCH = env_int("WORKER_CLAIM_BATCH", 10)
 # A verified webhook is handled inside its request (docs/adr/0004); false: one queued task per
 # event, as before (what `manage.py bench_webhooks --compare` measures against).
 WEBHOOKS_HANDLE_IN_REQUEST = env_bool("WEBHOOKS_HANDLE_IN_REQUEST", True)

@@ -110,11 +110,13 @@ def notification_claim(*, notification_id: int) -> Notification | None:
 
     Due = queued and its time has come, or "sending" past its lease (the worker that claimed it
     died mid-send: it is tried again — at most one copy in the normal case, never zero). The
-    row lock (SKIP LOCKED on PostgreSQL) keeps two workers from claiming it at once.
+    row lock (SKIP LOCKED on PostgreSQL) keeps two workers from claiming it at once. Only the
+    notification's row: locking the joined company too made a worker skip every message of a
+    company whose other message another worker was claiming (left for the minute sweep).
     """
     now = timezone.now()
     notification = (
-        Notification.objects.select_for_update(skip_locked=True)
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("company")
         .filter(pk=notification_id)
         .filter(

@@ -258,7 +258,11 @@ def _two_of_everything(stack, smtp_server, tmp_path):
     # because its effect happened once (checked above and by the emails below).
     assert drained(first_notification), "the queue did not drain: see the worker logs"
     statuses = collections.Counter(DBTaskResult.objects.values_list("status", flat=True))
-    assert set(statuses) == {TaskResultStatus.SUCCESSFUL}, statuses
+    failed = [
+        (r.task_path, r.exception_class_path, r.worker_ids, r.traceback.strip().splitlines()[-1:])
+        for r in DBTaskResult.objects.filter(status=TaskResultStatus.FAILED)
+    ]
+    assert set(statuses) == {TaskResultStatus.SUCCESSFUL}, (statuses, failed)
     reclaimed = sum(
         1 for ids in DBTaskResult.objects.values_list("worker_ids", flat=True) if len(ids) > 1
     )
