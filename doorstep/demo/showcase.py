@@ -6,8 +6,9 @@ every status but leaves each customer with one or two things: signed in as the p
 customer, a newcomer used to see a single invoice and "No active jobs right now". This adds,
 through the product's own services, what a real customer of a few years would have: several
 open invoices (one overdue, one partly paid), a booked visit with its technician and a
-question about it the office answered, a document the office shared, and a quote waiting for
-an answer. Emails stay quiet, as in the rest of the demo (the invoices are opened the way Send
+question about it the office answered, a document the office shared, a quote waiting for
+an answer, and two years of paid monthly invoices (more than a page of invoices and of
+payments). Emails stay quiet, as in the rest of the demo (the invoices are opened the way Send
 does, without the email).
 """
 
@@ -72,6 +73,7 @@ def showcase_enrich(company: Company, spec: CompanySpec, technician: Technician)
         actor=ACTOR,
         receipt=False,
     )
+    _paid_history(company, spec, customer)
     visit = _booked_visit(company, spec, customer, technician, in_days=3)
     _question_about(company, customer, account, visit)
     _quote_waiting(company, spec, customer, issued=today - timedelta(days=2))
@@ -85,6 +87,26 @@ def showcase_enrich(company: Company, spec: CompanySpec, technician: Technician)
         location=customer.locations.order_by("pk").first(),
         actor=activity._staff_actor(company),
     )
+
+
+# Two years of a monthly maintenance plan, each invoice paid: more than a page of invoices
+# and of payments, so the lists show "Show older invoices" / "Show older payments".
+PAID_HISTORY_MONTHS = 24
+
+
+def _paid_history(company: Company, spec: CompanySpec, customer: Customer) -> None:
+    for month in range(PAID_HISTORY_MONTHS):
+        invoice = _open_invoice(
+            company, spec, customer, issued_days_ago=75 + 30 * month, line=month
+        )
+        payment_record_manual(
+            company=company,
+            invoice=invoice,
+            amount=invoice.balance_due,
+            method=(PaymentMethod.CARD, PaymentMethod.CHECK)[month % 2],
+            actor=ACTOR,
+            receipt=False,
+        )
 
 
 def _open_invoice(

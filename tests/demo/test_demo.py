@@ -17,7 +17,9 @@ from doorstep.customers.models import Customer
 from doorstep.demo.bulk import HEAVY_NAME
 from doorstep.demo.catalogue import DEMO_PASSWORD
 from doorstep.demo.seed import invoice_state_counts
+from doorstep.demo.showcase import PAID_HISTORY_MONTHS, showcase_account
 from doorstep.jobs.models import Job, JobStatus
+from doorstep.payments.models import Payment
 from doorstep.tenancy.models import Company
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +96,12 @@ def _assert_activity(company: Company) -> None:
     from doorstep.servicerequests.models import ServiceRequest, ServiceType
 
     sent = Invoice.objects.for_company(company).exclude(sent_at=None)
-    assert sent.count() == 27  # 24 of the plan + the showcase customer's three
+    # 24 of the plan + the showcase customer's three open ones and its two years of paid
+    # monthly invoices: more than a page of invoices and of payments (keyset paging shows).
+    assert sent.count() == 27 + PAID_HISTORY_MONTHS
+    showcase = showcase_account(company).customer
+    assert sent.filter(customer=showcase).count() > 20
+    assert Payment.objects.for_company(company).filter(customer=showcase).count() > 20
     linked = set(InvoiceLink.objects.for_company(company).values_list("invoice_id", flat=True))
     assert linked == set(sent.values_list("pk", flat=True))
     assert all(i.customer.portal_accounts.exists() for i in sent.select_related("customer"))
