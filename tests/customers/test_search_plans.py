@@ -4,6 +4,8 @@ every company (and not every row of the company either)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -71,6 +73,7 @@ def test_search_reads_the_companys_rows_only_and_uses_the_trigram_indexes(compan
     Contact.objects.create(
         company=other_company, customer=theirs, name="Bo", email="harborview@other.example"
     )
+    bound_to_company = re.compile(rf"company_id = '?{company.pk}\b'?(::\w+)?")
     trigram_scans = 0
     for query in ("Harborv", "harborview@", "8812-000"):
         found = customers_matching(company=company, query=query).order_by("name")[:8]
@@ -78,7 +81,9 @@ def test_search_reads_the_companys_rows_only_and_uses_the_trigram_indexes(compan
         assert "Seq Scan" not in plan, plan
         for scan in scans(plan):
             # Bound to the company: by the index itself or checked on each row it found.
-            assert f"company_id = {company.pk}" in scan, plan
+            # (With server-side binding, DATABASE_PREPARED_STATEMENTS, the value is printed
+            # as a typed literal: company_id = '7'::smallint.)
+            assert bound_to_company.search(scan), plan
         trigram_scans += plan.count("_trgm")
         assert list(found) == [harbor]
     # On 30,000 customers PostgreSQL answers "contains" from the trigram indexes rather
