@@ -345,3 +345,35 @@ def test_pay_selected_takes_ticks_from_appended_rows_and_paging_works_without_sc
     page.wait_for_url("**/invoices/?status=all")
     assert page.locator("#invoice-rows > li.row").count() == 20
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_both_lists_with_older_rows_appended_pass_axe_at_both_widths(
+    chromium, live_server, size, tmp_path
+):
+    """The row partials (_invoice_items, _invoice_list_rows, _payment_rows) as the customer
+    sees them after "Show older ...": no axe-core violation of any impact, 390 and 1,280 px."""
+    from ..office.helpers import axe_violations
+    from .story import build_story
+    from .test_screens import signed_in_context
+
+    story = build_story(history=0)
+    for _ in range(25):
+        make_invoice(story["customer"])
+    many_payments(story)
+    context, base = signed_in_context(chromium, live_server, story, size)
+    page = context.new_page()
+    for path, rows, link in (
+        ("invoices/", "#invoice-rows > li.row", "Show older invoices"),
+        ("payments/", "#payment-rows > li.row", "Show older payments"),
+    ):
+        page.goto(base + path)
+        page.wait_for_function("window.htmx !== undefined")
+        assert page.locator(rows).count() == 20
+        page.get_by_role("link", name=link).click()
+        page.wait_for_function(f"document.querySelectorAll('{rows}').length > 20")
+        assert not axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))
+        page.screenshot(path=str(tmp_path / f"{path.strip('/')}-{size}.png"), full_page=True)
+    context.close()
