@@ -108,3 +108,60 @@ def test_other_companies_do_not_see_or_retry_each_others_mail(company, other_com
         )
         stuck.refresh_from_db()
         assert stuck.next_attempt_at > timezone.now()  # still on its schedule, not retried
+
+
+def test_a_stuck_message_that_must_no_longer_go_out_closes_the_alert(company, smtp_server):
+    """A text stuck past the fast retries, then texting switched off: the message is marked
+    "not sent" and nothing is left undelivered, so the banner and the alert go away."""
+    now = timezone.now()
+    stuck = Notification.objects.create(
+        company=company,
+        recipient="+15555550123",
+        channel="sms",
+        template="notice",
+        context={"body": "Sam is on his way"},
+        state=NotificationState.QUEUED,
+        attempts=8,
+        next_attempt_at=now,
+    )
+    UndeliveredMailAlert.objects.create(company=company, raised_at=now)
+    notifications_deliver_due()
+    stuck.refresh_from_db()
+    assert stuck.state == NotificationState.SKIPPED  # texting is off for this company
+    assert not UndeliveredMailAlert.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_a_message_sent_at_its_first_try_leaves_an_open_alert_alone(company, mailbox):
+    """While another message is still undelivered, a fresh one going out at its first try
+    cannot close the alert, and does not look: the claim (4 statements with its transaction)
+    and the outcome (1), nothing for the alert."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from doorstep.notifications.services import notification_deliver
+
+    now = timezone.now()
+    Notification.objects.create(
+        company=company,
+        recipient=CUSTOMERS[1],
+        template="notice",
+        context={},
+        state=NotificationState.FAILED,
+        attempts=8,
+        next_attempt_at=now,
+    )
+    UndeliveredMailAlert.objects.create(company=company, raised_at=now)
+    fresh = Notification.objects.create(  # queued, not yet tried (as the worker finds it)
+        company=company,
+        recipient=CUSTOMERS[0],
+        template="notice",
+        context={"subject": "Your visit is booked", "heading": "See you", "body": "At 9."},
+        state=NotificationState.QUEUED,
+        next_attempt_at=now,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        notification_deliver(notification_id=fresh.pk)
+    assert len(mailbox.to(CUSTOMERS[0])) == 1
+    assert not [q for q in queries.captured_queries if "undeliveredmailalert" in q["sql"]]
+    assert len(queries.captured_queries) == 5
+    assert UndeliveredMailAlert.objects.filter(resolved_at__isnull=True).count() == 1
