@@ -32,6 +32,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from doorstep.benchmarks import cpu
 from doorstep.benchmarks.cluster import Cluster, cluster_env, free_port
 from doorstep.billing.invoices import LineInput, invoice_create, invoice_open
 from doorstep.billing.models import Invoice
@@ -159,6 +160,60 @@ def post_all(
     return answers
 
 
+def postgres_backends() -> list[int]:
+    """This database's server processes, when PostgreSQL runs on this machine (else none)."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        pids = [int(row[0]) for row in cursor.fetchall()]
+    local = []
+    for pid in pids:
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().strip().startswith("postgres"):
+                local.append(pid)
+        except OSError:
+            continue  # another machine's process number, or already gone
+    return local
+
+
+class CpuShares:
+    """CPU seconds of each part of the cluster over the measured window (cpu.py)."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.start = self._read()
+
+    def _parts(self) -> dict[str, list[int]]:
+        procs = self.cluster.processes
+        return {
+            "web": [
+                p for name in procs if name == "web" for p in cpu.descendants(procs[name].popen.pid)
+            ],
+            "workers": [procs[name].popen.pid for name in procs if name.startswith("worker")],
+            "PostgreSQL": postgres_backends(),
+        }
+
+    def _read(self) -> dict[str, dict[int, float]]:
+        return {
+            part: {pid: cpu.process_seconds(pid) for pid in pids}
+            for part, pids in self._parts().items()
+        } | {"clients and SMTP sink": {0: cpu.self_seconds()}}
+
+    def per_delivery(self, deliveries: int) -> str:
+        end = self._read()
+        shares = {
+            part: sum(v - self.start[part].get(pid, 0.0) for pid, v in end[part].items())
+            for part in end
+        }
+        total = sum(shares.values())
+        parts = ", ".join(f"{part} {1000 * s / deliveries:.1f}" for part, s in shares.items())
+        return f"CPU ms per delivery: {parts}; total {1000 * total / deliveries:.1f}"
+
+
 class SmtpSink:
     """Accepts and drops every message (the workers deliver receipts meanwhile)."""
 
@@ -254,6 +309,7 @@ class Command(BaseCommand):
                     cluster.worker(f"worker{n + 1}")
                 cluster.wait_for_web()
                 time.sleep(1)  # the workers' imports
+                shares = CpuShares(cluster)
                 started = time.perf_counter()
                 answers = post_all(port, deliveries, clients=options["clients"])
                 posted = time.perf_counter() - started
@@ -263,6 +319,7 @@ class Command(BaseCommand):
                     time.sleep(0.02)
                 handled = time.perf_counter() - started
                 queued = receipts.count()
+                cpu_line = shares.per_delivery(count)
         events = WebhookEvent.objects.filter(company=company)
         paid = Invoice.objects.filter(company=company, balance_due=0).count()
         succeeded = Payment.objects.filter(company=company, state=PaymentState.SUCCEEDED).count()
@@ -281,4 +338,6 @@ class Command(BaseCommand):
             f"[{mode}] inbox rows {events.count()}, invoices paid {paid}/{unique}, "
             f"payments succeeded {succeeded}/{unique}, receipts delivered to SMTP so far "
             f"{smtp.count}",
+            f"[{mode}] {cpu_line} (2 cores: {2000 * handled / count:.1f} ms of CPU per delivery "
+            f"were there to use; {2000 / TARGET:.0f} at the target)",
         ], met
