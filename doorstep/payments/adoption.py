@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from doorstep.adoption.ledger import activity_record, payment_channel
+from doorstep.adoption.ledger import activity_record, payment_channel, payment_settled_record
 from doorstep.adoption.models import ActivityVerb, Channel
 from doorstep.core.audit import Actor
 
@@ -13,10 +13,14 @@ from .models import Payment
 
 
 def payment_settled(*, payment: Payment, invoices: list[Any], actor: Actor) -> None:
-    channel = payment_channel(company=payment.company, payment_id=payment.pk)
-    _payment_row(payment, ActivityVerb.PAYMENT_SETTLED, channel, actor)
-    for invoice in invoices:
-        _invoice_paid(payment, invoice, channel, actor)
+    payment_settled_record(
+        company=payment.company,
+        payment_id=payment.pk,
+        customer_id=payment.customer_id,
+        amount=payment.amount,
+        actor_type=actor.type,
+        paid_invoices=[(i.pk, i.customer_id) for i in invoices if i.balance_due <= 0],
+    )
 
 
 def payment_pending(*, payment: Payment, actor: Actor) -> None:
