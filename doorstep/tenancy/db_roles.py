@@ -4,7 +4,9 @@
 - app (web processes and workers): DML only, not the owner, NOSUPERUSER, NOBYPASSRLS, so every
   tenant table's policy applies to it,
 - maintenance: DML only with BYPASSRLS, used explicitly by the cross-tenant jobs
-  (tenancy.rls.maintenance_scope: scheduler fan-out jobs, demo, benchmarks).
+  (tenancy.rls.maintenance_scope: scheduler fan-out jobs, demo, benchmarks), and EXECUTE on
+  `doorstep_analyze()` (tenancy migration 0003) so a bulk load can refresh the planner's
+  statistics of tables it does not own.
 
 `db_roles_apply` is idempotent: run it after every deploy's `migrate` (new tables get their
 grants from the default privileges as well).
@@ -110,6 +112,13 @@ def db_roles_apply(
                 )
                 for name in names
             ]
+        cursor.execute("SELECT to_regprocedure('doorstep_analyze()') IS NOT NULL")
+        if cursor.fetchone()[0]:  # after the migration that creates it (tenancy 0003)
+            statements.append(
+                sql.SQL("GRANT EXECUTE ON FUNCTION doorstep_analyze() TO {}").format(
+                    sql.Identifier(roles.maintenance)
+                )
+            )
         for statement in statements:
             text = statement.as_string(raw) if raw is not None else str(statement)
             cursor.execute(text)
