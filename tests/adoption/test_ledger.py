@@ -162,6 +162,28 @@ def test_each_payment_lands_in_its_channel(company, mailbox):
     }
 
 
+def test_one_payment_for_several_invoices_counts_each_paid_once_from_its_send(company, mailbox):
+    """Two invoices emailed, then paid together two days later from the portal: each gets its
+    one "paid" row, dated from its own send (the time-to-pay figures), in the payment's
+    channel; the payment one "settled" row for the whole amount."""
+    payer = make_payer(company)
+    first, second = invoice_for(payer, 5000), invoice_for(payer, 7000)
+    with time_machine.travel(SENT_AT, tick=False) as clock:
+        invoice_send(company=company, invoice=first, actor=OFFICE)
+        clock.shift(timedelta(hours=5))
+        invoice_send(company=company, invoice=second, actor=OFFICE)
+        clock.shift(timedelta(days=2))
+        assert pay(signed_in(payer), company, [first, second], payment_method=VISA)
+    paid = {a.object_id: a for a in rows(ActivityVerb.INVOICE_PAID)}
+    assert set(paid) == {first.pk, second.pk}
+    assert paid[first.pk].latency_seconds == 2 * 86400 + 5 * 3600
+    assert paid[second.pk].latency_seconds == 2 * 86400
+    assert {a.cohort_on for a in paid.values()} == {SENT_AT.date()}
+    assert all(a.first and a.channel == Channel.PORTAL for a in paid.values())
+    [settled] = rows(ActivityVerb.PAYMENT_SETTLED)
+    assert settled.amount == 12000 and settled.channel == Channel.PORTAL
+
+
 def test_a_bank_payment_is_pending_until_it_settles(company, mailbox):
     import time_machine as tm
 
