@@ -1,7 +1,9 @@
 """The office's top navigation: one entry per area, shown to the roles that may use it.
 
 Each area adds its entry here. `namespace` is the area's URL namespace (the entry is marked
-current on every page of that area); `url_name` is the page the entry opens."""
+current on every page of that area); `url_name` is the page the entry opens. The day's areas
+are links in the bar; the set-up pages an owner visits now and then sit in one "Set-up" menu
+at its end, so the bar is one row at 1,280 px (it was two, with 16 entries)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ class NavItem:
     namespace: str
     # Left out for whoever may do this: their other entry already leads there.
     unless: StaffAction | None = None
+    setup: bool = False  # in the "Set-up" menu rather than the bar
 
 
 # In the order of an office manager's day: who, money, work, conversations, then the set-up
@@ -45,7 +48,13 @@ SECTIONS: list[NavItem] = [
         "office:registrations",
     ),
     NavItem("Portal adoption", "office:adoption:page", StaffAction.SEE_ADOPTION, "office:adoption"),
-    NavItem("Settings", "office:settings:index", StaffAction.EDIT_SETTINGS, "office:settings"),
+    NavItem(
+        "Settings",
+        "office:settings:index",
+        StaffAction.EDIT_SETTINGS,
+        "office:settings",
+        setup=True,
+    ),
     # An office manager rewords the customers' emails but may not open the other settings:
     # the wording pages are their way into Settings (owners reach them from Settings).
     NavItem(
@@ -54,16 +63,26 @@ SECTIONS: list[NavItem] = [
         StaffAction.EDIT_WORDING,
         "office:settings",
         unless=StaffAction.EDIT_SETTINGS,
+        setup=True,
     ),
-    NavItem("Staff", "office:staff:list", StaffAction.MANAGE_STAFF, "office:staff"),
+    NavItem("Staff", "office:staff:list", StaffAction.MANAGE_STAFF, "office:staff", setup=True),
     NavItem(
         "Integrations",
         "office:integrations:list",
         StaffAction.MANAGE_API_KEYS,
         "office:integrations",
+        setup=True,
     ),
-    NavItem("Import", "office:imports:index", StaffAction.IMPORT_DATA, "office:imports"),
-    NavItem("Single sign-on", "office:sso:list", StaffAction.MANAGE_PORTAL_ACCESS, "office:sso"),
+    NavItem(
+        "Import", "office:imports:index", StaffAction.IMPORT_DATA, "office:imports", setup=True
+    ),
+    NavItem(
+        "Single sign-on",
+        "office:sso:list",
+        StaffAction.MANAGE_PORTAL_ACCESS,
+        "office:sso",
+        setup=True,
+    ),
 ]
 
 
@@ -72,6 +91,45 @@ class NavLink:
     label: str
     url: str
     namespace: str
+    setup: bool = False
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url: str
+    current: bool  # this page belongs to the entry's area (aria-current)
+
+
+@dataclass(frozen=True)
+class Nav:
+    """The bar's entries and the "Set-up" menu's, for one page."""
+
+    bar: list[NavEntry]
+    setup: list[NavEntry]
+
+    @property
+    def setup_is_current(self) -> bool:
+        return any(entry.current for entry in self.setup)
+
+
+def nav_for(office: Office, *, current: str, path: str) -> Nav:
+    """`current`: the page's URL namespace; Home is current only on its own page."""
+    entries = [
+        (
+            link.setup,
+            NavEntry(
+                link.label,
+                link.url,
+                link.url == path or (link.namespace == current and current != "office"),
+            ),
+        )
+        for link in sections_for(office)
+    ]
+    return Nav(
+        bar=[entry for setup, entry in entries if not setup],
+        setup=[entry for setup, entry in entries if setup],
+    )
 
 
 def sections_for(office: Office) -> list[NavLink]:
@@ -83,5 +141,5 @@ def sections_for(office: Office) -> list[NavLink]:
             url = reverse(item.url_name)
         except NoReverseMatch:  # an area not built yet on this branch
             continue
-        links.append(NavLink(item.label, url, item.namespace))
+        links.append(NavLink(item.label, url, item.namespace, item.setup))
     return links

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .gate import Office
-from .nav import sections_for
+from .nav import nav_for
 
 
 def office_render(
@@ -20,11 +20,11 @@ def office_render(
     context: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    current = request.resolver_match.namespace if request.resolver_match else ""
     base = {
         "office": office,
         "company": office.company,
-        "nav_sections": sections_for(office),
-        "nav_current": request.resolver_match.namespace if request.resolver_match else "",
+        "nav": nav_for(office, current=current, path=request.path),
     }
     return render(request, template, {**base, **(context or {})}, status=status)
 

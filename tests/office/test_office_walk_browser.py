@@ -165,3 +165,27 @@ def test_a_double_click_posts_once(page, live_server, company):
     assert len(posts) == 1, posts
     assert page.get_by_text("Invitation sent.").is_visible()
     assert LoginLink.objects.filter(account__customer=customer).count() == 1
+
+
+def test_the_owners_menu_is_one_row_at_1280_and_set_up_opens_by_keyboard(
+    page, live_server, company
+):
+    """An owner sees every entry: the day's areas fit one row at 1,280 px (16 entries took two
+    rows), the set-up pages wait in "Set-up", which opens with the keyboard, and its summary
+    is marked when a set-up page is open."""
+    staff = office_client(Client(), company, role="owner")
+    share_session(page, staff, live_server.url)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/office/")
+    tops = {round(li.bounding_box()["y"]) for li in page.locator(".office-nav > ul > li").all()}
+    assert len(tops) == 1, tops
+    staff_link = page.locator(".office-nav").get_by_role("link", name="Staff")
+    assert not staff_link.is_visible()
+    page.locator(".office-nav summary").focus()
+    page.keyboard.press("Enter")
+    assert staff_link.is_visible()
+    staff_link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".office-nav summary.nav-current").is_visible()
+    assert_no_serious_axe(page)
