@@ -29,7 +29,7 @@ def home(request: HttpRequest, identity: PortalIdentity) -> HttpResponse:
         balance=selectors.balance_for_customer(**scope, today=today),
         next_visit=selectors.next_visit_for_customer(**scope),
         active_jobs=selectors.jobs_active_for_customer(**scope, limit=3),
-        recent_invoices=list(selectors.invoices_for_customer(**scope, today=today)[:5]),
+        recent_invoices=selectors.invoices_first_for_customer(**scope, today=today, limit=5),
         estimates_awaiting=selectors.estimates_awaiting_count(**scope, today=today),
         today=today,
     )

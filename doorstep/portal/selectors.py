@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -21,6 +22,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -108,6 +110,44 @@ def invoices_for_customer(
     return qs.alias(overdue_rank=_overdue_rank(today)).order_by(*INVOICE_ORDER)
 
 
+def _first_in_invoice_order(
+    qs: QuerySet[Invoice], *, today: date, limit: int, overdue_older: Q | None = None
+) -> list[Invoice]:
+    """The first `limit` rows of `qs` in INVOICE_ORDER, each with its `overdue_rank`.
+
+    Sorting by the overdue rank (a CASE) made PostgreSQL read and sort every invoice of the
+    customer for the first rows (~1.1 ms per 1,900). On PostgreSQL it is one statement of two
+    index-ordered halves instead: the overdue ones (few: the partial index of unpaid
+    invoices finds them; `overdue_older` continues them after a cursor) and the others
+    newest first (the (company, customer, -issue_date, -number) index, stopping after
+    `limit`), each limited, then merged. SQLite cannot order the halves of a UNION: one
+    sorted query there, as before."""
+    if not connections[qs.db].features.supports_slicing_ordering_in_compound:
+        qs = qs.annotate(overdue_rank=_overdue_rank(today))
+        if overdue_older is not None:
+            qs = qs.filter((_overdue(today) & overdue_older) | ~_overdue(today))
+        return list(qs.order_by(*INVOICE_ORDER)[:limit])
+    overdue = qs.filter(_overdue(today))
+    if overdue_older is not None:
+        overdue = overdue.filter(overdue_older)
+    newest = ("-issue_date", "-number")
+    first = overdue.annotate(overdue_rank=Value(0, IntegerField())).order_by(*newest)[:limit]
+    rest = (
+        qs.exclude(_overdue(today))
+        .annotate(overdue_rank=Value(1, IntegerField()))
+        .order_by(*newest)[:limit]
+    )
+    return list(first.union(rest, all=True).order_by(*INVOICE_ORDER)[:limit])
+
+
+def invoices_first_for_customer(
+    *, company: Company, customer: Customer, today: date, limit: int
+) -> list[Invoice]:
+    """The first `limit` invoices in INVOICE_ORDER (the home page's recent invoices)."""
+    qs = _invoices_matching(company=company, customer=customer, status="all", today=today)
+    return _first_in_invoice_order(qs, today=today, limit=limit)
+
+
 @dataclass(frozen=True)
 class InvoicePage:
     invoices: Sequence[Invoice]
@@ -129,29 +169,26 @@ def invoices_page_for_customer(
 
     The overdue rank is today's: an invoice that falls due between two pages moves to the
     top of the list, where the customer finds it on the next visit of the first page."""
-    qs = _invoices_matching(
-        company=company, customer=customer, status=status, today=today
-    ).annotate(overdue_rank=_overdue_rank(today))
+    qs = _invoices_matching(company=company, customer=customer, status=status, today=today)
     if after is None:
-        qs = qs.order_by(*INVOICE_ORDER)
+        rows = _first_in_invoice_order(qs, today=today, limit=size + 1)
     else:
         rank, issued, number = after
         # `issue_date <= issued` on its own lets the database start its index scan at the
         # cursor instead of reading (and dropping) every newer invoice first.
         older = Q(issue_date__lte=issued) & (Q(issue_date__lt=issued) | Q(number__lt=number))
         if rank == 0:
-            qs = qs.filter((_overdue(today) & older) | ~_overdue(today)).order_by(*INVOICE_ORDER)
+            rows = _first_in_invoice_order(qs, today=today, limit=size + 1, overdue_older=older)
         else:
             # Past the overdue ones, the rest is in plain date order, which the index
             # (company, customer, -issue_date, -number) gives without sorting the history.
             qs = qs.filter(older).exclude(_overdue(today)).order_by("-issue_date", "-number")
-    rows = list(qs[: size + 1])
+            rows = list(qs.annotate(overdue_rank=Value(1, IntegerField()))[: size + 1])
     if len(rows) <= size:
         return InvoicePage(rows, None)
     last = rows[size - 1]
-    return InvoicePage(
-        rows[:size], invoice_cursor((last.overdue_rank, last.issue_date, last.number))
-    )
+    last_rank: int = last.overdue_rank  # type: ignore[attr-defined]  # annotated above
+    return InvoicePage(rows[:size], invoice_cursor((last_rank, last.issue_date, last.number)))
 
 
 def invoice_for_customer(
