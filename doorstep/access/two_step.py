@@ -109,16 +109,22 @@ def _recovery_hash(code: str) -> str:
 
 
 def _recovery_codes_make(account: PortalAccount) -> list[str]:
-    RecoveryCode.objects.filter(account=account).delete()
     codes = []
     for _ in range(RECOVERY_CODE_COUNT):
         raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(10))
         codes.append(f"{raw[:5]}-{raw[5:]}")
+    recovery_codes_store(account=account, codes=codes)
+    return codes
+
+
+def recovery_codes_store(*, account: PortalAccount, codes: list[str]) -> None:
+    """The account's recovery codes are these (hashed; the old ones stop working). Made by
+    `_recovery_codes_make`; the demo stores a documented set (docs/demo-data.md)."""
+    RecoveryCode.objects.filter(account=account).delete()
     RecoveryCode.objects.bulk_create(
         RecoveryCode(company=account.company, account=account, code_hash=_recovery_hash(code))
         for code in codes
     )
-    return codes
 
 
 def recovery_codes_left(*, company: Company, account: PortalAccount) -> int:

@@ -259,6 +259,9 @@ def single_sign_on_example(company: Company) -> None:
 # step (local demo only; a real secret is random and sealed).
 DEMO_TWO_STEP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 DEMO_TWO_STEP_EMAIL = "elena.patel@example.com"
+# Printed in docs/demo-data.md too: try signing in without the authenticator app (each works
+# once, as real ones do; the account's Two-step sign-in page makes new ones).
+DEMO_RECOVERY_CODES = [f"step{c}-ready" for c in "23456789ab"]  # the real codes' alphabet
 
 
 def two_step_example(company: Company) -> None:
@@ -269,6 +272,7 @@ def two_step_example(company: Company) -> None:
 
     from doorstep.access.models import PortalAccount, TwoStep
     from doorstep.access.services import passwords_offered
+    from doorstep.access.two_step import recovery_codes_store
     from doorstep.core.sealed import seal
 
     from .catalogue import DEMO_PASSWORD
@@ -286,3 +290,4 @@ def two_step_example(company: Company) -> None:
     TwoStep.objects.create(
         company=company, account=account, sealed_secret=seal(DEMO_TWO_STEP_SECRET), confirmed_at=now
     )
+    recovery_codes_store(account=account, codes=DEMO_RECOVERY_CODES)

@@ -269,3 +269,25 @@ def test_the_two_step_demo_customer_signs_in_with_the_documented_secret(mailbox)
     code = totp(secret_key(DEMO_TWO_STEP_SECRET), timezone.now().timestamp())
     done = client.post("/p/evergreen/sign-in/two-step", {"code": code})
     assert done.status_code == 302 and client.get("/p/evergreen/").status_code == 200
+
+
+def test_the_two_step_demo_customer_signs_in_once_with_each_documented_recovery_code(mailbox):
+    from doorstep.demo.activity import DEMO_RECOVERY_CODES, DEMO_TWO_STEP_EMAIL
+
+    call_command("demo", quiet=True)
+    docs = (Path(__file__).parents[2] / "docs" / "demo-data.md").read_text()
+    assert DEMO_RECOVERY_CODES[0] in docs and DEMO_RECOVERY_CODES[-1] in docs
+    assert len(DEMO_RECOVERY_CODES) == 10
+
+    def sign_in_with(code: str) -> Client:
+        client = Client()
+        first = client.post(
+            "/p/evergreen/sign-in", {"email": DEMO_TWO_STEP_EMAIL, "password": DEMO_PASSWORD}
+        )
+        assert first["Location"].endswith("/sign-in/two-step")
+        client.post("/p/evergreen/sign-in/two-step", {"code": code})
+        return client
+
+    assert sign_in_with(DEMO_RECOVERY_CODES[0]).get("/p/evergreen/").status_code == 200
+    # Used once: the same code no longer lets anyone in.
+    assert sign_in_with(DEMO_RECOVERY_CODES[0]).get("/p/evergreen/").status_code != 200
