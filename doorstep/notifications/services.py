@@ -181,7 +181,7 @@ def _was_maybe_undelivered(notification: Notification) -> bool:
     """Whether this claimed message may count as undelivered (undelivered.undelivered_q):
     only a message that failed before does (or any, when a single attempt is the limit). A
     message sent at its first try, nearly every one, cannot close the company's alert, so it
-    does not pay the alert's UPDATE (one statement in four of a delivery, ~15% of a worker)."""
+    does not pay the alert's UPDATE (py-spy had it at ~15% of a worker's time)."""
     return notification.attempts > 1 or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
 
 
