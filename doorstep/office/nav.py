@@ -3,7 +3,8 @@
 Each area adds its entry here. `namespace` is the area's URL namespace (the entry is marked
 current on every page of that area); `url_name` is the page the entry opens. The day's areas
 are links in the bar; the set-up pages an owner visits now and then sit in one "Set-up" menu
-at its end, so the bar is one row at 1,280 px (it was two, with 16 entries)."""
+at its end, so the bar is one row at 1,280 px (it was two, with 16 entries). On a narrow
+screen the bar keeps its first NARROW_BAR entries and the menu ("More") holds the rest."""
 
 from __future__ import annotations
 
@@ -101,16 +102,35 @@ class NavEntry:
     current: bool  # this page belongs to the entry's area (aria-current)
 
 
+# On a narrow screen (under 900 px: a phone, a small tablet) the bar keeps its first entries
+# and the rest join the menu, which is then called "More": 16 entries were 4 rows at 390 px
+# (three, because a fourth with "More" does not fit 390 px in one row).
+NARROW_BAR = 3
+
+
 @dataclass(frozen=True)
 class Nav:
-    """The bar's entries and the "Set-up" menu's, for one page."""
+    """The bar's entries and the menu's, for one page. `bar[NARROW_BAR:]` is shown in the bar
+    on a wide screen and in the menu on a narrow one (office.css); `setup` is always in it."""
 
     bar: list[NavEntry]
     setup: list[NavEntry]
 
     @property
+    def bar_always(self) -> list[NavEntry]:
+        return self.bar[:NARROW_BAR]
+
+    @property
+    def bar_wide_only(self) -> list[NavEntry]:
+        return self.bar[NARROW_BAR:]
+
+    @property
     def setup_is_current(self) -> bool:
         return any(entry.current for entry in self.setup)
+
+    @property
+    def folded_is_current(self) -> bool:
+        return any(entry.current for entry in self.bar_wide_only)
 
 
 def nav_for(office: Office, *, current: str, path: str) -> Nav:

@@ -189,3 +189,28 @@ def test_the_owners_menu_is_one_row_at_1280_and_set_up_opens_by_keyboard(
         page.keyboard.press("Enter")
     assert page.locator(".office-nav summary.nav-current").is_visible()
     assert_no_serious_axe(page)
+
+
+def test_on_a_phone_the_menu_is_one_row_and_more_holds_the_rest(page, live_server, company):
+    """At 390 px the bar keeps its first entries and "More" opens the others (Jobs, Payments,
+    Settings...); a page reached from it marks "More" as the current area."""
+    staff = office_client(Client(), company, role="owner")
+    share_session(page, staff, live_server.url)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/office/")
+    shown = [li for li in page.locator(".office-nav > ul > li").all() if li.is_visible()]
+    assert len({round(li.bounding_box()["y"]) for li in shown}) == 1
+    more = page.locator(".office-nav summary")
+    assert more.inner_text().strip() == "More" and more.is_visible()
+    jobs = page.locator(".office-nav").get_by_role("link", name="Jobs")
+    assert jobs.count() == 0  # not in the bar, and the menu is closed
+    more.click()
+    assert jobs.count() == 1  # the menu's copy only: the bar's is hidden (display:none)
+    jobs.click()
+    page.wait_for_url("**/office/jobs/")
+    assert page.locator(".office-nav summary.nav-current-narrow").is_visible()
+    assert horizontal_overflow(page) == 0
+    assert_no_serious_axe(page)
+    page.set_viewport_size({"width": 1280, "height": 900})  # the same page, wide: Jobs in the bar
+    assert page.locator(".office-nav > ul > li > a", has_text="Jobs").is_visible()
+    assert page.locator(".office-nav summary").inner_text().strip() == "Set-up"
