@@ -83,7 +83,8 @@ def test_one_event_and_one_duplicate_cost_a_fixed_number_of_statements(
     # balance; the endpoints that may want invoice.paid (outgoing webhooks); update the
     # payment; both audit rows in one insert; the endpoints for payment.succeeded; the
     # adoption ledger (one read: the payment's channel and the invoice's earlier sends; one
-    # insert: the payment's "settled" and the invoice's "paid" rows); the contact to greet; the receipt in the outbox; the handled mark.
+    # insert: the payment's "settled" and the invoice's "paid" rows); the contact to greet;
+    # the receipt in the outbox; the handled mark.
     statements = [q["sql"].split(" ", 1)[0] for q in new.captured_queries]
     assert statements == [
         "INSERT",
